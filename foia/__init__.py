@@ -1,0 +1,60 @@
+"""foia: a self-hosted manager for public-records requests."""
+from __future__ import annotations
+
+from pathlib import Path
+
+from flask import Flask
+
+from foia import config as config_module
+
+PACKAGE_DIR = Path(__file__).parent
+
+
+def _template_folder() -> Path:
+    """Templates bundled in the wheel, else the checkout's top-level templates/."""
+    bundled = PACKAGE_DIR / "templates"
+    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "templates"
+
+
+def create_app(config: dict | None = None, clock=None) -> Flask:
+    """Build the web app: config, database, ports, blueprints."""
+    from flask_login import LoginManager
+    from flask_wtf.csrf import CSRFProtect
+
+    from foia import models  # noqa: F401  (registers every table)
+    from foia.runtime import build_runtime
+    from foia.web import register as register_web
+
+    instance = Path((config or {}).get("INSTANCE_PATH") or config_module.instance_path())
+    settings = config_module.load(instance, config)
+    app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
+                template_folder=str(_template_folder()), static_folder="static")
+    instance.mkdir(parents=True, exist_ok=True)
+    app.config.update(settings)
+    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or config_module.secret_key(instance)
+    app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
+    app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
+    app.config["SESSION_COOKIE_HTTPONLY"] = True
+    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
+    app.config["SESSION_COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
+    app.extensions["foia"] = build_runtime(settings, clock=clock)
+    app.jinja_env.add_extension("jinja2.ext.do")
+
+    CSRFProtect(app)
+    login_manager = LoginManager(app)
+    login_manager.login_view = "accounts.login"
+    login_manager.login_message = "Please log in to see that page."
+    login_manager.login_message_category = "info"
+
+    @login_manager.user_loader
+    def load_user(user_id: str):
+        from foia.accounts.models import User
+        from foia.web.context import db_session
+
+        if not user_id.isdigit():
+            return None
+        user = db_session().get(User, int(user_id))
+        return user if user and user.is_active else None
+
+    register_web(app)
+    return app

@@ -1,0 +1,23 @@
+"""`foia create-user`."""
+import click
+
+from foia.accounts import services
+from foia.cli_support import command_errors, current_runtime, with_appcontext
+
+
+@click.command("create-user")
+@click.argument("email")
+@click.option("--admin", is_flag=True, help="Give the user every permission.")
+@click.option("--password", help="The password; asked for when left out.")
+@click.option("--name", "display_name", default="", help="The name shown in timelines and letters.")
+@with_appcontext
+@command_errors
+def create_user(email: str, admin: bool, password: str | None, display_name: str):
+    """Create a user who can log in."""
+    if password is None:
+        password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
+    runtime = current_runtime()
+    with runtime.session() as session:
+        user = services.create_user(session, email, password, display_name=display_name, is_admin=admin)
+        session.commit()
+        click.echo(f"Created {'admin ' if admin else ''}user {user.email}")

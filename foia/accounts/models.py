@@ -1,0 +1,69 @@
+"""Users, teams and who belongs to which team."""
+from datetime import datetime
+from typing import Optional
+
+import sqlalchemy as sa
+from sqlmodel import Field, SQLModel
+
+from foia.db import UTCDateTime, utcnow
+
+
+class User(SQLModel, table=True):
+    """A person who logs in: requester, team member or admin."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    #: Login name, stored lower-case.
+    email: str = Field(sa_column=sa.Column(sa.String(254), unique=True, nullable=False))
+    #: Shown in timelines and letters' signatures.
+    display_name: str = Field(default="", max_length=200)
+    #: argon2 hash; never the password.
+    password_hash: str = Field(max_length=255)
+    is_admin: bool = Field(default=False)
+    is_active: bool = Field(default=True)
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_login_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
+    #: Postal address and phone printed under letters.
+    signature: str = Field(default="", sa_type=sa.Text)
+    #: Secret token of the personal iCal feed; None when revoked or never made.
+    ical_token: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
+    #: Reminder kinds this user wants, comma-separated; see deadlines.reminders.KINDS.
+    reminder_kinds: str = Field(default="ack_due,response_due,overdue,fee_due,appeal_closing,appeal_overdue", max_length=255)
+    #: How many business days before a due date the reminder goes out.
+    remind_days_ahead: int = Field(default=3)
+    #: One digest mail a day instead of single reminders.
+    reminder_digest: bool = Field(default=False)
+
+    # Flask-Login protocol, kept here so the model needs no Flask import.
+    @property
+    def is_authenticated(self) -> bool:
+        return True
+
+    @property
+    def is_anonymous(self) -> bool:
+        return False
+
+    def get_id(self) -> str:
+        return str(self.id)
+
+    @property
+    def name(self) -> str:
+        return self.display_name or self.email
+
+
+class Team(SQLModel, table=True):
+    """A newsroom or group that shares requests."""
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    name: str = Field(sa_column=sa.Column(sa.String(200), unique=True, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class TeamMembership(SQLModel, table=True):
+    """A user's place in a team; team admins may add and remove members."""
+
+    __tablename__ = "team_membership"
+
+    team_id: int = Field(foreign_key="team.id", primary_key=True, ondelete="CASCADE")
+    user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
+    is_team_admin: bool = Field(default=False)
+    joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)

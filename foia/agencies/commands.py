@@ -1,0 +1,7 @@
+"""`foia agencies ...` (stub)."""
+import click
+
+
+@click.group()
+def agencies():
+    """Agency directory."""

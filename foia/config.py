@@ -1,0 +1,113 @@
+"""Configuration: defaults, then instance/config.py, then FOIA_* environment, then the caller's mapping."""
+from __future__ import annotations
+
+import os
+import secrets
+from pathlib import Path
+
+DEFAULTS = {
+    "DATABASE_URL": None,  # None: SQLite in the instance folder
+    "SECRET_KEY": None,  # None: generated into instance/secret_key on first start
+    "PORT": 5000,
+    "HOST": "127.0.0.1",
+    "BASE_URL": None,  # used in emails and feeds; defaults to http://HOST:PORT
+    "REGISTRATION_OPEN": True,
+    "SMTP_HOST": None,
+    "SMTP_PORT": 587,
+    "SMTP_USER": None,
+    "SMTP_PASSWORD": None,
+    "SMTP_TLS": "starttls",  # starttls | ssl | none
+    "MAIL_FROM": "foia@localhost",
+    "IMAP_HOST": None,
+    "IMAP_PORT": 993,
+    "IMAP_USER": None,
+    "IMAP_PASSWORD": None,
+    "IMAP_FOLDER": "INBOX",
+    "IMAP_TLS": "ssl",  # ssl | starttls | none
+    "IMAP_MOVE_TO": None,  # folder to move processed mail into; None leaves it
+    "SEARCH_BACKEND": "tantivy",  # tantivy | postgres
+    "FOLLOW_UP_DAYS": 10,
+    "SCHEDULER_ENABLED": True,
+    "WORKER_ENABLED": True,
+    "PAGE_SIZE": 25,
+    "DISPLAY_TIMEZONE": "America/New_York",  # how times are shown; legal dates use each jurisdiction's zone
+    "MAX_UPLOAD_MB": 200,
+}
+
+INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB"}
+BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
+CHOICES = {
+    "SMTP_TLS": {"starttls", "ssl", "none"},
+    "IMAP_TLS": {"starttls", "ssl", "none"},
+    "SEARCH_BACKEND": {"tantivy", "postgres"},
+}
+
+
+class ConfigError(ValueError):
+    """A configuration value that cannot be used."""
+
+
+def instance_path() -> Path:
+    """The instance folder: FOIA_INSTANCE_PATH or ./instance."""
+    return Path(os.environ.get("FOIA_INSTANCE_PATH") or Path.cwd() / "instance").resolve()
+
+
+def _parse_bool(key: str, value) -> bool:
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in {"1", "true", "yes", "on"}:
+        return True
+    if text in {"0", "false", "no", "off", ""}:
+        return False
+    raise ConfigError(f"FOIA_{key} must be true or false, not {value!r}")
+
+
+def _parse_int(key: str, value) -> int:
+    try:
+        return int(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"FOIA_{key} must be a whole number, not {value!r}") from None
+
+
+def load(instance: Path, overrides: dict | None = None) -> dict:
+    """Merge defaults, instance/config.py, FOIA_* environment and overrides, then validate."""
+    config = dict(DEFAULTS)
+    config_file = instance / "config.py"
+    if config_file.exists():
+        namespace: dict = {}
+        exec(compile(config_file.read_text(), str(config_file), "exec"), namespace)
+        config.update({k: v for k, v in namespace.items() if k.isupper()})
+    for key in DEFAULTS:
+        env_value = os.environ.get(f"FOIA_{key}")
+        if env_value is not None:
+            config[key] = env_value
+    config.update(overrides or {})
+
+    for key in INT_KEYS:
+        config[key] = _parse_int(key, config[key])
+    for key in BOOL_KEYS:
+        config[key] = _parse_bool(key, config[key])
+    for key, allowed in CHOICES.items():
+        if config[key] not in allowed:
+            raise ConfigError(f"FOIA_{key} must be one of {', '.join(sorted(allowed))}, not {config[key]!r}")
+    if not config["DATABASE_URL"]:
+        config["DATABASE_URL"] = f"sqlite:///{instance / 'foia.sqlite3'}"
+    if not config["BASE_URL"]:
+        config["BASE_URL"] = f"http://{config['HOST']}:{config['PORT']}"
+    config["BASE_URL"] = config["BASE_URL"].rstrip("/")
+    config["INSTANCE_PATH"] = str(instance)
+    return config
+
+
+def secret_key(instance: Path) -> str:
+    """Read the instance's secret key, creating it (mode 0600) on first start."""
+    path = instance / "secret_key"
+    if path.exists():
+        return path.read_text().strip()
+    instance.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_hex(32)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        handle.write(key)
+    return key

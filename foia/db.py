@@ -1,0 +1,96 @@
+"""Engine and sessions; SQLite gets WAL, foreign keys and a busy timeout."""
+from __future__ import annotations
+
+from datetime import UTC, datetime
+
+import sqlalchemy as sa
+from sqlalchemy import event
+from sqlmodel import Session, SQLModel
+
+NAMING_CONVENTION = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+SQLModel.metadata.naming_convention = NAMING_CONVENTION
+
+
+class UTCDateTime(sa.types.TypeDecorator):
+    """A timezone-aware UTC datetime, stored naive-UTC so SQLite and PostgreSQL agree."""
+
+    impl = sa.DateTime
+    cache_ok = True
+
+    def process_bind_param(self, value, dialect):
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError("naive datetime given where a UTC-aware one is required")
+        return value.astimezone(UTC).replace(tzinfo=None)
+
+    def process_result_value(self, value, dialect):
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC)
+
+
+def enum_type(enum_class) -> sa.Enum:
+    """Store an Enum by its value as a plain string column (no PostgreSQL enum type to migrate)."""
+    return sa.Enum(enum_class, native_enum=False, create_constraint=False, length=32,
+                   values_callable=lambda members: [m.value for m in members])
+
+
+def utcnow() -> datetime:
+    """The current time, UTC-aware."""
+    return datetime.now(UTC)
+
+
+def is_sqlite(url: str | sa.engine.Engine) -> bool:
+    """True when the URL or engine is SQLite."""
+    name = url.dialect.name if isinstance(url, sa.engine.Engine) else sa.engine.make_url(url).get_backend_name()
+    return name == "sqlite"
+
+
+def normalise_url(url: str) -> str:
+    """Use psycopg 3 for plain postgresql:// URLs."""
+    if url.startswith("postgresql://") or url.startswith("postgres://"):
+        return "postgresql+psycopg://" + url.split("://", 1)[1]
+    return url
+
+
+def make_engine(url: str) -> sa.engine.Engine:
+    """Create the engine; nothing connects until first use."""
+    url = normalise_url(url)
+    if is_sqlite(url):
+        engine = sa.create_engine(url, connect_args={"timeout": 30, "check_same_thread": False})
+
+        @event.listens_for(engine, "connect")
+        def _sqlite_pragmas(dbapi_connection, _record):
+            # Let SQLAlchemy manage BEGIN so "BEGIN IMMEDIATE" can be used for claims.
+            dbapi_connection.isolation_level = None
+            cursor = dbapi_connection.cursor()
+            cursor.execute("PRAGMA journal_mode=WAL")
+            cursor.execute("PRAGMA foreign_keys=ON")
+            cursor.execute("PRAGMA busy_timeout=30000")
+            cursor.execute("PRAGMA synchronous=NORMAL")
+            cursor.close()
+
+        @event.listens_for(engine, "begin")
+        def _sqlite_begin(connection):
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("immediate") else "BEGIN")
+
+        return engine
+    return sa.create_engine(url, pool_pre_ping=True)
+
+
+def new_session(engine: sa.engine.Engine) -> Session:
+    """A session whose objects stay readable after commit."""
+    return Session(engine, expire_on_commit=False)
+
+
+def ping(engine: sa.engine.Engine) -> None:
+    """Raise unless the database answers."""
+    with engine.connect() as connection:
+        connection.execute(sa.text("SELECT 1"))

@@ -1,0 +1,81 @@
+"""The side effects the services need, as Protocols; `create_app` picks the implementations."""
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import UTC, date, datetime
+from typing import BinaryIO, Iterable, Protocol
+from zoneinfo import ZoneInfo
+
+
+class Clock(Protocol):
+    """Tells the time; tests pass a fixed one."""
+
+    def now(self) -> datetime: ...
+
+
+class SystemClock:
+    """The real clock, UTC."""
+
+    def now(self) -> datetime:
+        return datetime.now(UTC)
+
+
+class FixedClock:
+    """A clock that says what it is told (tests, `--as-of`)."""
+
+    def __init__(self, at: datetime):
+        self.at = at
+
+    def now(self) -> datetime:
+        return self.at
+
+
+def local_date(at: datetime, timezone: str = "America/New_York") -> date:
+    """The calendar date of an instant in a jurisdiction's time zone."""
+    return at.astimezone(ZoneInfo(timezone)).date()
+
+
+class BlobStore(Protocol):
+    """Content-addressed storage of raw emails and files."""
+
+    def put(self, data: bytes) -> str:
+        """Store bytes; return their key (sha256 hex). Storing twice is a no-op."""
+
+    def open(self, key: str) -> BinaryIO: ...
+
+    def read(self, key: str) -> bytes: ...
+
+    def exists(self, key: str) -> bool: ...
+
+    def delete(self, key: str) -> None: ...
+
+
+@dataclass
+class OutgoingEmail:
+    """One email ready to hand to a mail server."""
+
+    to: list[str]
+    subject: str
+    body: str
+    html: str | None = None
+    reply_to: str | None = None
+    cc: list[str] | None = None
+    message_id: str | None = None
+    headers: dict[str, str] | None = None
+
+
+class Mailer(Protocol):
+    """Delivers a fully formed RFC 5322 message; raises on failure."""
+
+    def deliver(self, raw: bytes, sender: str, recipients: Iterable[str]) -> None: ...
+
+
+class SearchIndex(Protocol):
+    """Full-text index over pages and message bodies; the database stays the source of truth."""
+
+    def update(self, session) -> int:
+        """Bring the index up to date from the database; return how many items changed."""
+
+    def rebuild(self, session) -> int: ...
+
+    def search(self, session, query: str, *, visible_request_ids, filters: dict, limit: int, offset: int): ...

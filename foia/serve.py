@@ -1,0 +1,149 @@
+"""Process commands: run (all-in-one), serve, scheduler, worker, db upgrade, backup."""
+from __future__ import annotations
+
+import logging
+import os
+import shutil
+import signal
+import sqlite3
+import threading
+from datetime import UTC, datetime
+from pathlib import Path
+
+import click
+from flask import current_app
+
+from foia.cli_support import command_errors, current_runtime, with_appcontext
+
+log = logging.getLogger("foia")
+
+
+def upgrade_database(runtime) -> None:
+    """Alembic to head, then the jurisdictions data file into its table."""
+    from foia import migrations
+    from foia.agencies.jurisdictions import sync_jurisdictions
+
+    migrations.upgrade(runtime.engine)
+    with runtime.session() as session:
+        sync_jurisdictions(session)
+        session.commit()
+
+
+@click.group()
+def db():
+    """Database schema."""
+
+
+@db.command("upgrade")
+@with_appcontext
+@command_errors
+def db_upgrade():
+    """Apply every migration and load the jurisdictions."""
+    upgrade_database(current_runtime())
+    click.echo("Database is up to date.")
+
+
+def _serve(app, host: str, port: int, threads: int = 8) -> None:
+    from waitress import serve as waitress_serve
+
+    click.echo(f"Serving foia on http://{host}:{port}  (Ctrl+C to stop)")
+    waitress_serve(app, host=host, port=port, threads=threads, ident="foia")
+
+
+def _logging() -> None:
+    logging.basicConfig(level=os.environ.get("FOIA_LOG_LEVEL", "INFO"),
+                        format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+
+
+@click.command()
+@click.option("--host", default=None, help="Address to listen on (FOIA_HOST, default 127.0.0.1).")
+@click.option("--port", type=int, default=None, help="Port (FOIA_PORT, default 5000).")
+@with_appcontext
+@command_errors
+def run(host: str | None, port: int | None):
+    """All in one: upgrade the database, serve the web app, run the scheduler and a worker."""
+    from foia.scheduler import start_background
+
+    _logging()
+    app = current_app._get_current_object()
+    runtime = current_runtime()
+    upgrade_database(runtime)
+    stop = threading.Event()
+    start_background(runtime, stop, with_worker=app.config["WORKER_ENABLED"],
+                     with_scheduler=app.config["SCHEDULER_ENABLED"])
+    try:
+        _serve(app, host or app.config["HOST"], port or app.config["PORT"])
+    finally:
+        stop.set()
+
+
+@click.command()
+@click.option("--host", default=None)
+@click.option("--port", type=int, default=None)
+@click.option("--threads", type=int, default=8)
+@with_appcontext
+def serve(host: str | None, port: int | None, threads: int):
+    """Serve the web app only (scale-out: run as many as you like)."""
+    _logging()
+    app = current_app._get_current_object()
+    _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
+
+
+def _wait_for_signal(stop: threading.Event) -> None:
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, lambda *_: stop.set())
+    while not stop.wait(1):
+        pass
+
+
+@click.command()
+@with_appcontext
+def scheduler():
+    """Run the periodic jobs (reminders, outbox, mail, index); one leads on PostgreSQL."""
+    from foia.scheduler import start_background
+
+    _logging()
+    stop = threading.Event()
+    start_background(current_runtime(), stop, with_worker=False, with_scheduler=True)
+    click.echo("Scheduler running (Ctrl+C to stop)")
+    _wait_for_signal(stop)
+
+
+@click.command()
+@with_appcontext
+def worker():
+    """Extract text from queued documents until stopped."""
+    from foia.scheduler import start_background
+
+    _logging()
+    stop = threading.Event()
+    start_background(current_runtime(), stop, with_worker=True, with_scheduler=False)
+    click.echo("Worker running (Ctrl+C to stop)")
+    _wait_for_signal(stop)
+
+
+@click.command()
+@click.argument("path", type=click.Path(path_type=Path))
+@with_appcontext
+@command_errors
+def backup(path: Path):
+    """Copy the database (SQLite) and the blobs into PATH, a new folder."""
+    runtime = current_runtime()
+    if path.exists() and any(path.iterdir()):
+        raise click.ClickException(f"{path} exists and is not empty; choose a new folder.")
+    path.mkdir(parents=True, exist_ok=True)
+    url = runtime.engine.url
+    if url.get_backend_name() == "sqlite":
+        target = path / "foia.sqlite3"
+        source = sqlite3.connect(url.database)
+        with sqlite3.connect(target) as destination:
+            source.backup(destination)
+        source.close()
+        click.echo(f"Database copied to {target}")
+    else:
+        click.echo("PostgreSQL: back the database up with pg_dump; copying blobs only.")
+    blobs = runtime.instance_path / "blobs"
+    if blobs.exists():
+        shutil.copytree(blobs, path / "blobs")
+    (path / "BACKUP.txt").write_text(f"foia backup made {datetime.now(UTC).isoformat()}\n")
+    click.echo(f"Backup written to {path}")

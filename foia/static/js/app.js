@@ -1,0 +1,10 @@
+// Small progressive enhancements; every page works without this file.
+"use strict";
+document.addEventListener("DOMContentLoaded", () => {
+  // Confirm destructive actions: <form data-confirm="Really?">
+  document.querySelectorAll("form[data-confirm]").forEach((form) => {
+    form.addEventListener("submit", (event) => {
+      if (!window.confirm(form.dataset.confirm)) event.preventDefault();
+    });
+  });
+});

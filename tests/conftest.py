@@ -1,0 +1,159 @@
+"""Fixtures: a fresh app and database per test, on SQLite or (FOIA_TEST_DATABASE_URL) PostgreSQL."""
+from __future__ import annotations
+
+import os
+import re
+import shutil
+from datetime import UTC, datetime
+from pathlib import Path
+
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from foia import create_app, db, migrations
+from foia.ports import FixedClock
+
+PG_URL = os.environ.get("FOIA_TEST_DATABASE_URL")
+IN_CI = os.environ.get("CI", "").lower() == "true"
+CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
+#: A Monday with no holiday near it: tests that care about the clock set their own.
+DEFAULT_NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
+
+
+def require(condition: bool, reason: str) -> None:
+    """Skip on a user's machine, fail in CI, when a real component is missing."""
+    if not condition:
+        if IN_CI:
+            pytest.fail(f"{reason} (CI=true: missing components are failures)")
+        pytest.skip(reason)
+
+
+@pytest.fixture(scope="session")
+def database_template(tmp_path_factory):
+    """Migrate one database per test session: a SQLite file to copy, or the PostgreSQL schema."""
+    if PG_URL:
+        engine = db.make_engine(PG_URL)
+        try:
+            db.ping(engine)
+        except sa.exc.OperationalError as error:
+            pytest.exit(f"PostgreSQL at FOIA_TEST_DATABASE_URL does not answer: {error}", returncode=3)
+        with engine.begin() as connection:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+        migrations.upgrade(engine)
+        engine.dispose()
+        return PG_URL
+    path = tmp_path_factory.mktemp("template") / "template.sqlite3"
+    engine = db.make_engine(f"sqlite:///{path}")
+    migrations.upgrade(engine)
+    engine.dispose()
+    return path
+
+
+def _truncate_all(url: str) -> None:
+    from sqlmodel import SQLModel
+
+    engine = db.make_engine(url)
+    names = ", ".join(f'"{table.name}"' for table in SQLModel.metadata.sorted_tables)
+    with engine.begin() as connection:
+        connection.execute(sa.text(f"TRUNCATE {names} RESTART IDENTITY CASCADE"))
+    engine.dispose()
+
+
+@pytest.fixture
+def database_url(database_template, tmp_path):
+    """A database with the current schema and nothing in it but the jurisdictions."""
+    if PG_URL:
+        _truncate_all(PG_URL)
+        url = PG_URL
+    else:
+        target = tmp_path / "foia.sqlite3"
+        shutil.copy(database_template, target)
+        url = f"sqlite:///{target}"
+    from foia.agencies.jurisdictions import sync_jurisdictions
+
+    engine = db.make_engine(url)
+    with db.new_session(engine) as session:
+        sync_jurisdictions(session)
+        session.commit()
+    engine.dispose()
+    return url
+
+
+@pytest.fixture
+def clock():
+    """The app's clock; tests move it with `clock.at = ...`."""
+    return FixedClock(DEFAULT_NOW)
+
+
+@pytest.fixture
+def app_config(tmp_path, database_url):
+    """Config for create_app; tests may change it before using `app`."""
+    return {
+        "INSTANCE_PATH": str(tmp_path / "instance"),
+        "DATABASE_URL": database_url,
+        "SECRET_KEY": "test-secret",
+        "MAIL_FROM": "requests@foia.test",
+        "BASE_URL": "http://foia.test",
+        "SCHEDULER_ENABLED": False,
+        "WORKER_ENABLED": False,
+    }
+
+
+@pytest.fixture
+def app(app_config, clock):
+    application = create_app(app_config, clock=clock)
+    application.config["TESTING"] = True
+    yield application
+    application.extensions["foia"].engine.dispose()
+
+
+@pytest.fixture
+def runtime(app):
+    return app.extensions["foia"]
+
+
+@pytest.fixture
+def session(runtime):
+    with runtime.session() as s:
+        yield s
+
+
+class FormClient(FlaskClient):
+    """A test client that fills in the CSRF token the way a browser's form would."""
+
+    def csrf_token(self) -> str:
+        page = self.get("/login").get_data(as_text=True)
+        match = re.search(r'name="csrf_token"[^>]*value="([^"]+)"', page)
+        assert match, "no CSRF token on /login"
+        return match.group(1)
+
+    def post_form(self, url: str, data: dict | None = None, **kwargs):
+        data = dict(data or {})
+        data.setdefault("csrf_token", self.csrf_token())
+        return self.post(url, data=data, **kwargs)
+
+    def login(self, email: str, password: str = "correct horse battery"):
+        response = self.post_form("/login", {"email": email, "password": password})
+        assert response.status_code == 302, f"login failed for {email}"
+        return response
+
+
+@pytest.fixture
+def client(app):
+    app.test_client_class = FormClient
+    return app.test_client()
+
+
+@pytest.fixture
+def runner(app):
+    return app.test_cli_runner()
+
+
+@pytest.fixture
+def make(session):
+    """Factories bound to the test's session: make.user(), make.agency(), make.request(), ..."""
+    from tests import factories
+
+    return factories.Factories(session)
