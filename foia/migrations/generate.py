@@ -1,7 +1,11 @@
-"""Developer tool: write a new migration from the models' changes.
+"""Developer tool: write a migration from the models' changes.
 
     .venv/bin/python -m foia.migrations.generate "add reminder digests"
+    .venv/bin/python -m foia.migrations.generate --replace-initial   (before the first release only)
+
+Holds a file lock so two developers' runs in one checkout do not interleave.
 """
+import fcntl
 import sys
 import tempfile
 from pathlib import Path
@@ -10,16 +14,30 @@ from alembic import command
 
 from foia import db, migrations
 
+VERSIONS = migrations.MIGRATIONS_DIR / "versions"
 
-def main(message: str) -> None:
+
+def generate(message: str) -> None:
     with tempfile.TemporaryDirectory() as folder:
         engine = db.make_engine(f"sqlite:///{Path(folder) / 'scratch.sqlite3'}")
         migrations.upgrade(engine)
         with engine.connect() as connection:
-            command.revision(migrations.alembic_config(connection), message=message, autogenerate=True)
+            command.revision(migrations.alembic_config(connection), message=message, autogenerate=True,
+                             rev_id="0001" if message == "initial schema" else None)
             connection.commit()
         engine.dispose()
 
 
+def main(argv: list[str]) -> None:
+    with open(Path(tempfile.gettempdir()) / "foia-migrations.lock", "w") as lock:
+        fcntl.flock(lock, fcntl.LOCK_EX)
+        if argv == ["--replace-initial"]:
+            for path in VERSIONS.glob("*.py"):
+                path.unlink()
+            generate("initial schema")
+        else:
+            generate(" ".join(argv) or "schema change")
+
+
 if __name__ == "__main__":
-    main(" ".join(sys.argv[1:]) or "schema change")
+    main(sys.argv[1:])

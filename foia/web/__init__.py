@@ -10,6 +10,7 @@ def register(app: Flask) -> None:
     from foia.agencies.web import bp as agencies_bp
     from foia.deadlines.web import bp as deadlines_bp
     from foia.documents.web import bp as documents_bp
+    from foia.mail.outbound_web import bp as outbound_bp
     from foia.mail.web import bp as mail_bp
     from foia.requests.web import bp as requests_bp
     from foia.search.web import bp as search_bp
@@ -17,7 +18,7 @@ def register(app: Flask) -> None:
     from foia.web.context import close_session
     from foia.web.views import bp as base_bp
 
-    for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, documents_bp, search_bp):
+    for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, outbound_bp, documents_bp, search_bp):
         app.register_blueprint(blueprint)
     app.teardown_appcontext(close_session)
     errors.register(app)

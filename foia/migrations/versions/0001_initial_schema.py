@@ -1,8 +1,8 @@
 """initial schema
 
-Revision ID: 3112d79d5211
+Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 14:07:14.313241
+Create Date: 2026-11-27 14:08:34.731502
 """
 from alembic import op
 import sqlalchemy as sa
@@ -10,7 +10,7 @@ import sqlmodel
 import foia.db
 
 
-revision = '3112d79d5211'
+revision = '0001'
 down_revision = None
 branch_labels = None
 depends_on = None
