@@ -57,4 +57,7 @@ def create_app(config: dict | None = None, clock=None) -> Flask:
         return user if user and user.is_active else None
 
     register_web(app)
+    from foia.cli import register_commands
+
+    register_commands(app.cli)
     return app

@@ -1,0 +1,54 @@
+"""Configuration precedence and validation, the secret key, and migrations matching the models."""
+import os
+import stat
+
+import pytest
+from alembic.autogenerate import compare_metadata
+from alembic.migration import MigrationContext
+from sqlmodel import SQLModel
+
+from foia import config, db, migrations
+
+
+def test_environment_overrides_instance_config_file(tmp_path, monkeypatch):
+    (tmp_path / "config.py").write_text("PORT = 6000\nMAIL_FROM = 'desk@paper.example'\n")
+    monkeypatch.setenv("FOIA_PORT", "7001")
+    settings = config.load(tmp_path)
+    assert settings["PORT"] == 7001
+    assert settings["MAIL_FROM"] == "desk@paper.example"
+    assert settings["DATABASE_URL"] == f"sqlite:///{tmp_path / 'foia.sqlite3'}"
+    assert settings["BASE_URL"] == "http://127.0.0.1:7001"
+
+
+@pytest.mark.parametrize("key, value, message", [
+    ("FOIA_PORT", "eighty", "FOIA_PORT must be a whole number"),
+    ("FOIA_REGISTRATION_OPEN", "maybe", "FOIA_REGISTRATION_OPEN must be true or false"),
+    ("FOIA_SMTP_TLS", "tls1.0", "FOIA_SMTP_TLS must be one of"),
+])
+def test_bad_values_are_refused_with_a_clear_message(tmp_path, monkeypatch, key, value, message):
+    monkeypatch.setenv(key, value)
+    with pytest.raises(config.ConfigError, match=message):
+        config.load(tmp_path)
+
+
+def test_secret_key_is_generated_once_with_mode_0600(tmp_path):
+    first = config.secret_key(tmp_path)
+    assert config.secret_key(tmp_path) == first
+    assert len(first) >= 64
+    assert stat.S_IMODE(os.stat(tmp_path / "secret_key").st_mode) == 0o600
+
+
+def test_migrations_create_exactly_the_models_schema(database_url):
+    engine = db.make_engine(database_url)
+    with engine.connect() as connection:
+        differences = compare_metadata(MigrationContext.configure(connection), SQLModel.metadata)
+    engine.dispose()
+    assert differences == [], "models changed without a migration: run python -m foia.migrations.generate"
+
+
+def test_upgrade_twice_is_harmless(database_url):
+    engine = db.make_engine(database_url)
+    migrations.upgrade(engine)
+    migrations.upgrade(engine)
+    assert migrations.current_revision(engine) is not None
+    engine.dispose()
