@@ -73,9 +73,12 @@ class Mailer(Protocol):
 class SearchIndex(Protocol):
     """Full-text index over pages and message bodies; the database stays the source of truth."""
 
-    def update(self, session) -> int:
-        """Bring the index up to date from the database; return how many items changed."""
+    def update(self, session, *, look_back: bool = True) -> int:
+        """Bring the index up to date from the SearchChange watermark; return how many items changed."""
 
-    def rebuild(self, session) -> int: ...
+    def rebuild(self, session) -> int:
+        """Rebuild from every page and message; return how many it holds."""
 
-    def search(self, session, query: str, *, visible_request_ids, filters: dict, limit: int, offset: int): ...
+    def search(self, session, query, *, visible_request_ids, filters, limit: int, offset: int):
+        """An EngineResult (total, hits with <mark>ed snippets) for a query string or parsed SearchQuery;
+        visible_request_ids None means every request and the holding pen (admins)."""

@@ -66,6 +66,9 @@ class Leadership:
     def release(self) -> None:
         if self.connection is not None:
             try:
+                # Closing would return the connection to the pool still holding the session-level lock;
+                # invalidating closes it for real, so the lock is freed for another process.
+                self.connection.invalidate()
                 self.connection.close()
             finally:
                 self.connection = None

@@ -1,15 +1,133 @@
-"""Placeholder pages of the agencies domain; replaced as the domain is built."""
-from flask import Blueprint, render_template
+"""The agency directory and the jurisdictions' laws: browse, search, create, edit, typeahead."""
+from __future__ import annotations
+
+from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
+from werkzeug.routing import BuildError
+
+from foia.agencies import jurisdictions as laws
+from foia.agencies import services
+from foia.agencies.forms import AgencyForm
+from foia.agencies.models import Jurisdiction
+from foia.errors import ValidationError
+from foia.web.context import actor, db_session, now
+from foia.web.forms import show_errors
 
 bp = Blueprint("agencies", __name__)
+
+#: Endpoints, in order of preference, that show one request (owned by the requests domain).
+REQUEST_ENDPOINTS = ("requests.show_request", "requests.request_detail", "requests.detail")
+
+
+def request_url(foia_request) -> str | None:
+    """A link to a request's page, when the requests domain offers one."""
+    for endpoint in REQUEST_ENDPOINTS:
+        try:
+            return url_for(endpoint, request_id=foia_request.id)
+        except BuildError:
+            continue
+    return None
+
+
+def _page_number() -> int:
+    value = request.args.get("page", "1")
+    return int(value) if value.isdigit() and int(value) > 0 else 1
 
 
 @bp.get("/agencies")
 def list_agencies():
-    return render_template("web/placeholder.html", title="Agencies")
+    session = db_session()
+    text = request.args.get("q", "").strip()
+    slug = request.args.get("jurisdiction", "").strip().lower()
+    page = services.search_agencies(session, text=text, jurisdiction=slug or None, page=_page_number())
+    page.url_for = lambda number: url_for("agencies.list_agencies", q=text or None, jurisdiction=slug or None,
+                                          page=number)
+    return render_template("agencies/list.html", page=page, q=text, jurisdiction_slug=slug,
+                           jurisdictions=laws.list_jurisdictions(session))
+
+
+def _agency_form(session, **kwargs) -> AgencyForm:
+    form = AgencyForm(**kwargs)
+    form.set_jurisdictions(laws.list_jurisdictions(session))
+    return form
+
+
+@bp.route("/agencies/new", methods=["GET", "POST"])
+@login_required
+def new_agency():
+    session = db_session()
+    form = _agency_form(session)
+    if request.method == "GET" and request.args.get("jurisdiction"):
+        chosen = laws.find_jurisdiction(session, request.args["jurisdiction"])
+        form.jurisdiction_id.data = chosen.id if chosen else 0
+    if form.validate_on_submit():
+        try:
+            agency = services.create_agency(session, actor(), now(), **form.values())
+        except ValidationError as error:
+            session.rollback()
+            show_errors(form, error)
+        else:
+            session.commit()
+            flash(f"{agency.name} is in the directory.", "success")
+            return redirect(url_for("agencies.show_agency", agency_id=agency.id))
+    return render_template("agencies/form.html", form=form, agency=None)
+
+
+@bp.get("/agencies/<int:agency_id>")
+def show_agency(agency_id: int):
+    session = db_session()
+    agency = services.get_agency(session, agency_id)
+    jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
+    return render_template(
+        "agencies/detail.html", agency=agency, jurisdiction=jurisdiction,
+        rules=laws.rules_summary(jurisdiction), history=services.agency_history(session, agency),
+        foia_requests=services.requests_to_agency(session, actor(), now(), agency),
+        field_labels=services.FIELD_LABELS, request_url=request_url)
+
+
+@bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
+@login_required
+def edit_agency(agency_id: int):
+    session = db_session()
+    agency = services.get_agency(session, agency_id)
+    form = _agency_form(session, obj=agency)
+    if form.validate_on_submit():
+        try:
+            change = services.update_agency(session, actor(), now(), agency, **form.values())
+        except ValidationError as error:
+            session.rollback()
+            show_errors(form, error)
+        else:
+            session.commit()
+            flash("Saved. The change is in the agency's history." if change else "Nothing was changed.",
+                  "success" if change else "info")
+            return redirect(url_for("agencies.show_agency", agency_id=agency.id))
+    return render_template("agencies/form.html", form=form, agency=agency)
+
+
+@bp.get("/agencies/suggest")
+def suggest():
+    if actor() is None:
+        return jsonify({"error": "Log in to look up agencies."}), 401
+    try:
+        limit = int(request.args.get("limit", "10"))
+    except ValueError:
+        limit = 10
+    return jsonify(services.suggest(db_session(), request.args.get("q", ""), limit=limit))
 
 
 @bp.get("/jurisdictions")
 def list_jurisdictions():
-    return render_template("web/placeholder.html", title="Laws")
+    session = db_session()
+    rows = [(j, laws.rules_summary(j)) for j in laws.list_jurisdictions(session)]
+    return render_template("agencies/jurisdictions.html", rows=rows,
+                           agency_counts=services.count_agencies_by_jurisdiction(session))
+
+
+@bp.get("/jurisdictions/<slug>")
+def show_jurisdiction(slug: str):
+    session = db_session()
+    jurisdiction = laws.get_jurisdiction(session, slug)
+    return render_template("agencies/jurisdiction.html", jurisdiction=jurisdiction,
+                           rules=laws.rules_summary(jurisdiction),
+                           agencies=services.agencies_in(session, jurisdiction))

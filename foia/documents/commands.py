@@ -1,20 +1,60 @@
-"""`foia extract`, `foia documents`, `foia text` (stub)."""
+"""`foia extract`, `foia documents`, `foia text`."""
 import click
 
-
-@click.command()
-def extract():
-    """Extract text (not yet available)."""
-    raise click.ClickException("not yet available")
+from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
 
 
 @click.command()
-def documents():
-    """List documents (not yet available)."""
-    raise click.ClickException("not yet available")
+@click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
+@with_appcontext
+@command_errors
+def extract(as_json: bool):
+    """Extract the text of every queued document, then stop."""
+    from foia.documents.ocr import find_tesseract
+    from foia.documents.queue import run_until_empty
+
+    runtime = current_runtime()
+    summary = run_until_empty(runtime)
+    if as_json:
+        echo_json(summary.as_json())
+    else:
+        click.echo(f"Extracted {summary.documents} document{'s' if summary.documents != 1 else ''}: "
+                   f"{summary.pages} pages ({summary.ocr_pages} by OCR), {summary.failed} failed.")
+    if summary.needs_ocr and find_tesseract(runtime.config) is None:
+        noun = "document needs" if summary.needs_ocr == 1 else "documents need"
+        click.echo(f"Tesseract is not installed: {summary.needs_ocr} {noun} OCR. Install tesseract-ocr and "
+                   "run `foia extract` again to read the scanned pages.", err=True)
 
 
 @click.command()
-def text():
-    """Print a document's text (not yet available)."""
-    raise click.ClickException("not yet available")
+@click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
+@with_appcontext
+@command_errors
+def documents(as_json: bool):
+    """List every document with its page count and extraction state."""
+    from foia.documents.services import all_documents
+
+    with current_runtime().session() as session:
+        rows = [{"id": d.id, "filename": d.filename, "sha256": d.sha256, "pages": d.page_count or 0,
+                 "state": d.state.value} for d in all_documents(session)]
+    if as_json:
+        echo_json(rows)
+        return
+    if not rows:
+        click.echo("No documents yet.")
+    for row in rows:
+        click.echo(f"{row['id']:>6}  {row['state']:<11}  {row['pages']:>5} p.  {row['filename']}")
+
+
+@click.command()
+@click.argument("document_id")
+@with_appcontext
+@command_errors
+def text(document_id: str):
+    """Print a document's extracted text, pages separated by form feeds."""
+    from foia.documents.services import document_text
+
+    if not document_id.isdigit():
+        raise click.ClickException(f"No document with id {document_id!r}: ids are whole numbers (see `foia documents`).")
+    with current_runtime().session() as session:
+        click.echo(document_text(session, int(document_id)))

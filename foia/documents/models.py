@@ -36,6 +36,8 @@ class Document(SQLModel, table=True):
     #: Same bytes already received for this request: this row links to the first.
     duplicate_of_id: Optional[int] = Field(default=None, foreign_key="document.id", ondelete="SET NULL")
     page_count: Optional[int] = None
+    #: What the file says about itself (PDF title, author, producer, creation date), as text.
+    details: dict = Field(default_factory=dict, sa_type=sa.JSON)
     state: ExtractionState = Field(default=ExtractionState.queued, sa_type=enum_type(ExtractionState), index=True)
     #: Why extraction failed or stopped, in words a user understands.
     error: str = Field(default="", sa_type=sa.Text)

@@ -1,11 +1,142 @@
-"""Placeholder pages of the documents domain; replaced as the domain is built."""
-from flask import Blueprint, render_template
+"""Documents: the list with extraction progress, a document's page, downloads, retrying extraction."""
+from __future__ import annotations
+
+import re
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
+from markupsafe import Markup, escape
+
+from foia.documents import services
+from foia.documents.blobstore import BlobNotFound
+from foia.documents.models import ExtractionState
+from foia.errors import DomainError
+from foia.web.context import actor, db_session, now, runtime
 
 bp = Blueprint("documents", __name__)
+
+
+def query_words(query: str) -> list[str]:
+    """The words of a search to highlight: excluded words and OR left out, prefix stars dropped."""
+    words = []
+    for match in re.finditer(r"(-?)\"?([\w][\w'.@-]*)\*?", query or ""):
+        negated, word = match.groups()
+        if negated or word == "OR" or len(word) < 2:
+            continue
+        words.append(word.strip(".'-@"))
+    return [w for w in dict.fromkeys(words) if w][:20]
+
+
+def highlight(text: str, words: list[str]) -> Markup:
+    """The text, escaped, with each searched word (and words it starts) marked."""
+    if not words:
+        return escape(text)
+    pattern = re.compile(r"\b(?:" + "|".join(re.escape(w) for w in words) + r")\w*", re.IGNORECASE)
+    parts, last = [], 0
+    for match in pattern.finditer(text):
+        parts.append(escape(text[last:match.start()]))
+        parts.append(Markup("<mark>%s</mark>") % match.group())
+        last = match.end()
+    parts.append(escape(text[last:]))
+    return Markup("").join(parts)
+
+
+@bp.app_template_global()
+def request_documents(foia_request) -> dict:
+    """Documents of a request (already checked visible) with extraction progress, for the request page."""
+    documents = services.request_documents(db_session(), foia_request.id)
+    finished = sum(1 for d in documents if d.state in services.FINISHED)
+    return {"documents": documents, "finished": finished, "total": len(documents),
+            "labels": services.STATE_LABELS}
 
 
 @bp.get("/documents")
 @login_required
 def list_documents():
-    return render_template("web/placeholder.html", title="Documents")
+    state = request.args.get("state") or None
+    if state not in {s.value for s in ExtractionState}:
+        state = None
+    request_id = request.args.get("request", type=int)
+    listing = services.list_documents(db_session(), actor(), now(), state=state, request_id=request_id,
+                                      number=request.args.get("page", 1, type=int),
+                                      per_page=runtime().config["PAGE_SIZE"])
+    return render_template("documents/list.html", listing=listing, state=state, request_id=request_id,
+                           states=list(ExtractionState), labels=services.STATE_LABELS,
+                           requests=services.filter_requests(db_session(), actor(), now()),
+                           page_url=lambda n: url_for("documents.list_documents", state=state, request=request_id, page=n))
+
+
+@bp.get("/documents/<int:document_id>")
+@login_required
+def show_document(document_id: int):
+    session = db_session()
+    document = services.get_visible_document(session, actor(), document_id, now())
+    words = query_words(request.args.get("q", ""))
+    pages = services.document_pages(session, document)
+    foia_request = None
+    if document.request_id is not None:
+        from foia.requests.models import FoiaRequest
+
+        foia_request = session.get(FoiaRequest, document.request_id)
+    return render_template("documents/show.html", document=document, pages=pages,
+                           page_texts=[highlight(page.text, words) for page in pages], words=words,
+                           query=request.args.get("q", ""),
+                           messages=services.embedded_messages(session, document), foia_request=foia_request,
+                           can_work=services.can_work_on_document(session, actor(), document),
+                           labels=services.STATE_LABELS)
+
+
+def _send_blob(key: str, *, filename: str, mimetype: str, as_attachment: bool):
+    try:
+        path = runtime().blobs.path(key)
+    except BlobNotFound:
+        abort(404)
+    response = send_file(path, mimetype=mimetype, as_attachment=as_attachment, download_name=filename,
+                         conditional=True, max_age=0)
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Cache-Control"] = "private, no-store"
+    return response
+
+
+@bp.get("/documents/<int:document_id>/download")
+@login_required
+def download(document_id: int):
+    document = services.get_visible_document(db_session(), actor(), document_id, now())
+    return _send_blob(document.blob_key, filename=document.filename, mimetype="application/octet-stream"
+                      if not document.content_type else document.content_type, as_attachment=True)
+
+
+@bp.get("/documents/<int:document_id>/view")
+@login_required
+def view_pdf(document_id: int):
+    document = services.get_visible_document(db_session(), actor(), document_id, now())
+    if document.content_type != "application/pdf":
+        abort(404)
+    response = _send_blob(document.blob_key, filename=document.filename, mimetype="application/pdf",
+                          as_attachment=False)
+    return response
+
+
+@bp.get("/documents/<int:document_id>/searchable.pdf")
+@login_required
+def searchable_pdf(document_id: int):
+    document = services.get_visible_document(db_session(), actor(), document_id, now())
+    if not document.searchable_pdf_key:
+        abort(404)
+    stem = document.filename.rsplit(".", 1)[0] if "." in document.filename else document.filename
+    return _send_blob(document.searchable_pdf_key, filename=f"{stem} (searchable).pdf",
+                      mimetype="application/pdf", as_attachment=True)
+
+
+@bp.post("/documents/<int:document_id>/retry")
+@login_required
+def retry(document_id: int):
+    try:
+        services.retry_extraction(db_session(), actor(), document_id, now())
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        flash(str(error), "error")
+    else:
+        flash("The document is back in the extraction queue.", "success")
+    return redirect(url_for("documents.show_document", document_id=document_id))

@@ -56,6 +56,8 @@ class Message(SQLModel, table=True):
     match_reason: str = Field(default="", max_length=300)
     #: upload | import | imap | outbox
     source: str = Field(default="", max_length=32)
+    #: Who uploaded or imported it; besides admins, the only one who sees it while in the holding pen.
+    imported_by_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     #: Problems met while parsing (bad charset, broken MIME), shown on the message page.
     parse_warnings: list = Field(default_factory=list, sa_type=sa.JSON)
     #: A status suggested from the text, applied only when the user confirms.

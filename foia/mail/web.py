@@ -1,11 +1,192 @@
-"""Placeholder pages of the mail domain; replaced as the domain is built."""
-from flask import Blueprint, render_template
+"""The inbox (holding pen), uploads, message pages and status confirmation.
+
+Who sees a message: anyone who may see its request. A message in the holding pen (no request yet)
+is seen by admins and by the user who uploaded or imported it; mail fetched by IMAP that matched
+nothing is for admins to sort out.
+"""
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, jsonify, make_response, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
+from sqlmodel import select
+
+from foia.documents.models import Document
+from foia.errors import DomainError, NotFound, ValidationError
+from foia.mail import ingest
+from foia.mail.match import likely_requests
+from foia.mail.models import Message, MessageKind
+from foia.requests.access import get_workable_request, workable_clause
+from foia.requests.models import FoiaRequest, Status
+from foia.web.context import actor, db_session, now, runtime
 
 bp = Blueprint("mail", __name__)
+
+#: The message's own HTML may not load or run anything; inline styles only.
+HTML_BODY_CSP = "default-src 'none'; img-src data:; style-src 'unsafe-inline'; sandbox; base-uri 'none'; form-action 'none'"
+
+
+def _workable_requests():
+    return db_session().exec(select(FoiaRequest).where(workable_clause(actor()))
+                             .order_by(FoiaRequest.updated_at.desc()).limit(500)).all()
 
 
 @bp.get("/inbox")
 @login_required
 def inbox():
-    return render_template("web/placeholder.html", title="Inbox")
+    session = db_session()
+    messages = session.exec(select(Message).where(Message.request_id.is_(None),
+                                                  ingest.message_visible_clause(actor(), now()))
+                            .order_by(Message.received_at.desc(), Message.id.desc()).limit(200)).all()
+    guesses = {m.id: likely_requests(session, m, workable_clause(actor())) for m in messages}
+    return render_template("mail/inbox.html", messages=messages, guesses=guesses, requests=_workable_requests())
+
+
+@bp.post("/inbox/assign")
+@login_required
+def assign():
+    ids = [int(v) for v in request.form.getlist("message_ids") if v.isdigit()]
+    request_id = request.form.get("request_id", "")
+    try:
+        if not request_id.isdigit():
+            raise ValidationError("Choose the request to put the messages on.")
+        assigned = ingest.assign_messages(db_session(), actor(), now(), ids, int(request_id))
+    except ValidationError as error:
+        flash(str(error), "error")
+        return redirect(url_for("mail.inbox"))
+    flash(f"{len(assigned)} message{'s' if len(assigned) != 1 else ''} assigned.", "success")
+    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/") else url_for("mail.inbox"))
+
+
+def _uploaded_files():
+    files = []
+    for storage in request.files.getlist("files"):
+        if storage and storage.filename:
+            files.append((storage.filename, storage.read()))
+    return files
+
+
+@bp.post("/upload")
+@login_required
+def upload():
+    session = db_session()
+    request_id = request.form.get("request_id", "")
+    target = get_workable_request(session, actor(), int(request_id), now()) if request_id.isdigit() else None
+    files = _uploaded_files()
+    wants_json = request.accept_mimetypes.best == "application/json"
+    if not files:
+        if wants_json:
+            return jsonify({"error": "Choose at least one file."}), 400
+        flash("Choose at least one file to upload.", "error")
+        return redirect(url_for("requests.detail", request_id=target.id) if target and _has_request_page()
+                        else url_for("mail.inbox"))
+    intake = ingest.Intake(session=session, blobs=runtime().blobs, now=now(), actor=actor(), source="upload",
+                           request=target)
+    summary = ingest.ingest_uploads(intake, files)
+    messages = session.exec(select(Message).where(Message.id.in_(summary.message_ids))).all() if summary.message_ids else []
+    if wants_json:
+        return jsonify({**summary.as_json(), "summary_html": render_template(
+            "mail/_upload_summary.html", summary=summary, messages=messages, foia_request=target)})
+    return render_template("mail/upload_summary.html", summary=summary, messages=messages, foia_request=target)
+
+
+def _has_request_page() -> bool:
+    from flask import current_app
+
+    return "requests.detail" in current_app.view_functions
+
+
+@bp.get("/messages/<int:message_id>")
+@login_required
+def show_message(message_id: int):
+    session = db_session()
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    documents = session.exec(select(Document).where(Document.message_id == message.id).order_by(Document.id)).all()
+    foia_request = session.get(FoiaRequest, message.request_id) if message.request_id else None
+    can_work = foia_request is not None and _can_work(foia_request)
+    guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
+    suggested = Status(message.suggested_status) if message.suggested_status else None
+    return render_template("mail/message.html", message=message, documents=documents, foia_request=foia_request,
+                           can_work=can_work, guesses=guesses, requests=_workable_requests(), suggested=suggested,
+                           has_request_page=_has_request_page())
+
+
+def _can_work(foia_request: FoiaRequest) -> bool:
+    from foia.requests.access import can_work_on
+
+    return can_work_on(db_session(), actor(), foia_request)
+
+
+@bp.get("/messages/<int:message_id>/html")
+@login_required
+def message_html(message_id: int):
+    message = ingest.get_visible_message(db_session(), actor(), message_id, now())
+    page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{message.body_html}"
+    response = make_response(page)
+    response.headers["Content-Type"] = "text/html; charset=utf-8"
+    response.headers["Content-Security-Policy"] = HTML_BODY_CSP
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/messages/<int:message_id>/raw")
+@login_required
+def message_raw(message_id: int):
+    message = ingest.get_visible_message(db_session(), actor(), message_id, now())
+    if not message.raw_blob_key:
+        abort(404)
+    response = send_file(runtime().blobs.open(message.raw_blob_key), mimetype="message/rfc822", as_attachment=True,
+                         download_name=f"message-{message.id}.eml")
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.get("/messages/<int:message_id>/files/<int:document_id>")
+@login_required
+def attachment(message_id: int, document_id: int):
+    session = db_session()
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    document = session.get(Document, document_id)
+    if document is None or document.message_id != message.id:
+        raise NotFound("document")
+    response = send_file(runtime().blobs.open(document.blob_key), mimetype="application/octet-stream",
+                         as_attachment=True, download_name=document.filename.rsplit("/", 1)[-1])
+    response.headers["X-Content-Type-Options"] = "nosniff"
+    return response
+
+
+@bp.post("/messages/<int:message_id>/status")
+@login_required
+def confirm_status(message_id: int):
+    session = db_session()
+    back = url_for("mail.show_message", message_id=message_id)
+    if request.form.get("next", "").startswith("/") and not request.form.get("next", "").startswith("//"):
+        back = request.form["next"]
+    try:
+        if request.form.get("action") == "dismiss":
+            ingest.dismiss_suggested_status(session, actor(), now(), message_id)
+            flash("Suggestion dismissed.", "info")
+        else:
+            foia_request = ingest.apply_suggested_status(session, actor(), now(), message_id,
+                                                         runtime().config.get("FOLLOW_UP_DAYS", 10))
+            flash(f"Status changed to “{foia_request.status.label}”.", "success")
+    except NotFound:
+        raise
+    except DomainError as error:
+        session.rollback()
+        flash(str(error), "error")
+    return redirect(back)
+
+
+@bp.app_template_global()
+def request_messages(foia_request) -> list[Message]:
+    """The messages of a request, newest first (the request page already checked the user may see it)."""
+    return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id)
+                                  .order_by(Message.received_at.desc(), Message.id.desc())).all())
+
+
+@bp.app_template_global()
+def message_kind_label(kind) -> str:
+    """Auto-reply / Bounce / Reply ..., for badges."""
+    return {MessageKind.auto_reply: "Auto-reply", MessageKind.bounce: "Bounce", MessageKind.reply: "Reply",
+            MessageKind.letter: "Letter", MessageKind.follow_up: "Follow-up", MessageKind.appeal: "Appeal",
+            MessageKind.note: "Note"}.get(kind, str(kind))

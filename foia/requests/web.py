@@ -1,17 +1,350 @@
-"""Placeholder pages of the requests domain; replaced as the domain is built."""
-from flask import Blueprint, render_template
+"""Request pages: dashboard, list, new request with letter preview, detail with its actions, batches."""
+from __future__ import annotations
+
+from decimal import Decimal
+
+from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
 from flask_login import login_required
+from wtforms.fields.choices import SelectChoice
+
+from foia.accounts.models import Team, User
+from foia.errors import InvalidTransition, ValidationError
+from foia.requests import access, forms, services
+from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
+from foia.web.context import actor, db_session, now, runtime
+from foia.web.forms import show_errors
 
 bp = Blueprint("requests", __name__)
 
 
+def _follow_up_days() -> int:
+    return runtime().config["FOLLOW_UP_DAYS"]
+
+
+def _cents(value) -> int | None:
+    return None if value is None else services.dollars_to_cents(value)
+
+
+def _dollars(cents: int | None) -> Decimal | None:
+    return None if cents is None else (Decimal(cents) / 100).quantize(Decimal("0.01"))
+
+
+def _team_choices(form, user) -> None:
+    form.team_id.choices = [SelectChoice("", "Not shared")] + [
+        SelectChoice(team.id, team.name) for team in services.teams_for(db_session(), user)]
+
+
+# Dashboard and list -------------------------------------------------------------------------------
+
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    return render_template("web/placeholder.html", title="Dashboard")
+    board = services.dashboard(db_session(), actor(), now())
+    return render_template("requests/dashboard.html", board=board, statuses=list(Status))
+
+
+def _filters_from_args() -> services.RequestFilters:
+    args = request.args
+    status = args.get("status", "")
+    agency = args.get("agency", "")
+    sort = args.get("sort", "created")
+    page = args.get("page", "1")
+    return services.RequestFilters(
+        status=Status(status) if status in Status._value2member_map_ else None,
+        agency_id=int(agency) if agency.isdigit() else None,
+        text=args.get("q", "")[:200],
+        scope="all" if args.get("scope") == "all" else "mine",
+        sort=sort if sort in services.SORTS else "created",
+        direction=args.get("dir", ""),
+        page=int(page) if page.isdigit() else 1,
+    )
 
 
 @bp.get("/requests")
 @login_required
 def list_requests():
-    return render_template("web/placeholder.html", title="Requests")
+    session = db_session()
+    filters = _filters_from_args()
+    page = services.list_requests(session, actor(), now(), filters, per_page=runtime().config["PAGE_SIZE"])
+    args = {key: value for key, value in request.args.items() if value and key != "page"}
+    page.url_for = lambda number: url_for("requests.list_requests", **args, page=number)
+
+    def sort_url(key: str) -> str:
+        same = filters.sort == key
+        direction = ("asc" if filters.order == "desc" else "desc") if same else services.DEFAULT_DIRECTION[key]
+        return url_for("requests.list_requests", **{**args, "sort": key, "dir": direction})
+
+    agencies = services.agencies_with_requests(session, actor(), now())
+    return render_template("requests/list.html", page=page, filters=filters, statuses=list(Status),
+                           agency_groups=agencies, sort_url=sort_url, args=args)
+
+
+# Filing -------------------------------------------------------------------------------------------
+
+def _new_request_from(form: forms.NewRequestForm) -> services.NewRequest:
+    visibility = form.visibility.data if form.visibility.data in Visibility._value2member_map_ else "private"
+    return services.NewRequest(
+        agency_ids=list(form.agency_ids.data or []), title=form.title.data or "",
+        records_sought=form.records_sought.data or "", fee_waiver=bool(form.fee_waiver.data),
+        expedited=bool(form.expedited.data), max_fee_cents=_cents(form.max_fee.data),
+        visibility=Visibility(visibility), embargo_until=form.embargo_until.data, team_id=form.team_id.data)
+
+
+def _render_new(form, status: int = 200):
+    return render_template("requests/new.html", form=form,
+                           agency_groups=services.agency_choices(db_session()),
+                           selected=set(form.agency_ids.data or [])), status
+
+
+@bp.route("/requests/new", methods=["GET", "POST"])
+@login_required
+def new_request():
+    """The new-request form; its POST shows the letters, and "Save as draft" on that page saves them."""
+    session = db_session()
+    user = actor()
+    form = forms.NewRequestForm()
+    _team_choices(form, user)
+    if request.method == "GET":
+        picked = request.args.get("agency", "")
+        if picked.isdigit():
+            form.agency_ids.data = [int(picked)]
+        return _render_new(form)
+    action = request.form.get("action", "preview")
+    if action == "edit":  # back from the preview: the form as it was filled in, no errors yet
+        return _render_new(form)
+    if not form.validate():
+        return _render_new(form, 400)
+    new = _new_request_from(form)
+    letter_texts = {agency_id: request.form.get(f"letter-{agency_id}", "") for agency_id in new.agency_ids
+                    if f"letter-{agency_id}" in request.form}
+    try:
+        if action == "save":
+            created = services.create_requests(session, user, new, now(), letter_texts)
+        else:
+            drafts = services.preview_letters(session, user, new, now())
+    except ValidationError as error:
+        session.rollback()
+        letter_errors = {k: v for k, v in error.fields.items() if k.startswith("letter-")}
+        if letter_errors:
+            drafts = services.preview_letters(session, user, new, now())
+            for draft in drafts:
+                draft.text = letter_texts.get(draft.agency.id, draft.text)
+            return render_template("requests/preview.html", form=form, drafts=drafts,
+                                   letter_errors=letter_errors), 400
+        show_errors(form, error)
+        return _render_new(form, 400)
+    if action == "save":
+        session.commit()
+        if len(created) > 1:
+            flash(f"{len(created)} draft requests saved as one batch. Send each letter, then mark it submitted.",
+                  "success")
+            return redirect(url_for("requests.batch", batch_id=created[0].batch_id))
+        flash(f"Draft {created[0].tracking_code} saved. Send the letter, then mark it submitted.", "success")
+        return redirect(url_for("requests.detail", request_id=created[0].id))
+    return render_template("requests/preview.html", form=form, drafts=drafts, letter_errors={})
+
+
+# Reading ------------------------------------------------------------------------------------------
+
+def _default_forms(view: services.RequestView) -> dict:
+    today = view.today
+    status_form = forms.StatusForm(prefix="status", formdata=None, data={"on": today})
+    status_form.status.choices = forms.status_choices(services.allowed_statuses(view.request))
+    fees = forms.FeesForm(prefix="fees", formdata=None, data={
+        "fee_estimate": _dollars(view.request.fee_estimate_cents),
+        "fee_paid": _dollars(view.request.fee_paid_cents) if view.request.fee_paid_cents else None,
+        "fee_waiver": view.request.fee_waiver.value})
+    return {
+        "submit_form": forms.SubmitForm(prefix="submit", formdata=None, data={"submitted_on": today}),
+        "status_form": status_form,
+        "extension_form": forms.ExtensionForm(prefix="extension", formdata=None, data={"on": today}),
+        "fees_form": fees,
+        "note_form": forms.NoteForm(prefix="note", formdata=None),
+        "letter_form": forms.LetterForm(prefix="letter", formdata=None, data={"letter_text": view.request.letter_text}),
+        "confirm_form": forms.ConfirmForm(formdata=None),
+    }
+
+
+def _render_detail(view: services.RequestView, status: int = 200, **overrides):
+    session = db_session()
+    can_work = access.can_work_on(session, actor(), view.request)
+    context = _default_forms(view) if can_work else {}
+    context.update(overrides)
+    team = session.get(Team, view.request.team_id) if view.request.team_id else None
+    batch_size = 0
+    if view.request.batch_id:
+        batch_size = len(services.get_batch(session, actor(), view.request.batch_id, now()).members)
+    return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
+                           owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
+                           timeline=services.timeline(session, view.request),
+                           method_labels=forms.METHOD_LABELS,
+                           can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
+
+
+@bp.get("/requests/<int:request_id>")
+def detail(request_id: int):
+    view = services.get_request(db_session(), actor(), request_id, now())
+    return _render_detail(view)
+
+
+@bp.get("/requests/<int:request_id>/letter.txt")
+def letter_text(request_id: int):
+    view = services.get_request(db_session(), actor(), request_id, now())
+    return Response(view.request.letter_text, mimetype="text/plain",
+                    headers={"Content-Disposition": f'inline; filename="{view.request.tracking_code}.txt"'})
+
+
+@bp.get("/batches/<int:batch_id>")
+def batch(batch_id: int):
+    view = services.get_batch(db_session(), actor(), batch_id, now())
+    return render_template("requests/batch.html", batch_view=view)
+
+
+# Actions on one request ---------------------------------------------------------------------------
+
+def _workable_view(request_id: int) -> services.RequestView:
+    """The request if the actor may work on it (404 for private ones they cannot see, 403 for public ones)."""
+    session = db_session()
+    access.get_workable_request(session, actor(), request_id, now())
+    return services.get_request(session, actor(), request_id, now())
+
+
+def _back(request_id: int, anchor: str = ""):
+    return redirect(url_for("requests.detail", request_id=request_id) + (f"#{anchor}" if anchor else ""))
+
+
+def _act(request_id: int, form, form_name: str, action, success: str, anchor: str = ""):
+    """Validate `form`, run the service `action()`, commit and go back; else show the page with the errors."""
+    session = db_session()
+    view = _workable_view(request_id)
+    if form.validate():
+        try:
+            action()
+        except InvalidTransition as error:
+            session.rollback()
+            flash(str(error), "error")
+            return _back(request_id)
+        except ValidationError as error:
+            session.rollback()
+            show_errors(form, error)
+        else:
+            session.commit()
+            flash(success, "success")
+            return _back(request_id, anchor)
+    view = services.get_request(session, actor(), request_id, now())
+    return _render_detail(view, 400, **{form_name: form})
+
+
+@bp.post("/requests/<int:request_id>/submit")
+def submit(request_id: int):
+    form = forms.SubmitForm(prefix="submit")
+    return _act(request_id, form, "submit_form", lambda: services.mark_submitted(
+        db_session(), actor(), request_id, form.submitted_on.data, SubmissionMethod(form.method.data), now(),
+        note=form.note.data or "", follow_up_days=_follow_up_days()), "Marked as submitted. The clock is running.")
+
+
+@bp.post("/requests/<int:request_id>/status")
+def change_status(request_id: int):
+    form = forms.StatusForm(prefix="status")
+    form.status.choices = forms.status_choices(list(Status))
+    return _act(request_id, form, "status_form", lambda: services.change_status(
+        db_session(), actor(), request_id, Status(form.status.data), form.on.data, now(),
+        note=form.note.data or "", follow_up_days=_follow_up_days()), "Status changed.", "timeline")
+
+
+@bp.post("/requests/<int:request_id>/extension")
+def extension(request_id: int):
+    form = forms.ExtensionForm(prefix="extension")
+    return _act(request_id, form, "extension_form", lambda: services.record_extension(
+        db_session(), actor(), request_id, form.on.data, now(), note=form.note.data or "",
+        follow_up_days=_follow_up_days()), "Extension recorded.", "timeline")
+
+
+@bp.post("/requests/<int:request_id>/fees")
+def fees(request_id: int):
+    form = forms.FeesForm(prefix="fees")
+    return _act(request_id, form, "fees_form", lambda: services.update_fees(
+        db_session(), actor(), request_id, now(), estimate_cents=_cents(form.fee_estimate.data),
+        paid_cents=_cents(form.fee_paid.data), fee_waiver=FeeWaiver(form.fee_waiver.data)), "Fees saved.", "fees")
+
+
+@bp.post("/requests/<int:request_id>/notes")
+def add_note(request_id: int):
+    form = forms.NoteForm(prefix="note")
+    return _act(request_id, form, "note_form", lambda: services.add_note(
+        db_session(), actor(), request_id, form.text.data or "", now()), "Note added.", "timeline")
+
+
+@bp.post("/requests/<int:request_id>/letter")
+def update_letter(request_id: int):
+    form = forms.LetterForm(prefix="letter")
+    if request.form.get("action") == "regenerate":
+        form.letter_text.validators = []
+        return _act(request_id, form, "letter_form", lambda: services.regenerate_letter(
+            db_session(), actor(), request_id, now()), "Letter rendered again from the template.", "letter")
+    return _act(request_id, form, "letter_form", lambda: services.update_letter(
+        db_session(), actor(), request_id, form.letter_text.data or "", now()), "Letter saved.", "letter")
+
+
+@bp.post("/requests/<int:request_id>/withdraw")
+def withdraw(request_id: int):
+    form = forms.ConfirmForm()
+    view = _workable_view(request_id)
+    return _act(request_id, form, "confirm_form", lambda: services.withdraw(
+        db_session(), actor(), request_id, view.today, now()), "Request withdrawn.")
+
+
+@bp.post("/requests/<int:request_id>/delete")
+def delete(request_id: int):
+    session = db_session()
+    view = _workable_view(request_id)
+    form = forms.ConfirmForm()
+    if not form.validate():
+        return _back(request_id)
+    try:
+        services.delete_draft(session, actor(), request_id, now())
+    except InvalidTransition as error:
+        session.rollback()
+        flash(str(error), "error")
+        return _back(request_id)
+    session.commit()
+    flash(f"Draft {view.request.tracking_code} deleted.", "success")
+    return redirect(url_for("requests.list_requests"))
+
+
+@bp.route("/requests/<int:request_id>/edit", methods=["GET", "POST"])
+def edit(request_id: int):
+    session = db_session()
+    view = _workable_view(request_id)
+    foia_request = view.request
+    if request.method == "GET":
+        form = forms.EditForm(formdata=None, obj=foia_request, data={
+            "max_fee": _dollars(foia_request.max_fee_cents), "visibility": foia_request.visibility.value,
+            "team_id": foia_request.team_id})
+    else:
+        form = forms.EditForm()
+    owner = session.get(User, foia_request.owner_id)
+    _team_choices(form, owner)
+    if foia_request.team_id and foia_request.team_id not in [c.value for c in form.team_id.choices]:
+        team = session.get(Team, foia_request.team_id)
+        form.team_id.choices.append(SelectChoice(team.id, team.name))
+    if request.method == "POST" and form.validate():
+        visibility = form.visibility.data if form.visibility.data in Visibility._value2member_map_ else "private"
+        try:
+            services.edit_request(
+                session, actor(), request_id, now(), title=form.title.data or "",
+                records_sought=form.records_sought.data or "",
+                agency_tracking_number=form.agency_tracking_number.data or "",
+                max_fee_cents=_cents(form.max_fee.data), expedited=bool(form.expedited.data),
+                auto_follow_up=bool(form.auto_follow_up.data), visibility=Visibility(visibility),
+                embargo_until=form.embargo_until.data, team_id=form.team_id.data, notes=form.notes.data or "")
+        except ValidationError as error:
+            session.rollback()
+            show_errors(form, error)
+        else:
+            session.commit()
+            flash("Changes saved.", "success")
+            return _back(request_id)
+    return render_template("requests/edit.html", form=form, view=view, foia_request=foia_request), \
+        (400 if form.errors else 200)
+

@@ -2,13 +2,13 @@
 
 Revision ID: 0001
 Revises: 
-Create Date: 2026-11-27 14:08:34.731502
+Create Date: 2026-11-27 14:12:48.065172
 """
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
 import foia.db
-
+from sqlalchemy.dialects import postgresql
 
 revision = '0001'
 down_revision = None
@@ -63,6 +63,28 @@ def upgrade() -> None:
     sa.Column('at', foia.db.UTCDateTime(), nullable=False),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_search_change'))
     )
+    op.create_table('search_entry',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('kind', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('item_id', sa.Integer(), nullable=False),
+    sa.Column('document_id', sa.Integer(), nullable=True),
+    sa.Column('request_id', sa.Integer(), nullable=True),
+    sa.Column('agency_id', sa.Integer(), nullable=True),
+    sa.Column('page', sa.Integer(), nullable=True),
+    sa.Column('filename', sa.Text(), nullable=False),
+    sa.Column('sender', sa.Text(), nullable=False),
+    sa.Column('date', foia.db.UTCDateTime(), nullable=True),
+    sa.Column('doc_type', sqlmodel.sql.sqltypes.AutoString(length=16), nullable=False),
+    sa.Column('text', sa.Text(), nullable=False),
+    sa.Column('tsv', sa.Text().with_variant(postgresql.TSVECTOR(), 'postgresql'), nullable=True),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_search_entry')),
+    sa.UniqueConstraint('kind', 'item_id', name=op.f('uq_search_entry_kind_item_id'))
+    )
+    with op.batch_alter_table('search_entry', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_search_entry_document_id'), ['document_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_search_entry_request_id'), ['request_id'], unique=False)
+        batch_op.create_index('ix_search_entry_tsv', ['tsv'], unique=False, postgresql_using='gin')
+
     op.create_table('search_watermark',
     sa.Column('index_name', sa.String(length=300), nullable=False),
     sa.Column('last_change_id', sa.Integer(), nullable=False),
@@ -228,10 +250,12 @@ def upgrade() -> None:
     sa.Column('raw_sha256', sa.String(length=64), nullable=True),
     sa.Column('match_reason', sqlmodel.sql.sqltypes.AutoString(length=300), nullable=False),
     sa.Column('source', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=False),
+    sa.Column('imported_by_id', sa.Integer(), nullable=True),
     sa.Column('parse_warnings', sa.JSON(), nullable=False),
     sa.Column('suggested_status', sqlmodel.sql.sqltypes.AutoString(length=32), nullable=True),
     sa.Column('created_at', foia.db.UTCDateTime(), nullable=False),
     sa.Column('updated_at', foia.db.UTCDateTime(), nullable=False),
+    sa.ForeignKeyConstraint(['imported_by_id'], ['user.id'], name=op.f('fk_message_imported_by_id_user'), ondelete='SET NULL'),
     sa.ForeignKeyConstraint(['request_id'], ['foia_request.id'], name=op.f('fk_message_request_id_foia_request'), ondelete='SET NULL'),
     sa.PrimaryKeyConstraint('id', name=op.f('pk_message')),
     sa.UniqueConstraint('message_id', name=op.f('uq_message_message_id')),
@@ -239,6 +263,7 @@ def upgrade() -> None:
     )
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_message_from_address'), ['from_address'], unique=False)
+        batch_op.create_index(batch_op.f('ix_message_imported_by_id'), ['imported_by_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_request_id'), ['request_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_message_updated_at'), ['updated_at'], unique=False)
 
@@ -292,6 +317,7 @@ def upgrade() -> None:
     sa.Column('blob_key', sqlmodel.sql.sqltypes.AutoString(length=64), nullable=False),
     sa.Column('duplicate_of_id', sa.Integer(), nullable=True),
     sa.Column('page_count', sa.Integer(), nullable=True),
+    sa.Column('details', sa.JSON(), nullable=False),
     sa.Column('state', sa.Enum('queued', 'extracting', 'done', 'needs_ocr', 'encrypted', 'failed', 'unsupported', name='extractionstate', native_enum=False, length=32), nullable=False),
     sa.Column('error', sa.Text(), nullable=False),
     sa.Column('ocr_used', sa.Boolean(), nullable=False),
@@ -405,6 +431,7 @@ def downgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_message_updated_at'))
         batch_op.drop_index(batch_op.f('ix_message_request_id'))
+        batch_op.drop_index(batch_op.f('ix_message_imported_by_id'))
         batch_op.drop_index(batch_op.f('ix_message_from_address'))
 
     op.drop_table('message')
@@ -434,6 +461,12 @@ def downgrade() -> None:
     op.drop_table('user')
     op.drop_table('team')
     op.drop_table('search_watermark')
+    with op.batch_alter_table('search_entry', schema=None) as batch_op:
+        batch_op.drop_index('ix_search_entry_tsv', postgresql_using='gin')
+        batch_op.drop_index(batch_op.f('ix_search_entry_request_id'))
+        batch_op.drop_index(batch_op.f('ix_search_entry_document_id'))
+
+    op.drop_table('search_entry')
     op.drop_table('search_change')
     op.drop_table('jurisdiction')
     op.drop_table('imap_folder_state')

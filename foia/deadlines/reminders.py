@@ -1,0 +1,375 @@
+"""Reminders that go out exactly once.
+
+Each run (the scheduler every 15 minutes, or `foia send-reminders`):
+
+1. refresh: from every request's due dates, the reminders each person should get are inserted
+   (unique per request, kind, due date and person, so inserting twice does nothing); unsent ones that
+   no longer apply (the date moved, the status changed) are cancelled.
+2. send: reminders whose notify date has come are claimed with a compare-and-set UPDATE that also
+   marks them sent, and their email is queued in the outbox, in the same transaction. A crash before
+   the commit leaves the reminder unsent; after the commit the outbox guarantees delivery. Two
+   schedulers claiming the same row: the second UPDATE matches nothing.
+
+After downtime, each reminder that is still meaningful goes out once: overdue reminders repeat weekly
+but only the current week's is created, so nothing piles up.
+"""
+from __future__ import annotations
+
+import logging
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+from email.utils import parseaddr
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from foia.accounts.models import TeamMembership, User
+from foia.agencies.models import Agency, Jurisdiction
+from foia.deadlines import rules
+from foia.deadlines.models import Reminder
+from foia.mail import outbound, outbox
+from foia.mail.models import Direction, Message, MessageKind
+from foia.ports import OutgoingEmail, local_date
+from foia.requests.models import FoiaRequest, Status
+
+log = logging.getLogger("foia.reminders")
+
+KINDS = ("ack_due", "response_due", "overdue", "fee_due", "appeal_closing", "appeal_overdue")
+KIND_LABELS = {
+    "ack_due": "Acknowledgement due",
+    "response_due": "Response due soon",
+    "overdue": "Response overdue",
+    "fee_due": "Fee response due",
+    "appeal_closing": "Appeal window closing",
+    "appeal_overdue": "Appeal decision overdue",
+}
+KIND_HINTS = {
+    "ack_due": "when the agency should have acknowledged the request",
+    "response_due": "a few business days before the response is due",
+    "overdue": "the day after the response was due, then weekly",
+    "fee_due": "before your answer to a fee estimate is expected",
+    "appeal_closing": "before the last day to appeal a denial",
+    "appeal_overdue": "the day after an appeal should have been decided",
+}
+#: Which explanation entry of the request explains each kind's date.
+EXPLAINED_BY = {"ack_due": "ack_due", "response_due": "response_due", "overdue": "response_due",
+                "appeal_closing": "appeal_due", "appeal_overdue": "appeal_decision_due", "fee_due": "paused"}
+#: Days the requester is given to answer a fee estimate; agencies commonly close requests after about 30.
+FEE_RESPONSE_DAYS = 30
+#: An automatic follow-up goes to the agency at most this often.
+FOLLOW_UP_INTERVAL = timedelta(days=30)
+#: Requests in these statuses can need a reminder.
+REMINDABLE = (Status.submitted, Status.acknowledged, Status.payment_required, Status.partial,
+              Status.rejected, Status.no_records, Status.appealing)
+
+
+@dataclass(frozen=True)
+class Due:
+    """A reminder one request calls for: kind, the date it is about, the first day it may go out."""
+
+    kind: str
+    due_date: date
+    notify_on: date
+
+
+@dataclass
+class RunResult:
+    """What a run did (or, dry, would do)."""
+
+    created: int = 0
+    sent: int = 0
+    skipped: int = 0
+    cancelled: int = 0
+    follow_ups_sent: int = 0
+    follow_ups_drafted: int = 0
+    as_of: date | None = None
+    dry_run: bool = False
+    messages: list[str] = field(default_factory=list)
+
+    def as_dict(self) -> dict:
+        return {"created": self.created, "sent": self.sent, "skipped": self.skipped,
+                "cancelled": self.cancelled, "follow_ups_sent": self.follow_ups_sent,
+                "follow_ups_drafted": self.follow_ups_drafted,
+                "as_of": self.as_of.isoformat() if self.as_of else None, "dry_run": self.dry_run}
+
+
+def wanted_kinds(user: User) -> set[str]:
+    """The reminder kinds a user chose."""
+    return {k.strip() for k in (user.reminder_kinds or "").split(",") if k.strip() in KINDS}
+
+
+def reminders_due(request: FoiaRequest, jurisdiction: Jurisdiction, today: date, days_ahead: int) -> list[Due]:
+    """Every reminder the request calls for as of `today`, for someone reminded `days_ahead` business days early."""
+    calendar = rules.calendar_of(jurisdiction)
+    ahead = max(int(days_ahead or 0), 0)
+
+    def early(day: date) -> date:
+        return calendar.subtract_business_days(day, ahead)
+
+    found = []
+    status = request.status
+    if status == Status.submitted and request.ack_due:
+        found.append(Due("ack_due", request.ack_due, early(request.ack_due)))
+    if status in (Status.submitted, Status.acknowledged) and request.response_due:
+        if today <= request.response_due:
+            found.append(Due("response_due", request.response_due, early(request.response_due)))
+        else:
+            first = request.response_due + timedelta(days=1)
+            week = (today - first).days // 7
+            occurrence = first + timedelta(days=7 * week)
+            found.append(Due("overdue", occurrence, occurrence))
+    if status == Status.payment_required and request.paused_on:
+        due = request.paused_on + timedelta(days=FEE_RESPONSE_DAYS)
+        found.append(Due("fee_due", due, early(due)))
+    if (status in (Status.partial, Status.rejected, Status.no_records) and request.appeal_due
+            and request.appealed_on is None and today <= request.appeal_due):
+        found.append(Due("appeal_closing", request.appeal_due, early(request.appeal_due)))
+    if status == Status.appealing and request.appeal_decision_due and today > request.appeal_decision_due:
+        found.append(Due("appeal_overdue", request.appeal_decision_due,
+                         request.appeal_decision_due + timedelta(days=1)))
+    return found
+
+
+def recipients(session: Session, request: FoiaRequest) -> list[User]:
+    """Who is reminded about a request: its owner and the members of the team it is shared with."""
+    ids = {request.owner_id}
+    if request.team_id is not None:
+        ids |= set(session.exec(select(TeamMembership.user_id)
+                                .where(TeamMembership.team_id == request.team_id)).all())
+    users = session.exec(select(User).where(User.id.in_(ids), User.is_active == sa.true())).all()
+    return sorted(users, key=lambda u: u.id)
+
+
+@contextmanager
+def _write_session(engine):
+    """A session whose transactions take SQLite's write lock up front (BEGIN IMMEDIATE)."""
+    with engine.connect() as connection:
+        connection.info["immediate"] = True
+        try:
+            with Session(bind=connection, expire_on_commit=False) as session:
+                yield session
+        finally:
+            connection.info.pop("immediate", None)
+
+
+def _insert_ignoring_duplicates(session: Session, values: dict) -> int:
+    dialect = session.get_bind().dialect.name
+    if dialect == "postgresql":
+        from sqlalchemy.dialects.postgresql import insert
+    elif dialect == "sqlite":
+        from sqlalchemy.dialects.sqlite import insert
+    else:  # pragma: no cover - only SQLite and PostgreSQL are supported
+        raise RuntimeError(f"unsupported database {dialect}")
+    statement = insert(Reminder.__table__).values(**values).on_conflict_do_nothing(
+        index_elements=["request_id", "kind", "due_date", "user_id"]).returning(Reminder.__table__.c.id)
+    return len(session.execute(statement).all())
+
+
+def refresh(session: Session, today: date, result: RunResult, now: datetime) -> None:
+    """Create the reminders the requests call for and cancel the unsent ones that no longer apply."""
+    rows = session.exec(select(FoiaRequest, Jurisdiction)
+                        .join(Agency, Agency.id == FoiaRequest.agency_id)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .where(FoiaRequest.status.in_(REMINDABLE))).all()
+    wanted: dict[tuple[int, int], set[tuple[str, date]]] = {}
+    for request, jurisdiction in rows:
+        for user in recipients(session, request):
+            kinds = wanted_kinds(user)
+            dues = [d for d in reminders_due(request, jurisdiction, today, user.remind_days_ahead) if d.kind in kinds]
+            wanted[(request.id, user.id)] = {(d.kind, d.due_date) for d in dues}
+            for due in dues:
+                result.created += _insert_ignoring_duplicates(session, {
+                    "request_id": request.id, "user_id": user.id, "kind": due.kind, "due_date": due.due_date,
+                    "notify_on": due.notify_on})
+                # A reminder cancelled when its date moved away comes back if the date moves back.
+                session.execute(sa.update(Reminder.__table__).where(
+                    Reminder.__table__.c.request_id == request.id, Reminder.__table__.c.user_id == user.id,
+                    Reminder.__table__.c.kind == due.kind, Reminder.__table__.c.due_date == due.due_date,
+                    Reminder.__table__.c.sent_at.is_(None), Reminder.__table__.c.cancelled_at.is_not(None),
+                ).values(cancelled_at=None, notify_on=due.notify_on))
+    unsent = session.exec(select(Reminder).where(Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None))).all()
+    for reminder in unsent:
+        if (reminder.kind, reminder.due_date) not in wanted.get((reminder.request_id, reminder.user_id), set()):
+            reminder.cancelled_at = now
+            session.add(reminder)
+            result.cancelled += 1
+    session.flush()
+
+
+def _request_link(config: dict, request: FoiaRequest) -> str:
+    return f"{config['BASE_URL']}/requests/{request.id}"
+
+
+def _explanation(request: FoiaRequest, kind: str) -> dict:
+    wanted = EXPLAINED_BY[kind]
+    entry = next((e for e in (request.deadline_explanation or []) if e.get("kind") == wanted), None)
+    if kind == "fee_due":
+        return {"text": f"The clock stopped while the agency waits for your answer to its fee estimate. "
+                        f"Agencies commonly close a request after about {FEE_RESPONSE_DAYS} days without an answer."
+                        + (f" {entry['text']}" if entry else "")}
+    return entry or {"text": ""}
+
+
+@dataclass
+class _Item:
+    reminder: Reminder
+    request: FoiaRequest
+    agency: Agency
+    label: str
+    explanation: dict
+    link: str
+    follow_up_note: str = ""
+
+    @property
+    def kind(self) -> str:
+        return self.reminder.kind
+
+
+def _item(session: Session, config: dict, reminder: Reminder) -> _Item:
+    request = session.get(FoiaRequest, reminder.request_id)
+    agency = session.get(Agency, request.agency_id)
+    label = KIND_LABELS[reminder.kind]
+    if reminder.kind in ("response_due", "overdue") and request.response_due_is_follow_up:
+        label = {"response_due": "Follow-up date coming", "overdue": "Time to follow up"}[reminder.kind]
+    return _Item(reminder, request, agency, label, _explanation(request, reminder.kind),
+                 _request_link(config, request))
+
+
+def _claim(session: Session, reminder_id: int, now: datetime, worker: str) -> bool:
+    table = Reminder.__table__
+    result = session.execute(sa.update(table).where(
+        table.c.id == reminder_id, table.c.sent_at.is_(None), table.c.cancelled_at.is_(None),
+    ).values(claimed_at=now, claimed_by=worker, sent_at=now))
+    return result.rowcount == 1
+
+
+def _agency_follow_up(session: Session, config: dict, item: _Item, today: date, now: datetime,
+                      result: RunResult) -> None:
+    """Overdue: send the agency a follow-up (auto_follow_up) or leave a draft waiting for approval."""
+    request = item.request
+    if request.status not in (Status.submitted, Status.acknowledged) or request.paused_on:
+        return
+    recent = session.exec(select(Message.id).where(
+        Message.request_id == request.id, Message.direction == Direction.outbound,
+        Message.kind == MessageKind.follow_up, Message.created_at > now - FOLLOW_UP_INTERVAL)).first()
+    if recent is not None:
+        return
+    if outbound.waiting_draft(session, request, "follow_up") is not None:
+        item.follow_up_note = "A follow-up letter to the agency is drafted and waits for your approval."
+        return
+    draft = outbound.draft_letter(session, request, "follow_up", today)
+    if request.auto_follow_up and draft.to:
+        outbound.send_letter(session, None, request, now, mail_from=config["MAIL_FROM"], kind="follow_up",
+                             body=draft.body, subject=draft.subject, to=draft.to)
+        item.follow_up_note = f"A follow-up letter was sent to {draft.to} automatically."
+        result.follow_ups_sent += 1
+    else:
+        outbound.save_waiting_draft(session, request, draft, now, "the response is overdue.")
+        item.follow_up_note = "A follow-up letter to the agency is drafted and waits for your approval."
+        result.follow_ups_drafted += 1
+
+
+def _mail(session: Session, config: dict, user: User, items: list[_Item], today: date, now: datetime) -> None:
+    context = {"user": user, "items": items, "today": today, "base_url": config["BASE_URL"],
+               "settings_link": f"{config['BASE_URL']}/account/reminders"}
+    if len(items) == 1 and not user.reminder_digest:
+        item = items[0]
+        name = f"reminder_{item.kind}"
+        context.update(item=item, foia_request=item.request, agency=item.agency)
+        purpose = "reminder"
+    else:
+        name, purpose = "reminder_digest", "digest"
+    subject, body, html = outbound.render_email(name, **context)
+    sender = parseaddr(config["MAIL_FROM"])[1] or config["MAIL_FROM"]
+    outbox.enqueue(session, OutgoingEmail(to=[user.email], subject=subject, body=body, html=html),
+                   sender=sender, purpose=purpose, now=now, sender_name="FOIA reminders")
+
+
+def send_due(session: Session, config: dict, today: date, now: datetime, result: RunResult, *,
+             dry_run: bool = False) -> None:
+    """Claim every reminder whose day has come and queue its email (digest users get one mail)."""
+    due = session.exec(select(Reminder).where(Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None),
+                                              Reminder.notify_on <= today)
+                       .order_by(Reminder.user_id, Reminder.id)).all()
+    if dry_run:
+        result.sent += len(due)
+        return
+    by_user: dict[int, list[Reminder]] = {}
+    for reminder in due:
+        by_user.setdefault(reminder.user_id, []).append(reminder)
+    session.commit()
+    worker = outbox.worker_name()
+    for user_id, reminders in by_user.items():
+        user = session.get(User, user_id)
+        groups = [reminders] if user.reminder_digest else [[r] for r in reminders]
+        for group in groups:
+            items = []
+            for reminder in group:
+                if not _claim(session, reminder.id, now, worker):
+                    result.skipped += 1
+                    continue
+                item = _item(session, config, reminder)
+                if reminder.kind == "overdue" and user.id == item.request.owner_id:
+                    _agency_follow_up(session, config, item, today, now, result)
+                items.append(item)
+            if items:
+                _mail(session, config, user, items, today, now)
+                result.sent += len(items)
+            session.commit()
+
+
+def today_for(runtime, now: datetime) -> date:
+    """The reminders' "today": the date in the display time zone."""
+    return local_date(now, runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
+
+
+def send_reminders(runtime, *, as_of: date | None = None, dry_run: bool = False) -> RunResult:
+    """Create, refresh and send reminders as of a day (default today); dry: count without changing anything."""
+    now = runtime.clock.now()
+    today = as_of or today_for(runtime, now)
+    result = RunResult(as_of=today, dry_run=dry_run)
+    with _write_session(runtime.engine) as session:
+        refresh(session, today, result, now)
+        if dry_run:
+            send_due(session, runtime.config, today, now, result, dry_run=True)
+            session.rollback()
+            return result
+        session.commit()
+        send_due(session, runtime.config, today, now, result)
+    return result
+
+
+def run_scheduled(runtime) -> RunResult:
+    """The scheduler's job: queue what is due now, then hand the outbox to the mail server."""
+    result = send_reminders(runtime)
+    if result.sent:
+        outbox.dispatch_due(runtime)
+    if result.sent or result.created:
+        log.info("reminders: %s", result.as_dict())
+    return result
+
+
+def update_preferences(session: Session, user: User, *, kinds: list[str], days_ahead: int | None,
+                       digest: bool) -> User:
+    """Save which reminders a user wants, how early, and whether as one daily digest."""
+    from foia.errors import ValidationError
+
+    unknown = [k for k in kinds if k not in KINDS]
+    if unknown:
+        raise ValidationError(f"Unknown reminder kind {unknown[0]!r}.", {"kinds": "Choose from the list."})
+    if days_ahead is None or not 0 <= int(days_ahead) <= 30:
+        raise ValidationError("Choose between 0 and 30 business days.",
+                              {"remind_days_ahead": "Choose between 0 and 30 business days."})
+    user.reminder_kinds = ",".join(k for k in KINDS if k in kinds)
+    user.remind_days_ahead = int(days_ahead)
+    user.reminder_digest = bool(digest)
+    session.add(user)
+    return user
+
+
+def upcoming(session: Session, user: User, today: date, limit: int = 20) -> list[Reminder]:
+    """The user's reminders not yet sent, soonest first (shown on the settings page)."""
+    return list(session.exec(select(Reminder).where(Reminder.user_id == user.id, Reminder.sent_at.is_(None),
+                                                    Reminder.cancelled_at.is_(None))
+                             .order_by(Reminder.notify_on, Reminder.id).limit(limit)).all())

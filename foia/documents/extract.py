@@ -1,0 +1,565 @@
+"""Reading a file's text in a child process with a time and a memory limit.
+
+A hostile or broken file can only fail itself: the child is killed when it runs too long, and the
+address-space limit turns runaway allocations into a clean failure. The parent talks to one
+long-lived child per extraction lane (a JSON line in, a JSON line out) and starts a new one after
+any failure, so the cost of starting Python is paid once, not once per file.
+
+pypdfium2 reads the text; pypdf reads the structure (metadata) and is the fallback engine when
+PDFium cannot open a file. Text is NFKC-normalised and stripped of NUL and other control characters.
+"""
+from __future__ import annotations
+
+import itertools
+import json
+import os
+import re
+import select
+import subprocess
+import sys
+import time
+import unicodedata
+from dataclasses import dataclass, field
+from pathlib import Path
+
+#: Seconds one request to the child (read a file, render some pages) may take.
+DEFAULT_TIME_LIMIT = 120
+#: Address space the child may use, in MiB.
+DEFAULT_MEMORY_MB = 1536
+#: Lines per page when a file without pages (text, HTML, Word) is cut into search units.
+LINES_PER_PAGE = 80
+#: Fewer word characters than this on a page with an image: the page is a scan and needs OCR.
+MIN_TEXT_LAYER_CHARS = 3
+#: Largest rendered side in pixels, so a poster-sized page cannot exhaust memory.
+MAX_RENDER_SIDE = 10000
+
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
+_SURROGATE = re.compile(r"[\ud800-\udfff]")
+
+
+def clean_text(text: str) -> str:
+    """NFKC-normalised text with unix line ends, without NULs, control characters or lone surrogates."""
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
+    # NFKC turns some characters into form feeds or NULs' neighbours; strip after normalising.
+    text = _CONTROL.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
+    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
+
+
+@dataclass
+class PageText:
+    """One page as read: its text, how it was read, and whether it still needs OCR."""
+
+    number: int
+    text: str = ""
+    #: text_layer | plain | ocr
+    method: str = "text_layer"
+    needs_ocr: bool = False
+    #: A rendered image of the page, when the child made one (images are OCR'd from it).
+    image: str | None = None
+
+
+@dataclass
+class Reading:
+    """What the child found in a file."""
+
+    #: done | encrypted | failed | unsupported
+    state: str
+    #: Why it is not done, in words a person understands.
+    error: str = ""
+    #: pdf | text | html | docx | image | other
+    kind: str = "other"
+    pages: list[PageText] = field(default_factory=list)
+    details: dict = field(default_factory=dict)
+    #: The engine that read the text (pdfium, pypdf, ...).
+    engine: str = ""
+
+
+class ReaderFailed(Exception):
+    """The child died, ran out of time or memory: the file failed, nothing else did."""
+
+
+class Reader:
+    """A long-lived child process that reads files; restarted after any failure."""
+
+    def __init__(self, time_limit: float = DEFAULT_TIME_LIMIT, memory_mb: int = DEFAULT_MEMORY_MB):
+        self.time_limit = time_limit
+        self.memory_mb = memory_mb
+        self._process: subprocess.Popen | None = None
+        self._buffer = b""
+
+    def __enter__(self) -> "Reader":
+        return self
+
+    def __exit__(self, *_exc) -> None:
+        self.close()
+
+    def _start(self) -> subprocess.Popen:
+        if self._process is None or self._process.poll() is not None:
+            env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
+            self._process = subprocess.Popen(
+                [sys.executable, "-m", "foia.documents.extract", "--serve", str(self.memory_mb)],
+                stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
+                cwd=str(Path(__file__).resolve().parents[2]), start_new_session=True)
+            self._buffer = b""
+        return self._process
+
+    def close(self) -> None:
+        """Stop the child."""
+        process, self._process = self._process, None
+        if process is None:
+            return
+        try:
+            process.stdin.close()
+            process.wait(timeout=2)
+        except Exception:
+            process.kill()
+            process.wait()
+        finally:
+            process.stdout.close()
+
+    def _kill(self) -> None:
+        process, self._process = self._process, None
+        if process is not None:
+            process.kill()
+            process.wait()
+            process.stdin.close()
+            process.stdout.close()
+
+    def _ask(self, request: dict, time_limit: float | None = None) -> dict:
+        process = self._start()
+        limit = time_limit or self.time_limit
+        try:
+            process.stdin.write(json.dumps(request).encode() + b"\n")
+            process.stdin.flush()
+        except (BrokenPipeError, OSError):
+            self._kill()
+            raise ReaderFailed("The file could not be read: the reader stopped unexpectedly.") from None
+        deadline = time.monotonic() + limit
+        fd = process.stdout.fileno()
+        while b"\n" not in self._buffer:
+            remaining = deadline - time.monotonic()
+            if remaining <= 0:
+                self._kill()
+                raise ReaderFailed(f"Reading the file took longer than {limit:g} seconds, so it was stopped. "
+                                   "The file may be damaged or built to slow readers down.")
+            ready, _, _ = select.select([fd], [], [], remaining)
+            if not ready:
+                continue
+            chunk = os.read(fd, 1 << 20)
+            if not chunk:
+                code = process.wait()
+                self._process = None
+                process.stdin.close()
+                process.stdout.close()
+                if code in (-9, 137) or code == 3:
+                    raise ReaderFailed("The file needs more memory to read than is allowed, so it was stopped.")
+                raise ReaderFailed("The file could not be read: the reader crashed on it "
+                                   "(the file is probably damaged).")
+            self._buffer += chunk
+        line, self._buffer = self._buffer.split(b"\n", 1)
+        answer = json.loads(line)
+        if answer.get("crash"):
+            self._kill()
+            raise ReaderFailed(answer["crash"])
+        return answer
+
+    def read(self, path: str | Path, *, filename: str = "", content_type: str = "",
+             folder: str | Path) -> Reading:
+        """Read a file's text; images and scanned pages are rendered into `folder` for OCR."""
+        try:
+            answer = self._ask({"op": "read", "path": str(path), "filename": filename,
+                                "content_type": content_type, "folder": str(folder)})
+        except ReaderFailed as error:
+            return Reading(state="failed", error=str(error))
+        pages = [PageText(**page) for page in answer.pop("pages", [])]
+        return Reading(pages=pages, **answer)
+
+    def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300) -> dict[int, str]:
+        """Render PDF pages (1-based numbers) to grayscale PNGs; returns {number: image path}."""
+        answer = self._ask({"op": "render", "path": str(path), "pages": numbers, "folder": str(folder), "dpi": dpi})
+        return {int(number): image for number, image in answer["images"].items()}
+
+    def merge(self, path: str | Path, ocr_pages: dict[int, str], output: str | Path) -> bool:
+        """Write a searchable PDF: the original with OCR'd pages swapped for Tesseract's. False if impossible."""
+        try:
+            answer = self._ask({"op": "merge", "path": str(path), "output": str(output),
+                                "pages": {str(k): v for k, v in ocr_pages.items()}})
+        except ReaderFailed:
+            return False
+        return bool(answer.get("ok"))
+
+
+# --- The child's side: everything below runs in the limited process. -------------------------
+
+def _limit_resources(memory_mb: int) -> None:
+    import resource
+
+    limit = memory_mb * 1024 * 1024
+    resource.setrlimit(resource.RLIMIT_AS, (limit, limit))
+    resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
+
+
+def _sniff(head: bytes, filename: str, content_type: str) -> str:
+    lowered = filename.lower()
+    if b"%PDF-" in head[:1024]:
+        return "pdf"
+    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")) or (
+            head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
+        return "image"
+    if head.startswith(b"PK\x03\x04"):
+        if lowered.endswith(".docx") or "wordprocessingml" in content_type or b"word/" in head[:2048]:
+            return "docx"
+        return "other"
+    if lowered.endswith(".pdf") or content_type == "application/pdf":
+        return "not_pdf"
+    if (b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
+            and not content_type.startswith("text/")):
+        return "other"
+    sample = head[:2048].lstrip().lower()
+    if ("html" in content_type or lowered.endswith((".html", ".htm"))
+            or sample.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))):
+        return "html"
+    if content_type.startswith("text/") or lowered.endswith((".txt", ".csv", ".md", ".log", ".json", ".xml")):
+        return "text"
+    if content_type in ("", "application/octet-stream") and _looks_like_text(head):
+        return "text"
+    return "other"
+
+
+def _looks_like_text(head: bytes) -> bool:
+    try:
+        sample = head.decode("utf-8")
+    except UnicodeDecodeError as error:
+        if error.start < len(head) - 4:  # not merely a character cut at the end of the sample
+            return False
+        sample = head[:error.start].decode("utf-8")
+    printable = sum(1 for c in sample if c.isprintable() or c in "\n\r\t\f")
+    return len(sample) >= 1 and printable / len(sample) > 0.95
+
+
+def _chunk_pages(text: str, method: str = "plain") -> list[PageText]:
+    text = clean_text(text)
+    parts = text.split("\f") if "\f" in text else [text]
+    pages: list[PageText] = []
+    for part in parts:
+        lines = part.split("\n")
+        for start in range(0, max(len(lines), 1), LINES_PER_PAGE):
+            pages.append(PageText(number=len(pages) + 1, text="\n".join(lines[start:start + LINES_PER_PAGE]).strip("\n"),
+                                  method=method))
+    return pages
+
+
+def _decode_text(data: bytes) -> str:
+    try:
+        return data.decode("utf-8-sig")
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(data).best()
+    return str(best) if best is not None else data.decode("utf-8", "replace")
+
+
+def _html_text(source: str) -> str:
+    from html.parser import HTMLParser
+
+    blocks = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
+              "article", "blockquote", "pre", "hr", "ul", "ol", "dt", "dd", "title"}
+
+    class Collector(HTMLParser):
+        def __init__(self):
+            super().__init__(convert_charrefs=True)
+            self.parts: list[str] = []
+            self.skipping = 0
+
+        def handle_starttag(self, tag, attrs):
+            if tag in ("script", "style", "template", "noscript"):
+                self.skipping += 1
+            elif tag in blocks:
+                self.parts.append("\n")
+            elif tag in ("td", "th"):
+                self.parts.append("\t")
+
+        def handle_endtag(self, tag):
+            if tag in ("script", "style", "template", "noscript"):
+                self.skipping = max(0, self.skipping - 1)
+            elif tag in blocks:
+                self.parts.append("\n")
+
+        def handle_data(self, data):
+            if not self.skipping:
+                self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
+
+    collector = Collector()
+    collector.feed(source)
+    collector.close()
+    text = "".join(collector.parts)
+    return re.sub(r"\n[ \t]*(\n[ \t]*)+", "\n\n", text).strip()
+
+
+def _docx_text(path: str) -> str:
+    import docx
+
+    document = docx.Document(path)
+    parts = [paragraph.text for paragraph in document.paragraphs]
+    for table in document.tables:
+        for row in table.rows:
+            parts.append("\t".join(cell.text for cell in row.cells))
+    return "\n".join(parts)
+
+
+def _save_png(image, path: Path, dpi: int) -> None:
+    image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+
+
+def _read_image(path: str, folder: Path) -> dict:
+    from PIL import Image, ImageSequence
+
+    Image.MAX_IMAGE_PIXELS = MAX_RENDER_SIDE * MAX_RENDER_SIDE
+    pages = []
+    with Image.open(path) as image:
+        for index, frame in enumerate(ImageSequence.Iterator(image)):
+            target = folder / f"image-{index + 1}.png"
+            dpi = frame.info.get("dpi", (300, 300))[0] or 300
+            _save_png(frame.convert("L"), target, int(dpi))
+            pages.append(PageText(number=index + 1, method="ocr", needs_ocr=True, image=str(target)))
+            if index >= 999:
+                break
+    return {"state": "done", "kind": "image", "pages": pages, "engine": "pillow"}
+
+
+def _pdf_details(path: str) -> tuple[dict, object]:
+    """Metadata and a pypdf reader (or None) for the fallback engine."""
+    import pypdf
+
+    try:
+        reader = pypdf.PdfReader(path, strict=False)
+        if reader.is_encrypted and not reader.decrypt(""):
+            return {}, None
+        details = {}
+        metadata = reader.metadata or {}
+        for key, label in (("/Title", "title"), ("/Author", "author"), ("/Subject", "subject"),
+                           ("/Creator", "creator"), ("/Producer", "producer"), ("/CreationDate", "created"),
+                           ("/ModDate", "modified")):
+            value = metadata.get(key)
+            if value:
+                text = clean_text(str(value))[:300]
+                details[label] = _pdf_date(text) if label in ("created", "modified") else text
+        return details, reader
+    except Exception:
+        return {}, None
+
+
+def _pdf_date(value: str) -> str:
+    """D:20180522101400-04'00' as 2018-05-22 10:14 -04:00; anything else as it was."""
+    match = re.match(r"D:(\d{4})(\d{2})?(\d{2})?(\d{2})?(\d{2})?(\d{2})?([Zz]|[+-]\d{2}'?\d{2}'?)?", value)
+    if not match:
+        return value
+    year, month, day, hour, minute, _second, zone = match.groups()
+    text = "-".join(part for part in (year, month, day) if part)
+    if hour:
+        text += f" {hour}:{minute or '00'}"
+    if zone:
+        text += " UTC" if zone.upper() == "Z" else f" {zone[:3]}:{zone[-3:].strip(chr(39))[-2:]}"
+    return text
+
+
+def _has_image(page, pdfium) -> bool:
+    try:
+        for _ in page.get_objects(filter=(pdfium.raw.FPDF_PAGEOBJ_IMAGE,), max_depth=5):
+            return True
+    except Exception:
+        return True
+    return False
+
+
+_WORD_CHAR = re.compile(r"[^\W_]")
+
+
+def _word_chars(text: str) -> int:
+    """Letters and digits on the page, counted only as far as the OCR threshold."""
+    return sum(1 for _ in itertools.islice(_WORD_CHAR.finditer(text), MIN_TEXT_LAYER_CHARS))
+
+
+def _read_pdf(path: str) -> dict:
+    import pypdfium2 as pdfium
+
+    details, pypdf_reader = _pdf_details(path)
+    try:
+        document = pdfium.PdfDocument(path)
+    except pdfium.PdfiumError as error:
+        message = str(error).lower()
+        if "password" in message:
+            return {"state": "encrypted", "kind": "pdf", "details": details,
+                    "error": "This PDF is protected by a password, so its text cannot be read. "
+                             "Ask the agency for a copy without a password."}
+        if pypdf_reader is not None:
+            return _read_pdf_with_pypdf(pypdf_reader, details)
+        if "format" in message or "file" in message:
+            return {"state": "failed", "kind": "pdf", "details": details,
+                    "error": "This PDF is damaged and could not be read by either PDF reader."}
+        return {"state": "failed", "kind": "pdf", "details": details,
+                "error": f"This PDF could not be read ({error})."}
+    pages: list[PageText] = []
+    engine = "pdfium"
+    try:
+        count = len(document)
+        if count == 0:
+            return {"state": "failed", "kind": "pdf", "details": details, "error": "This PDF has no pages."}
+        for index in range(count):
+            try:
+                page = document[index]
+                textpage = page.get_textpage()
+                text = clean_text(textpage.get_text_bounded())
+                needs_ocr = _word_chars(text) < MIN_TEXT_LAYER_CHARS and _has_image(page, pdfium)
+                textpage.close()
+                page.close()
+            except Exception:
+                text, needs_ocr = _pypdf_page_text(pypdf_reader, index), False
+                engine = "pdfium+pypdf"
+            pages.append(PageText(number=index + 1, text=text, needs_ocr=needs_ocr))
+    finally:
+        document.close()
+    return {"state": "done", "kind": "pdf", "pages": pages, "details": details, "engine": engine}
+
+
+def _pypdf_page_text(reader, index: int) -> str:
+    if reader is None:
+        return ""
+    try:
+        return clean_text(reader.pages[index].extract_text() or "")
+    except Exception:
+        return ""
+
+
+def _read_pdf_with_pypdf(reader, details: dict) -> dict:
+    try:
+        count = len(reader.pages)
+    except Exception:
+        return {"state": "failed", "kind": "pdf", "details": details,
+                "error": "This PDF is damaged and could not be read by either PDF reader."}
+    if count == 0:
+        return {"state": "failed", "kind": "pdf", "details": details, "error": "This PDF has no pages."}
+    pages = [PageText(number=index + 1, text=_pypdf_page_text(reader, index)) for index in range(count)]
+    return {"state": "done", "kind": "pdf", "pages": pages, "details": details, "engine": "pypdf"}
+
+
+def _read(request: dict) -> dict:
+    path = request["path"]
+    folder = Path(request["folder"])
+    with open(path, "rb") as handle:
+        head = handle.read(8192)
+    if not head:
+        return {"state": "failed", "error": "The file is empty."}
+    kind = _sniff(head, request.get("filename", ""), request.get("content_type", ""))
+    if kind == "pdf":
+        return _read_pdf(path)
+    if kind == "not_pdf":
+        return {"state": "failed", "kind": "pdf",
+                "error": "The file is called a PDF, but its contents are not a PDF (it may be damaged or cut short)."}
+    if kind == "image":
+        return _read_image(path, folder)
+    if kind == "docx":
+        try:
+            return {"state": "done", "kind": "docx", "pages": _chunk_pages(_docx_text(path)), "engine": "python-docx"}
+        except Exception:
+            return {"state": "failed", "kind": "docx", "error": "This Word document is damaged and could not be read."}
+    data = Path(path).read_bytes()
+    if kind == "html":
+        return {"state": "done", "kind": "html", "pages": _chunk_pages(_html_text(_decode_text(data))), "engine": "html"}
+    if kind == "text":
+        return {"state": "done", "kind": "text", "pages": _chunk_pages(_decode_text(data)), "engine": "text"}
+    return {"state": "unsupported", "kind": "other",
+            "error": "Text cannot be read from files of this type; the file is kept and can be downloaded."}
+
+
+def _render(request: dict) -> dict:
+    import pypdfium2 as pdfium
+
+    folder = Path(request["folder"])
+    dpi = int(request.get("dpi", 300))
+    images = {}
+    document = pdfium.PdfDocument(request["path"])
+    try:
+        for number in request["pages"]:
+            page = document[number - 1]
+            width, height = page.get_size()
+            scale = min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
+            bitmap = page.render(scale=scale, grayscale=True)
+            target = folder / f"page-{number}.png"
+            _save_png(bitmap.to_pil(), target, round(scale * 72))
+            images[number] = str(target)
+            page.close()
+    finally:
+        document.close()
+    return {"images": images}
+
+
+def _merge(request: dict) -> dict:
+    import pypdf
+
+    replaced = {int(k): v for k, v in request["pages"].items()}
+    writer = pypdf.PdfWriter()
+    try:
+        reader = pypdf.PdfReader(request["path"], strict=False)
+        if reader.is_encrypted:
+            reader.decrypt("")
+        originals = list(reader.pages)
+    except Exception:
+        originals = []
+    if not originals and not replaced:
+        return {"ok": False}
+    count = len(originals) or max(replaced)
+    for number in range(1, count + 1):
+        if number in replaced:
+            writer.add_page(pypdf.PdfReader(replaced[number]).pages[0])
+        elif number <= len(originals):
+            writer.add_page(originals[number - 1])
+        else:
+            return {"ok": False}
+    with open(request["output"], "wb") as handle:
+        writer.write(handle)
+    return {"ok": True}
+
+
+def _encode(answer: dict) -> bytes:
+    def default(value):
+        if isinstance(value, PageText):
+            return value.__dict__
+        return str(value)
+    return json.dumps(answer, default=default).encode() + b"\n"
+
+
+def serve(memory_mb: int) -> None:
+    """The child's loop: one JSON request per line on stdin, one JSON answer per line out."""
+    _limit_resources(memory_mb)
+    # Libraries that print must not corrupt the answers: answers go to a private copy of stdout.
+    answers = os.fdopen(os.dup(1), "wb")
+    os.dup2(2, 1)
+    import logging
+    import warnings
+
+    logging.disable(logging.CRITICAL)
+    warnings.simplefilter("ignore")
+    handlers = {"read": _read, "render": _render, "merge": _merge}
+    for line in sys.stdin.buffer:
+        request = json.loads(line)
+        try:
+            answer = handlers[request["op"]](request)
+        except MemoryError:
+            answers.write(_encode({"crash": "The file needs more memory to read than is allowed, so it was stopped."}))
+            answers.flush()
+            sys.exit(3)
+        except Exception as error:
+            if request["op"] == "read":
+                answer = {"state": "failed", "error": f"The file could not be read ({type(error).__name__}: {error})."[:500]}
+            else:
+                answer = {"crash": f"The file could not be processed ({type(error).__name__})."}
+        answers.write(_encode(answer))
+        answers.flush()
+
+
+if __name__ == "__main__":
+    if len(sys.argv) >= 2 and sys.argv[1] == "--serve":
+        serve(int(sys.argv[2]) if len(sys.argv) > 2 else DEFAULT_MEMORY_MB)

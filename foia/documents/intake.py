@@ -1,0 +1,174 @@
+"""Files received become Documents: stored by content, typed by their bytes, zips unpacked within limits."""
+from __future__ import annotations
+
+import hashlib
+import io
+import mimetypes
+import posixpath
+import zipfile
+from dataclasses import dataclass
+from datetime import datetime
+
+import puremagic
+from sqlmodel import Session, select
+
+from foia.documents.models import Document, ExtractionState
+from foia.ports import BlobStore
+
+#: Limits on unpacking one zip (with everything nested in it).
+ZIP_MAX_MEMBERS = 2000
+ZIP_MAX_TOTAL_BYTES = 2 * 1024 ** 3
+ZIP_MAX_DEPTH = 3
+ZIP_MAX_RATIO = 100
+
+
+class ZipRefused(ValueError):
+    """A zip that is not unpacked (a zip bomb, too deep, too many files, corrupt)."""
+
+
+@dataclass
+class StoredDocument:
+    """The outcome of storing one file: the row, and whether the request already had these bytes."""
+
+    document: Document
+    duplicate: bool
+
+
+_TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv", ".htm": "text/html", ".html": "text/html",
+               ".eml": "message/rfc822", ".md": "text/markdown", ".xml": "application/xml", ".json": "application/json"}
+
+
+def sniff_type(data: bytes, filename: str = "") -> str:
+    """The content type from the bytes (puremagic); for text, from the name; never the sender's claim."""
+    extension = posixpath.splitext(filename.lower())[1]
+    if data:
+        try:
+            matches = puremagic.magic_string(data[:8192 * 4], filename or None)
+        except (puremagic.PureError, ValueError, TypeError):
+            matches = []
+        for match in matches:
+            mime = match.mime_type
+            if mime:
+                # Office files are zips inside: trust the name only between look-alike types.
+                if mime in ("application/zip", "application/x-zip-compressed") and extension in (".docx", ".xlsx", ".pptx", ".odt", ".ods"):
+                    return mimetypes.guess_type(filename)[0] or mime
+                return mime
+    if _looks_textual(data):
+        if extension in _TEXT_TYPES:
+            return _TEXT_TYPES[extension]
+        head = data[:512].lstrip().lower()
+        if head.startswith((b"<!doctype html", b"<html")):
+            return "text/html"
+        return "text/plain"
+    return "application/octet-stream"
+
+
+def _looks_textual(data: bytes) -> bool:
+    sample = data[:4096]
+    if not sample or b"\x00" in sample:
+        return False
+    try:
+        sample.decode("utf-8")
+        return True
+    except UnicodeDecodeError as error:
+        if error.start > len(sample) - 4:  # a character cut at the sample's end
+            return True
+    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 160 for b in sample)
+    return printable / len(sample) > 0.9
+
+
+def is_zip(data: bytes, filename: str = "") -> bool:
+    """A zip archive to unpack (not an Office document, which is a zip too)."""
+    if data[:4] != b"PK\x03\x04":
+        return False
+    return not filename.lower().endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".jar", ".apk"))
+
+
+def expand_zip(data: bytes, *, depth: int = 0, budget: list[int] | None = None) -> list[tuple[str, bytes]]:
+    """The files inside a zip (nested zips unpacked too), or ZipRefused when it breaks a limit."""
+    budget = budget if budget is not None else [ZIP_MAX_MEMBERS, ZIP_MAX_TOTAL_BYTES]
+    if depth >= ZIP_MAX_DEPTH:
+        raise ZipRefused(f"zip archives are nested more than {ZIP_MAX_DEPTH} deep")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(data))
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ZipRefused(f"the zip archive is damaged ({error})") from None
+    members: list[tuple[str, bytes]] = []
+    with archive:
+        infos = [info for info in archive.infolist() if not info.is_dir()]
+        for info in infos:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise ZipRefused(f"the zip archive holds more than {ZIP_MAX_MEMBERS} files")
+            if info.file_size > budget[1]:
+                raise ZipRefused("the zip archive unpacks to more than the allowed size")
+            if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 1024 ** 2:
+                raise ZipRefused(f"{info.filename} is compressed {info.file_size // info.compress_size}:1 "
+                                 "(a zip bomb?); the archive was not unpacked")
+            content = _read_limited(archive, info, budget)
+            name = _member_name(info)
+            if not name:
+                continue
+            if is_zip(content, name):
+                members += [(f"{name}/{inner}", inner_data)
+                            for inner, inner_data in expand_zip(content, depth=depth + 1, budget=budget)]
+            else:
+                members.append((name, content))
+    return members
+
+
+def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
+    # The sizes in the header may lie: count what really comes out.
+    chunks = []
+    limit = min(budget[1], max(info.compress_size, 1) * ZIP_MAX_RATIO + 1024 ** 2)
+    read = 0
+    try:
+        with archive.open(info) as handle:
+            while chunk := handle.read(1024 * 1024):
+                read += len(chunk)
+                if read > limit:
+                    raise ZipRefused(f"{info.filename} unpacks to far more than its compressed size (a zip bomb?); "
+                                     "the archive was not unpacked")
+                chunks.append(chunk)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
+        raise ZipRefused(f"{info.filename} in the zip archive cannot be read ({error})") from None
+    budget[1] -= read
+    return b"".join(chunks)
+
+
+def _member_name(info: zipfile.ZipInfo) -> str:
+    name = info.filename
+    if not info.flag_bits & 0x800:  # not flagged UTF-8: zipfile read it as cp437; most tools wrote cp1252 or UTF-8
+        try:
+            name = name.encode("cp437").decode("utf-8")
+        except (UnicodeEncodeError, UnicodeDecodeError):
+            pass
+    parts = [p for p in name.replace("\\", "/").split("/") if p not in ("", ".", "..")]
+    if not parts or parts[-1].startswith("._") or "__MACOSX" in parts:
+        return ""
+    return "/".join(parts)[-480:]
+
+
+def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename: str, request_id: int | None,
+                   message_id: int | None, now: datetime, skip_existing: bool = False) -> StoredDocument | None:
+    """Store one file as a queued Document; bytes the request already has are linked via duplicate_of_id.
+
+    With skip_existing, a file the request (or the holding pen) already has on its own is not added
+    again and None comes back: importing the same folder twice adds nothing.
+    """
+    sha256 = hashlib.sha256(data).hexdigest()
+    same = select(Document).where(Document.sha256 == sha256, Document.duplicate_of_id.is_(None))
+    same = same.where(Document.request_id == request_id if request_id is not None else Document.request_id.is_(None))
+    if request_id is None:
+        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None))
+    original = session.exec(same.order_by(Document.id)).first()
+    if original is not None and skip_existing and original.message_id is None and message_id is None:
+        return None
+    key = blobs.put(data)
+    document = Document(request_id=request_id, message_id=message_id, filename=(filename or "file")[:500],
+                        content_type=sniff_type(data, filename), sha256=sha256, size=len(data), blob_key=key,
+                        duplicate_of_id=original.id if original is not None else None,
+                        state=ExtractionState.queued, created_at=now, updated_at=now)
+    session.add(document)
+    session.flush()
+    return StoredDocument(document, original is not None)

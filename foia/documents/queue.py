@@ -1,0 +1,271 @@
+"""The extraction queue: claim a queued document atomically, read it, OCR it, store its pages.
+
+A claim is one UPDATE of the next queued row: PostgreSQL picks the row with FOR UPDATE SKIP LOCKED
+so any number of workers on any number of hosts never take the same document; SQLite runs the
+same statement in a BEGIN IMMEDIATE transaction. A claim whose worker died (claimed too long ago
+and still "extracting") goes back to the queue; after MAX_ATTEMPTS such deaths the document fails.
+"""
+from __future__ import annotations
+
+import logging
+import os
+import socket
+import tempfile
+import threading
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from pathlib import Path
+
+import sqlalchemy as sa
+
+from foia.documents import ocr
+from foia.documents.extract import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, Reader, ReaderFailed, Reading
+from foia.documents.models import Document, ExtractionState, PageMethod
+from foia.documents.release import split_release
+from foia.documents.services import ExtractedPage, Extraction, store_extraction
+
+log = logging.getLogger("foia.documents")
+
+#: A claim older than this, still "extracting", belongs to a worker that died.
+DEFAULT_CLAIM_TIMEOUT = timedelta(minutes=15)
+#: Claims a document may lose to dead workers before it is marked failed (it may be what kills them).
+MAX_ATTEMPTS = 3
+DEAD_WORKER_REASON = ("Extraction was interrupted {n} times (the worker stopped while reading this file), "
+                      "so it was given up. The file may be damaged or hostile.")
+#: Scanned pages rendered and OCR'd per round; the claim is refreshed after each round.
+OCR_BATCH_PER_CORE = 2
+
+
+def worker_name() -> str:
+    """This worker's name in claims: host, process and a random suffix per lane."""
+    return f"{socket.gethostname()[:60]}:{os.getpid()}:{uuid.uuid4().hex[:8]}"
+
+
+def _claim_timeout(runtime) -> timedelta:
+    seconds = runtime.config.get("EXTRACT_CLAIM_TIMEOUT")
+    return timedelta(seconds=int(seconds)) if seconds else DEFAULT_CLAIM_TIMEOUT
+
+
+def _write(engine: sa.engine.Engine, statement):
+    """Run one write in its own transaction (BEGIN IMMEDIATE on SQLite) and return the result rows."""
+    with engine.connect() as connection:
+        connection.info["immediate"] = True
+        try:
+            with connection.begin():
+                result = connection.execute(statement)
+                return result.all() if result.returns_rows else result.rowcount
+        finally:
+            connection.info.pop("immediate", None)
+
+
+def release_dead_claims(engine: sa.engine.Engine, now: datetime, timeout: timedelta = DEFAULT_CLAIM_TIMEOUT) -> int:
+    """Return documents whose worker died to the queue (or fail them after MAX_ATTEMPTS); how many were freed."""
+    cutoff = now - timeout
+    stale = sa.and_(Document.state == ExtractionState.extracting,
+                    sa.or_(Document.claimed_at.is_(None), Document.claimed_at < cutoff))
+    given_up = sa.update(Document).where(stale, Document.attempts >= MAX_ATTEMPTS).values(
+        state=ExtractionState.failed, error=DEAD_WORKER_REASON.format(n=MAX_ATTEMPTS),
+        claimed_at=None, claimed_by=None, updated_at=now)
+    requeued = sa.update(Document).where(stale, Document.attempts < MAX_ATTEMPTS).values(
+        state=ExtractionState.queued, claimed_at=None, claimed_by=None, updated_at=now)
+    return _write(engine, given_up) + _write(engine, requeued)
+
+
+def claim_next(engine: sa.engine.Engine, now: datetime, worker: str) -> int | None:
+    """Claim the oldest queued document for `worker`; its id, or None when the queue is empty."""
+    next_queued = (sa.select(Document.id).where(Document.state == ExtractionState.queued)
+                   .order_by(Document.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
+    claim = (sa.update(Document).where(Document.id == next_queued, Document.state == ExtractionState.queued)
+             .values(state=ExtractionState.extracting, claimed_at=now, claimed_by=worker,
+                     attempts=Document.attempts + 1, updated_at=now)
+             .returning(Document.id))
+    rows = _write(engine, claim)
+    return rows[0][0] if rows else None
+
+
+def heartbeat(engine: sa.engine.Engine, document_id: int, worker: str, now: datetime) -> None:
+    """Refresh a claim during a long extraction, so it is not taken for a dead worker's."""
+    _write(engine, sa.update(Document).where(Document.id == document_id, Document.claimed_by == worker)
+           .values(claimed_at=now))
+
+
+def requeue_waiting_for_ocr(engine: sa.engine.Engine, now: datetime) -> int:
+    """Documents that waited for Tesseract go back to the queue (call once Tesseract is installed)."""
+    return _write(engine, sa.update(Document).where(Document.state == ExtractionState.needs_ocr,
+                                                    Document.error == ocr.MISSING_REASON)
+                  .values(state=ExtractionState.queued, attempts=0, updated_at=now))
+
+
+def _reader(runtime) -> Reader:
+    return Reader(time_limit=float(runtime.config.get("EXTRACT_TIME_LIMIT") or DEFAULT_TIME_LIMIT),
+                  memory_mb=int(runtime.config.get("EXTRACT_MEMORY_MB") or DEFAULT_MEMORY_MB))
+
+
+def _ocr_pages(runtime, reader: Reader, reading: Reading, path: Path, folder: Path, tesseract: str,
+               keep_alive) -> dict[int, str]:
+    """OCR every page that needs it, in rounds; returns {page number: one-page searchable PDF}."""
+    language = ocr.languages(runtime.config)
+    waiting = [page for page in reading.pages if page.needs_ocr]
+    pdfs: dict[int, str] = {}
+    batch = OCR_BATCH_PER_CORE * (os.cpu_count() or 1)
+    for start in range(0, len(waiting), batch):
+        pages = waiting[start:start + batch]
+        if reading.kind == "pdf":
+            images = reader.render(path, [page.number for page in pages], folder=folder)
+            for page in pages:
+                page.image = images[page.number]
+        results = ocr.ocr_images(tesseract, [page.image for page in pages], language=language, searchable_pdf=True)
+        for page, result in zip(pages, results):
+            if isinstance(result, ocr.TesseractFailed):
+                raise result
+            page.text, page.method, page.needs_ocr = result.text, "ocr", False
+            if result.pdf:
+                pdfs[page.number] = result.pdf
+            Path(page.image).unlink(missing_ok=True)
+        keep_alive()
+    return pdfs
+
+
+def extract_document(runtime, document: Document, reader: Reader, keep_alive=lambda: None) -> Extraction:
+    """Read one document's file (child process, OCR) into an Extraction; never raises for a bad file."""
+    from foia.documents.blobstore import BlobNotFound
+
+    try:
+        path = runtime.blobs.path(document.blob_key)
+    except (BlobNotFound, AttributeError):
+        return Extraction(state=ExtractionState.failed, error="The stored file is missing, so its text cannot be read.")
+    with tempfile.TemporaryDirectory(prefix="foia-extract-") as folder:
+        folder = Path(folder)
+        reading = reader.read(path, filename=document.filename, content_type=document.content_type, folder=folder)
+        extraction = Extraction(state=ExtractionState(reading.state), error=reading.error, details=reading.details)
+        if reading.state != "done":
+            return extraction
+        if reading.kind == "pdf" and reading.engine:
+            extraction.details = {**reading.details, "engine": reading.engine}
+        if any(page.needs_ocr for page in reading.pages):
+            tesseract = ocr.find_tesseract(runtime.config)
+            if tesseract is None:
+                extraction.state, extraction.error = ExtractionState.needs_ocr, ocr.MISSING_REASON
+            else:
+                try:
+                    pdfs = _ocr_pages(runtime, reader, reading, path, folder, tesseract, keep_alive)
+                    if pdfs:
+                        output = folder / "searchable.pdf"
+                        if reader.merge(path if reading.kind == "pdf" else folder / "none.pdf", pdfs, output):
+                            extraction.searchable_pdf_key = runtime.blobs.put(output.read_bytes())
+                except (ReaderFailed, ocr.TesseractFailed) as error:
+                    return Extraction(state=ExtractionState.failed, error=str(error), details=reading.details)
+        extraction.pages = [ExtractedPage(number=page.number, text=page.text, method=PageMethod(page.method))
+                            for page in reading.pages]
+        if reading.kind == "pdf":
+            extraction.messages = split_release([page.text for page in reading.pages],
+                                                runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
+        return extraction
+
+
+@dataclass
+class Summary:
+    """What a run of the queue did."""
+
+    documents: int = 0
+    pages: int = 0
+    ocr_pages: int = 0
+    failed: int = 0
+    needs_ocr: int = 0
+
+    def add(self, extraction: Extraction) -> None:
+        self.documents += 1
+        self.pages += len(extraction.pages)
+        self.ocr_pages += extraction.ocr_pages
+        if extraction.state in (ExtractionState.failed, ExtractionState.encrypted):
+            self.failed += 1
+        if extraction.state == ExtractionState.needs_ocr:
+            self.needs_ocr += 1
+
+    def as_json(self) -> dict:
+        """The `foia extract --json` shape."""
+        return {"documents": self.documents, "pages": self.pages, "ocr_pages": self.ocr_pages, "failed": self.failed}
+
+
+def process_next(runtime, reader: Reader, worker: str) -> Extraction | None:
+    """Claim and extract one document; None when nothing is queued."""
+    engine = runtime.engine
+    document_id = claim_next(engine, runtime.clock.now(), worker)
+    if document_id is None:
+        return None
+    with runtime.session() as session:
+        document = session.get(Document, document_id)
+    try:
+        extraction = extract_document(runtime, document, reader,
+                                      keep_alive=lambda: heartbeat(engine, document_id, worker, runtime.clock.now()))
+    except Exception as error:  # a bug must not leave the document claimed forever
+        log.exception("extraction of document %s failed", document_id)
+        extraction = Extraction(state=ExtractionState.failed, error=f"Extraction failed unexpectedly ({type(error).__name__}).")
+    with runtime.session() as session:
+        if not store_extraction(session, document_id, worker, extraction, runtime.clock.now()):
+            log.warning("document %s was reclaimed while this worker read it; its result was dropped", document_id)
+    return extraction
+
+
+def _lanes(runtime, lanes: int | None) -> int:
+    return max(1, lanes or int(runtime.config.get("EXTRACT_LANES") or 0) or (os.cpu_count() or 1))
+
+
+def _prepare(runtime) -> None:
+    now = runtime.clock.now()
+    release_dead_claims(runtime.engine, now, _claim_timeout(runtime))
+    if ocr.find_tesseract(runtime.config):
+        requeue_waiting_for_ocr(runtime.engine, now)
+
+
+def run_until_empty(runtime, lanes: int | None = None) -> Summary:
+    """Extract queued documents until none is left, one lane per core; the summary of what was done."""
+    _prepare(runtime)
+    summary = Summary()
+    lock = threading.Lock()
+
+    def lane():
+        with _reader(runtime) as reader:
+            worker = worker_name()
+            while (extraction := process_next(runtime, reader, worker)) is not None:
+                with lock:
+                    summary.add(extraction)
+
+    threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(_lanes(runtime, lanes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()
+    return summary
+
+
+def work(runtime, stop_event: threading.Event, lanes: int | None = None, poll_seconds: float = 2.0) -> None:
+    """Extract documents as they arrive until stop_event is set (`foia run`, `foia worker`)."""
+
+    def lane():
+        with _reader(runtime) as reader:
+            worker = worker_name()
+            while not stop_event.is_set():
+                try:
+                    if process_next(runtime, reader, worker) is None:
+                        stop_event.wait(poll_seconds)
+                except Exception:
+                    log.exception("extraction worker lane error")
+                    stop_event.wait(poll_seconds * 5)
+
+    def janitor():
+        while not stop_event.is_set():
+            try:
+                _prepare(runtime)
+            except Exception:
+                log.exception("releasing dead claims failed")
+            stop_event.wait(60)
+
+    threads = [threading.Thread(target=janitor, name="foia-extract-janitor", daemon=True)]
+    threads += [threading.Thread(target=lane, name=f"foia-extract-{n}", daemon=True)
+                for n in range(_lanes(runtime, lanes))]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join()

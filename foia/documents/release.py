@@ -1,0 +1,136 @@
+"""Finding the emails inside a released PDF: printouts whose From/Sent/To/Subject blocks repeat down the pages."""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from email.utils import parsedate_to_datetime
+from zoneinfo import ZoneInfo
+
+_HEADER = re.compile(r"^\s*(from|sent|date|to|cc|bcc|subject|importance|attachments)\s*:\s*(.*?)\s*$", re.IGNORECASE)
+_RECIPIENT_FIELDS = {"to", "cc", "bcc"}
+#: A header block is an email when it has From and at least this many of Sent/Date, To, Subject.
+MIN_OTHER_FIELDS = 2
+#: Lines of text above a header block that still count as "top of the page" (Bates numbers, page headers).
+TOP_OF_PAGE_LINES = 1
+
+_DATE_FORMATS = [
+    "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y %I:%M:%S %p", "%A, %B %d, %Y %H:%M",
+    "%B %d, %Y %I:%M %p", "%B %d, %Y %I:%M:%S %p", "%B %d, %Y %H:%M", "%b %d, %Y %I:%M %p",
+    "%a, %b %d, %Y %I:%M %p", "%A, %d %B %Y %H:%M", "%d %B %Y %H:%M",
+    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%y %I:%M %p",
+    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%A, %B %d, %Y", "%B %d, %Y", "%m/%d/%Y", "%Y-%m-%d",
+]
+
+
+@dataclass
+class FoundMessage:
+    """An email found in the text of a released PDF."""
+
+    sender: str
+    recipients: str
+    sent_at: datetime | None
+    sent_text: str
+    subject: str
+    page_start: int
+    page_end: int
+
+
+def parse_sent(text: str, timezone: str = "America/New_York") -> datetime | None:
+    """A printed Sent/Date value as a UTC datetime; a time without a zone is taken as `timezone`."""
+    value = re.sub(r"\s+", " ", text).strip().rstrip(".")
+    if not value:
+        return None
+    try:
+        parsed = parsedate_to_datetime(value)
+    except (TypeError, ValueError, IndexError):
+        parsed = None
+    if parsed is None:
+        cleaned = re.sub(r"\s*\(?\b(?:[ECMP][SD]T|UTC|GMT)\b\)?$", "", value, flags=re.IGNORECASE)
+        cleaned = re.sub(r"\s+at\s+", " ", cleaned)
+        cleaned = re.sub(r"(\d)(am|pm)\b", r"\1 \2", cleaned, flags=re.IGNORECASE)
+        for fmt in _DATE_FORMATS:
+            try:
+                parsed = datetime.strptime(cleaned, fmt)
+                break
+            except ValueError:
+                continue
+    if parsed is None:
+        return None
+    if parsed.tzinfo is None:
+        parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
+    return parsed.astimezone(UTC)
+
+
+@dataclass
+class _Block:
+    page: int
+    top_of_page: bool
+    fields: dict
+
+
+def _blocks_on_page(number: int, text: str) -> list[_Block]:
+    lines = text.split("\n")
+    blocks: list[_Block] = []
+    content_before = 0
+    index = 0
+    while index < len(lines):
+        match = _HEADER.match(lines[index])
+        if not match:
+            if lines[index].strip():
+                content_before += 1
+            index += 1
+            continue
+        start_content = content_before
+        fields: dict[str, str] = {}
+        last = None
+        scan = index
+        while scan < len(lines):
+            line = lines[scan]
+            header = _HEADER.match(line)
+            if header:
+                name = header.group(1).lower()
+                name = "sent" if name == "date" else name
+                if name in fields and name != last:
+                    break  # a second From: starts the next message
+                value = header.group(2)
+                if not value and scan + 1 < len(lines) and not _HEADER.match(lines[scan + 1]):
+                    value = lines[scan + 1].strip()  # label and value on separate lines
+                    scan += 1
+                fields[name] = (fields.get(name, "") + " " + value).strip() if name == last else value
+                last = name
+            elif last in _RECIPIENT_FIELDS and line.strip() and re.search(r"[@;,]", line) and not line.startswith(" " * 8):
+                fields[last] += " " + line.strip()  # a wrapped recipient list
+            else:
+                break
+            scan += 1
+        others = sum(1 for name in ("sent", "to", "subject") if name in fields)
+        if "from" in fields and others >= MIN_OTHER_FIELDS:
+            blocks.append(_Block(page=number, top_of_page=start_content <= TOP_OF_PAGE_LINES, fields=fields))
+        content_before += scan - index
+        index = max(scan, index + 1)
+    return blocks
+
+
+def split_release(pages: list[str], timezone: str = "America/New_York") -> list[FoundMessage]:
+    """The emails printed in a document, in order, each with the pages it covers."""
+    blocks = [block for number, text in enumerate(pages, start=1) for block in _blocks_on_page(number, text)]
+    found = []
+    for position, block in enumerate(blocks):
+        if position + 1 < len(blocks):
+            following = blocks[position + 1]
+            end = following.page - 1 if following.top_of_page else following.page
+        else:
+            end = len(pages)
+        fields = block.fields
+        sent_text = fields.get("sent", "")[:200]
+        found.append(FoundMessage(
+            sender=fields["from"][:500],
+            recipients="; ".join(part for part in (fields.get("to", ""), fields.get("cc", "")) if part),
+            sent_at=parse_sent(sent_text, timezone),
+            sent_text=sent_text,
+            subject=fields.get("subject", ""),
+            page_start=block.page,
+            page_end=max(block.page, end),
+        ))
+    return found

@@ -1,0 +1,493 @@
+"""One ingest service for uploads, `foia import` and IMAP: every email and file is kept, parsed and matched.
+
+An email goes through a chain of small steps (preflight, dedupe, parse, store raw, match, store
+message and documents, tell the request), each of which may stop it with a reason. Each input is
+committed on its own, so one unreadable file never takes the others with it.
+"""
+from __future__ import annotations
+
+import hashlib
+import mailbox
+import os
+import re
+import tempfile
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from pathlib import Path
+from typing import Callable, Iterable, Iterator
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from foia.accounts.models import User
+from foia.agencies.models import Agency
+from foia.documents.intake import ZipRefused, expand_zip, is_zip, store_document
+from foia.documents.models import Document
+from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from foia.mail.match import match_request
+from foia.mail.models import Direction, Message, MessageKind
+from foia.mail.parse import (Attachment, Kind, ParsedMessage, UnreadableMessage, looks_like_email, looks_like_mbox,
+                             parse_message)
+from foia.ports import BlobStore, local_date
+from foia.requests.models import FoiaRequest, Status
+from foia.requests.timeline import add_event
+from foia.search.models import SearchChange
+
+#: The largest single email or file accepted.
+MAX_INPUT_BYTES = 512 * 1024 * 1024
+OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
+
+
+@dataclass
+class ImportSummary:
+    """What an import did, in the shape of `foia import --json`."""
+
+    messages: int = 0
+    documents: int = 0
+    duplicates: int = 0
+    unmatched: int = 0
+    errors: list[dict] = field(default_factory=list)
+    #: Ids of the messages added, for the summary page.
+    message_ids: list[int] = field(default_factory=list)
+
+    def as_json(self) -> dict:
+        return {"messages": self.messages, "documents": self.documents, "duplicates": self.duplicates,
+                "unmatched": self.unmatched, "errors": self.errors}
+
+
+@dataclass
+class Intake:
+    """Where received things go and who brought them."""
+
+    session: Session
+    blobs: BlobStore
+    now: datetime
+    actor: User | None = None
+    #: upload | import | imap
+    source: str = "import"
+    #: Put everything on this request instead of matching (upload on a request page, --request).
+    request: FoiaRequest | None = None
+    summary: ImportSummary = field(default_factory=ImportSummary)
+
+
+class Skip(Exception):
+    """Stops the chain for one input with a reason (a duplicate, or an error)."""
+
+    def __init__(self, reason: str, duplicate: bool = False):
+        super().__init__(reason)
+        self.duplicate = duplicate
+
+
+# --- emails -------------------------------------------------------------------------------------
+
+def _preflight(raw: bytes) -> None:
+    if not raw or not raw.strip():
+        raise Skip("the file is empty")
+    if len(raw) > MAX_INPUT_BYTES:
+        raise Skip(f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB")
+
+
+def _dedupe(session: Session, raw_sha256: str, message_id: str | None) -> None:
+    condition = Message.raw_sha256 == raw_sha256
+    if message_id:
+        condition = sa.or_(condition, Message.message_id == message_id)
+    if session.exec(select(Message.id).where(condition)).first() is not None:
+        raise Skip("already imported", duplicate=True)
+
+
+def _parse(raw: bytes) -> ParsedMessage:
+    try:
+        return parse_message(raw)
+    except UnreadableMessage as error:
+        raise Skip(str(error)) from None
+
+
+def _kind(parsed: ParsedMessage) -> MessageKind:
+    return {Kind.auto_reply: MessageKind.auto_reply, Kind.bounce: MessageKind.bounce}.get(parsed.kind, MessageKind.reply)
+
+
+def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha256: str,
+                   request: FoiaRequest | None, reason: str) -> Message:
+    message = Message(
+        request_id=request.id if request else None, direction=Direction.inbound, kind=_kind(parsed),
+        message_id=parsed.message_id, in_reply_to=parsed.in_reply_to or "", references=" ".join(parsed.references),
+        from_address=parsed.from_address[:998], from_name=parsed.from_name[:998],
+        to_addresses=", ".join(parsed.to), cc_addresses=", ".join(parsed.cc), subject=parsed.subject,
+        sent_at=parsed.date, received_at=intake.now, body_text=parsed.text, body_html=parsed.html,
+        raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=reason[:300], source=intake.source,
+        parse_warnings=parsed.warnings, imported_by_id=intake.actor.id if intake.actor else None,
+        created_at=intake.now, updated_at=intake.now)
+    intake.session.add(message)
+    intake.session.flush()
+    intake.session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=intake.now))
+    return message
+
+
+def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
+    stored = 0
+    for attachment in attachments:
+        files = [(attachment.filename, attachment.data)]
+        if is_zip(attachment.data, attachment.filename):
+            try:
+                files = [(f"{attachment.filename}/{name}", data) for name, data in expand_zip(attachment.data)]
+            except ZipRefused as error:
+                message.parse_warnings = [*message.parse_warnings, f"{attachment.filename} was kept unopened: {error}."]
+        for name, data in files:
+            if not data:
+                continue
+            result = store_document(intake.session, intake.blobs, data=data, filename=name,
+                                    request_id=message.request_id, message_id=message.id, now=intake.now)
+            stored += 1
+            intake.summary.documents += 1  # a file the request already had is linked to it, still listed here
+    return stored
+
+
+def _mark_agency_failing(intake: Intake, parsed: ParsedMessage, request: FoiaRequest | None) -> Agency | None:
+    agency = None
+    if parsed.failed_recipient:
+        agency = intake.session.exec(select(Agency).where(
+            sa.func.lower(Agency.foia_email) == parsed.failed_recipient.lower())).first()
+    if agency is None and request is not None:
+        candidate = intake.session.get(Agency, request.agency_id)
+        if candidate and (not parsed.failed_recipient or candidate.foia_email.lower() == parsed.failed_recipient):
+            agency = candidate
+    if agency is not None:
+        if agency.email_failing_since is None:
+            agency.email_failing_since = intake.now
+        agency.email_failing_reason = (parsed.bounce_reason or parsed.subject or "mail bounced")[:2000]
+        agency.updated_at = intake.now
+    return agency
+
+
+def _tell_request(intake: Intake, message: Message, parsed: ParsedMessage, request: FoiaRequest,
+                  documents: int, agency: Agency | None) -> None:
+    sender = parsed.from_name or parsed.from_address or "unknown sender"
+    files = f" with {documents} attachment{'s' if documents != 1 else ''}" if documents else ""
+    if message.kind == MessageKind.bounce:
+        address = parsed.failed_recipient or (agency.foia_email if agency else "the agency")
+        summary = f"Mail to {address} bounced: {parsed.bounce_reason or parsed.subject}."
+        if agency is not None:
+            summary += f" {agency.name}'s email address is marked as failing."
+    elif message.kind == MessageKind.auto_reply:
+        summary = f"Automatic reply from {sender}: {parsed.subject or '(no subject)'}"
+    else:
+        summary = f"Reply from {sender}{files}: {parsed.subject or '(no subject)'}"
+        message.suggested_status = suggest_status(request, parsed.subject, parsed.text)
+    add_event(intake.session, request, intake.actor, "message", summary, intake.now,
+              detail={"message_id": message.id, "kind": message.kind.value, "match_reason": message.match_reason})
+
+
+def ingest_email(intake: Intake, raw: bytes) -> Message | None:
+    """Keep, parse and match one email; None when it was already there (counted as a duplicate)."""
+    session = intake.session
+    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    try:
+        _preflight(raw)
+        _dedupe(session, raw_sha256, None)
+        parsed = _parse(raw)
+        _dedupe(session, raw_sha256, parsed.message_id)
+    except Skip as skip:
+        if skip.duplicate:
+            intake.summary.duplicates += 1
+            return None
+        raise
+    raw_key = intake.blobs.put(raw)
+    if intake.request is not None:
+        request, reason = intake.request, f"{intake.source} to {intake.request.tracking_code}"
+    else:
+        request, reason = match_request(session, parsed)
+    try:
+        message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+    except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
+        session.rollback()
+        intake.summary.duplicates += 1
+        return None
+    documents = _store_attachments(intake, message, parsed.attachments)
+    agency = _mark_agency_failing(intake, parsed, request) if message.kind == MessageKind.bounce else None
+    if request is not None:
+        _tell_request(intake, message, parsed, request, documents, agency)
+    intake.summary.messages += 1
+    intake.summary.unmatched += request is None
+    intake.summary.message_ids.append(message.id)
+    return message
+
+
+# --- files --------------------------------------------------------------------------------------
+
+def _is_mbox_name(name: str) -> bool:
+    return name.lower().endswith((".mbox", ".mbx", ".mbs"))
+
+
+def _is_email_bytes(name: str, data: bytes) -> bool:
+    lower = name.lower()
+    if lower.endswith((".eml", ".email", ".msg")) or data[:8] == OLE_MAGIC and lower.endswith(".msg"):
+        return True
+    if lower.endswith((".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".zip", ".doc")):
+        return False
+    return looks_like_email(data)
+
+
+def _store_file(intake: Intake, name: str, data: bytes) -> int:
+    request = intake.request
+    result = store_document(intake.session, intake.blobs, data=data, filename=name,
+                            request_id=request.id if request else None, message_id=None, now=intake.now,
+                            skip_existing=True)
+    if result is None:
+        intake.summary.duplicates += 1
+        return 0
+    intake.summary.documents += 1
+    return 1
+
+
+def _mbox_messages(path: Path) -> Iterator[bytes]:
+    box = mailbox.mbox(str(path), create=False)
+    try:
+        for key in box.iterkeys():
+            yield box.get_bytes(key)
+    finally:
+        box.close()
+
+
+def ingest_item(intake: Intake, label: str, action: Callable[[], object]) -> None:
+    """Run one input's chain in its own transaction; a failure becomes an `errors` entry."""
+    try:
+        action()
+        intake.session.commit()
+    except Skip as skip:
+        intake.session.rollback()
+        if skip.duplicate:
+            intake.summary.duplicates += 1
+        else:
+            intake.summary.errors.append({"path": label, "reason": str(skip)})
+    except Exception as error:  # noqa: BLE001 - a file we cannot handle must never stop the import
+        intake.session.rollback()
+        intake.summary.errors.append({"path": label, "reason": f"{type(error).__name__}: {error}"[:500]})
+
+
+def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = None) -> None:
+    """Take in one uploaded or imported file: an email, an mbox, a zip of files, or a plain document."""
+    label = label or name
+    if not data:
+        intake.summary.errors.append({"path": label, "reason": "the file is empty"})
+        return
+    if len(data) > MAX_INPUT_BYTES:
+        intake.summary.errors.append({"path": label, "reason": f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB"})
+        return
+    if _is_mbox_name(name) or looks_like_mbox(data) and data.count(b"\nFrom ") >= 1:
+        with tempfile.NamedTemporaryFile(suffix=".mbox", delete=False) as handle:
+            handle.write(data)
+        try:
+            ingest_mbox(intake, Path(handle.name), label)
+        finally:
+            os.unlink(handle.name)
+        return
+    if is_zip(data, name):
+        try:
+            members = expand_zip(data)
+        except ZipRefused as error:
+            intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
+            return
+        for member, content in members:
+            ingest_bytes(intake, member, content, f"{label}/{member}")
+        return
+    if _is_email_bytes(name, data):
+        if data[:8] == OLE_MAGIC or looks_like_email(data) or name.lower().endswith((".eml", ".email")):
+            ingest_item(intake, label, lambda: _email_or_error(intake, data))
+            return
+    ingest_item(intake, label, lambda: _file_with_event(intake, name, data))
+
+
+def _email_or_error(intake: Intake, data: bytes) -> None:
+    if ingest_email(intake, data) is None:
+        return
+
+
+def _file_with_event(intake: Intake, name: str, data: bytes) -> None:
+    if _store_file(intake, name, data) and intake.request is not None:
+        add_event(intake.session, intake.request, intake.actor, "document", f"File received: {name}", intake.now,
+                  detail={"filename": name, "source": intake.source})
+
+
+def ingest_mbox(intake: Intake, path: Path, label: str) -> None:
+    """Every message of an mbox file."""
+    try:
+        messages = list(_mbox_messages(path))
+    except (OSError, mailbox.Error) as error:
+        intake.summary.errors.append({"path": label, "reason": f"not a readable mbox ({error})"})
+        return
+    if not messages:
+        intake.summary.errors.append({"path": label, "reason": "the mbox holds no messages"})
+    for number, raw in enumerate(messages, 1):
+        ingest_item(intake, f"{label}#{number}", lambda raw=raw: ingest_email(intake, raw))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file under folders named (hidden ones left out), in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(intake: Intake, paths: Iterable[str | Path], progress: Callable[[Path], None] | None = None) -> ImportSummary:
+    """Import files and folders from disk (what `foia import` does)."""
+    for path in expand_paths(paths):
+        label = str(path)
+        try:
+            if not path.exists():
+                intake.summary.errors.append({"path": label, "reason": "no such file or folder"})
+            elif _is_mbox_name(path.name):
+                ingest_mbox(intake, path, label)
+            else:
+                if path.stat().st_size > MAX_INPUT_BYTES:
+                    intake.summary.errors.append({"path": label, "reason": "file too large"})
+                else:
+                    ingest_bytes(intake, path.name, path.read_bytes(), label)
+        except OSError as error:
+            intake.summary.errors.append({"path": label, "reason": f"cannot read: {error.strerror or error}"})
+        if progress:
+            progress(path)
+    return intake.summary
+
+
+def ingest_uploads(intake: Intake, files: Iterable[tuple[str, bytes]]) -> ImportSummary:
+    """Import files sent through the web form (several at once, folders as relative paths)."""
+    for name, data in files:
+        ingest_bytes(intake, Path(name.replace("\\", "/")).name or "upload", data, name)
+    return intake.summary
+
+
+# --- after a reply: what the request's status probably is now ------------------------------------
+
+_SUGGESTIONS: list[tuple[Status, re.Pattern]] = [
+    (Status.no_records, re.compile(r"no (responsive )?records|no records responsive|(unable|not able|failed) to (locate|find|identify)"
+                                   r"|did not (locate|find|identify) any|no documents (responsive|were found)|"
+                                   r"does not (have|maintain|possess) (any )?(records|documents)", re.I)),
+    (Status.rejected, re.compile(r"\b(is|are|has been|have been|must be|hereby) denied\b|\bdeny (your|the) request|"
+                                 r"denial of your|withheld in (their )?(full|entirety)|exempt from (public )?disclosure|"
+                                 r"\brejected\b|\bdeclined?\b (to release|your request)", re.I)),
+    (Status.payment_required, re.compile(r"\bfees?\b.{0,80}(\$\s?\d|estimate|deposit|payment|prepay)|"
+                                         r"(estimated?|total) (cost|charge)s?\b|\$\s?\d[\d,]*(\.\d\d)?.{0,60}(before|prior to)|"
+                                         r"payment (is )?required|remit payment|invoice", re.I | re.S)),
+    (Status.partial, re.compile(r"partial(ly)? (release|response|grant)|first (installment|release|production)|"
+                                r"interim (release|response)|rolling (basis|production)|(first|next) batch|"
+                                r"released in part|redacted", re.I)),
+    (Status.done, re.compile(r"(records?|documents?|files?) (are|is) (attached|enclosed)|(attached|enclosed) (please find|are|is) "
+                             r"(the )?(responsive )?(records|documents)|final response|responsive (records|documents) "
+                             r"(are|is) (attached|enclosed|available)|request (is|has been) (completed|fulfilled|closed)", re.I)),
+    (Status.acknowledged, re.compile(r"(received|receipt of) your (public records |foia |records )?request|"
+                                     r"acknowledg|has been (received|assigned)|assigned (tracking|reference|request) "
+                                     r"(number|no)|we are (processing|reviewing) your request", re.I)),
+]
+
+
+def suggest_status(request: FoiaRequest, subject: str, text: str) -> str | None:
+    """A status the reply's words suggest, when the request may move there; applied only when confirmed."""
+    words = f"{subject}\n{text[:8000]}"
+    for status, pattern in _SUGGESTIONS:
+        if pattern.search(words) and request.status.can_become(status):
+            return status.value
+    return None
+
+
+# --- holding pen: assignment, status confirmation ---------------------------------------------------
+
+def message_visible_clause(actor: User | None, now: datetime):
+    """SQL condition: messages the actor may see (their requests; in the holding pen, admins and the importer)."""
+    from foia.requests.access import visible_request_ids
+
+    if actor is None:
+        return sa.and_(Message.request_id.in_(visible_request_ids(None, now)))
+    if actor.is_admin:
+        return sa.true()
+    return sa.or_(Message.request_id.in_(visible_request_ids(actor, now)),
+                  sa.and_(Message.request_id.is_(None), Message.imported_by_id == actor.id))
+
+
+def get_visible_message(session: Session, actor: User | None, message_id: int, now: datetime) -> Message:
+    """The message if the actor may see it; NotFound otherwise."""
+    message = session.exec(select(Message).where(Message.id == message_id,
+                                                  message_visible_clause(actor, now))).first()
+    if message is None:
+        raise NotFound("message")
+    return message
+
+
+def assign_messages(session: Session, actor: User, now: datetime, message_ids: list[int], request_id: int) -> list[Message]:
+    """Put holding-pen (or misfiled) messages and their files on a request the actor works on."""
+    from foia.requests.access import get_workable_request
+
+    if not message_ids:
+        raise ValidationError("Choose at least one message.", {"message_ids": "Choose at least one message."})
+    request = get_workable_request(session, actor, request_id, now)
+    messages = []
+    for message_id in dict.fromkeys(message_ids):
+        message = get_visible_message(session, actor, message_id, now)
+        if message.request_id is not None and message.request_id != request.id:
+            get_workable_request(session, actor, message.request_id, now)
+        if message.request_id == request.id:
+            continue
+        message.request_id = request.id
+        message.match_reason = f"assigned by {actor.name}"
+        message.updated_at = now
+        session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+        documents = session.exec(select(Document).where(Document.message_id == message.id)).all()
+        for document in documents:
+            document.request_id = request.id
+            document.updated_at = now
+            session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+        if message.kind == MessageKind.reply:
+            message.suggested_status = suggest_status(request, message.subject, message.body_text)
+        what = {MessageKind.bounce: "Bounce", MessageKind.auto_reply: "Automatic reply"}.get(message.kind, "Message")
+        add_event(session, request, actor, "message",
+                  f"{what} from {message.from_name or message.from_address or 'unknown sender'} assigned: "
+                  f"{message.subject or '(no subject)'}", now, detail={"message_id": message.id})
+        messages.append(message)
+    session.commit()
+    return messages
+
+
+def _event_date(message: Message, request: FoiaRequest, now: datetime) -> date:
+    today = local_date(now)
+    when = local_date(message.sent_at) if message.sent_at else local_date(message.received_at)
+    if when > today or (request.submitted_on and when < request.submitted_on):
+        return today
+    return when
+
+
+def apply_suggested_status(session: Session, actor: User, now: datetime, message_id: int,
+                           follow_up_days: int = 10) -> FoiaRequest:
+    """The user confirmed the status a reply suggested: change the request's status through its service."""
+    from foia.requests import services
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is None or not message.suggested_status:
+        raise InvalidTransition("This message suggests no status change.")
+    request = session.get(FoiaRequest, message.request_id)
+    status = Status(message.suggested_status)
+    try:
+        request = services.change_status(session, actor, request.id, status, _event_date(message, request, now), now,
+                                         note=f"Suggested by the reply “{message.subject}”",
+                                         follow_up_days=follow_up_days)
+    except NotFound:
+        raise NotAllowed("Only the requester and their team can change this request.") from None
+    message.suggested_status = None
+    session.commit()
+    return request
+
+
+def dismiss_suggested_status(session: Session, actor: User, now: datetime, message_id: int) -> Message:
+    """Forget a suggested status the user does not agree with."""
+    from foia.requests.access import get_workable_request
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is not None:
+        get_workable_request(session, actor, message.request_id, now)
+    message.suggested_status = None
+    session.commit()
+    return message

@@ -1,0 +1,220 @@
+"""Letters to agencies by email: the request itself, follow-ups and appeals.
+
+Every letter goes From FOIA_MAIL_FROM with Reply-To `<local>+<reply_token>@<domain>`, the tracking
+code in the subject and a fresh Message-ID recorded on an outbound Message row, so the agency's
+answer finds its request. The letter is queued in the outbox in the caller's transaction.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime
+from email.utils import parseaddr
+
+import jinja2
+from sqlmodel import Session, select
+
+from foia.accounts.models import User
+from foia.agencies.models import Agency, Jurisdiction
+from foia.errors import InvalidTransition, ValidationError
+from foia.mail import outbox
+from foia.mail.models import Direction, Message, MessageKind
+from foia.ports import OutgoingEmail, local_date
+from foia.requests.models import FoiaRequest, Status
+from foia.requests.timeline import add_event
+
+#: Letter kinds other than the request itself, with the template each is drafted from.
+LETTER_TEMPLATES = {"follow_up": "letters/follow_up.txt.j2", "appeal": "letters/appeal.txt.j2"}
+KIND_WORDS = {"letter": "request letter", "follow_up": "follow-up letter", "appeal": "appeal letter"}
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: str, html: bool) -> jinja2.Environment:
+    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=html, trim_blocks=True,
+                                     lstrip_blocks=True, keep_trailing_newline=True,
+                                     undefined=jinja2.StrictUndefined)
+    environment.filters["date"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt) if value else ""
+    return environment
+
+
+def template_folder() -> str:
+    """The templates/ folder the app renders from."""
+    from foia import _template_folder
+
+    return str(_template_folder())
+
+
+def render_text(name: str, **context) -> str:
+    """Render a plain-text template (letters, mail subjects and bodies)."""
+    return _environment(template_folder(), False).get_template(name).render(**context)
+
+
+def render_html(name: str, **context) -> str:
+    """Render an HTML template with autoescaping (mail bodies)."""
+    return _environment(template_folder(), True).get_template(name).render(**context)
+
+
+def render_email(name: str, **context) -> tuple[str, str, str | None]:
+    """A triplet templates/email/<name>/{subject.txt, body.txt, body.html}: (subject, text, html)."""
+    subject = " ".join(render_text(f"email/{name}/subject.txt", **context).split())
+    body = render_text(f"email/{name}/body.txt", **context)
+    try:
+        html = render_html(f"email/{name}/body.html", **context)
+    except jinja2.TemplateNotFound:
+        html = None
+    return subject, body, html
+
+
+def reply_address(mail_from: str, reply_token: str) -> str:
+    """The request's plus-address: requests+<token>@example.org for FOIA_MAIL_FROM requests@example.org."""
+    address = parseaddr(mail_from)[1] or mail_from
+    if "@" not in address:
+        raise ValidationError(f"FOIA_MAIL_FROM {mail_from!r} is not an email address.")
+    local, domain = address.rsplit("@", 1)
+    return f"{local.split('+', 1)[0]}+{reply_token}@{domain}"
+
+
+def subject_for(kind: str, request: FoiaRequest) -> str:
+    """The subject line, always carrying the tracking code (and the agency's number when known)."""
+    prefix = {"letter": "Public records request", "follow_up": "Follow-up on public records request",
+              "appeal": "Appeal of public records request"}[kind]
+    theirs = f" (your ref. {request.agency_tracking_number})" if request.agency_tracking_number else ""
+    return f"{prefix}: {request.title} [{request.tracking_code}]{theirs}"
+
+
+@dataclass
+class LetterDraft:
+    """A letter ready to be edited and sent."""
+
+    kind: str
+    to: str
+    subject: str
+    body: str
+
+
+def _parties(session: Session, request: FoiaRequest) -> tuple[Agency, Jurisdiction, User]:
+    agency = session.get(Agency, request.agency_id)
+    return agency, session.get(Jurisdiction, agency.jurisdiction_id), session.get(User, request.owner_id)
+
+
+def appeal_address(agency: Agency) -> str:
+    """Where appeals go: an address in the agency's appeal contact, else its FOIA address."""
+    for word in (agency.appeal_contact or "").replace(",", " ").replace(";", " ").split():
+        candidate = parseaddr(word.strip("<>()"))[1]
+        if "@" in candidate and "." in candidate.rsplit("@", 1)[1]:
+            return candidate
+    return agency.foia_email
+
+
+def draft_letter(session: Session, request: FoiaRequest, kind: str, today: date) -> LetterDraft:
+    """A follow-up or appeal letter for the request, rendered from templates/letters/."""
+    if kind not in LETTER_TEMPLATES:
+        raise ValueError(f"no letter template for {kind!r}")
+    agency, jurisdiction, owner = _parties(session, request)
+    first_letter = session.exec(select(Message).where(
+        Message.request_id == request.id, Message.direction == Direction.outbound,
+        Message.kind == MessageKind.letter).order_by(Message.created_at)).first()
+    body = render_text(LETTER_TEMPLATES[kind], foia_request=request, agency=agency, jurisdiction=jurisdiction,
+                       requester=owner, today=today, first_letter=first_letter,
+                       overdue_days=(today - request.response_due).days if request.response_due else None)
+    to = appeal_address(agency) if kind == "appeal" else agency.foia_email
+    return LetterDraft(kind, to, subject_for(kind, request), body)
+
+
+def send_letter(session: Session, actor: User | None, request: FoiaRequest, now: datetime, *, mail_from: str,
+                kind: str = "letter", body: str | None = None, subject: str | None = None,
+                to: str | None = None) -> Message:
+    """Queue a letter to the agency and record it; for the request itself, mark it submitted by email."""
+    if kind not in KIND_WORDS:
+        raise ValueError(f"unknown letter kind {kind!r}")
+    agency, jurisdiction, owner = _parties(session, request)
+    if kind == "letter" and request.status != Status.draft:
+        raise InvalidTransition(f"This request is already {request.status.label.lower()}; it was sent before.")
+    if kind != "letter" and request.status == Status.draft:
+        raise InvalidTransition("Send the request itself first.")
+    body = (body if body is not None else request.letter_text if kind == "letter" else "").strip()
+    if not body:
+        raise ValidationError("The letter is empty.", {"body": "Write the letter before sending it."})
+    default_to = appeal_address(agency) if kind == "appeal" else agency.foia_email
+    to = (to or default_to or "").strip()
+    if "@" not in parseaddr(to)[1]:
+        raise ValidationError(f"{agency.name} has no email address for records requests; add one to the agency "
+                              "or file the request another way.", {"to": "Give the agency's email address."})
+    subject = (subject or subject_for(kind, request)).strip()
+    if request.tracking_code not in subject:
+        subject = f"{subject} [{request.tracking_code}]"
+
+    sender = parseaddr(mail_from)[1] or mail_from
+    message_id = outbox.new_message_id(sender)
+    previous = session.exec(select(Message).where(Message.request_id == request.id,
+                                                  Message.direction == Direction.outbound,
+                                                  Message.message_id.is_not(None))
+                            .order_by(Message.created_at)).all()
+    headers = {}
+    if previous and kind != "letter":
+        headers["In-Reply-To"] = f"<{previous[-1].message_id}>"
+        headers["References"] = " ".join(f"<{m.message_id}>" for m in previous[-5:])
+    email = OutgoingEmail(to=[parseaddr(to)[1]], subject=subject, body=body + "\n",
+                          reply_to=reply_address(mail_from, request.reply_token), message_id=message_id,
+                          headers=headers)
+    message = Message(request_id=request.id, direction=Direction.outbound, kind=MessageKind(kind),
+                      message_id=message_id.strip("<>"), in_reply_to=headers.get("In-Reply-To", "").strip("<>"),
+                      references=headers.get("References", ""), from_address=sender,
+                      from_name=owner.name if owner else "", to_addresses=email.to[0], subject=subject,
+                      body_text=email.body, source="outbox", received_at=now, created_at=now, updated_at=now)
+    session.add(message)
+    session.flush()
+    outbox.enqueue(session, email, sender=sender, purpose=kind, now=now, message_row_id=message.id,
+                   sender_name=owner.name if owner else "")
+
+    if kind == "letter":
+        from foia.requests import services as request_services
+        from foia.requests.models import SubmissionMethod
+
+        request.letter_text = body
+        request_services.mark_submitted(session, actor, request.id, local_date(now, jurisdiction.timezone),
+                                        SubmissionMethod.email, now, note=f"Emailed to {email.to[0]}.")
+    else:
+        add_event(session, request, actor, "letter", f"{KIND_WORDS[kind].capitalize()} emailed to {email.to[0]}",
+                  now, detail={"message_id": message.id, "kind": kind})
+        resolve_waiting_draft(session, request, kind, now)
+    return message
+
+
+def waiting_draft(session: Session, request: FoiaRequest, kind: str = "follow_up"):
+    """The timeline event holding a drafted letter that waits for the requester's approval, if any."""
+    from foia.requests.models import RequestEvent
+
+    events = session.exec(select(RequestEvent).where(RequestEvent.request_id == request.id,
+                                                     RequestEvent.kind == "letter")
+                          .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())).all()
+    for event in events:
+        detail = event.detail or {}
+        if detail.get("draft") == kind and detail.get("state") == "waiting":
+            return event
+    return None
+
+
+def save_waiting_draft(session: Session, request: FoiaRequest, draft: LetterDraft, now: datetime, reason: str):
+    """Keep a drafted letter on the request's timeline until the requester approves it."""
+    return add_event(session, request, None, "letter", f"A {KIND_WORDS[draft.kind]} is drafted and waits for "
+                     f"your approval: {reason}", now,
+                     detail={"draft": draft.kind, "state": "waiting", "to": draft.to, "subject": draft.subject,
+                             "body": draft.body})
+
+
+def resolve_waiting_draft(session: Session, request: FoiaRequest, kind: str, now: datetime) -> None:
+    """Mark a waiting draft as dealt with (sent or discarded)."""
+    event = waiting_draft(session, request, kind)
+    if event is not None:
+        event.detail = {**event.detail, "state": "done", "done_at": now.isoformat()}
+        session.add(event)
+
+
+def undelivered_letters(session: Session, request: FoiaRequest) -> list[tuple[Message, "outbox.OutboxMessage"]]:
+    """Letters of this request the mail server has not accepted yet (queued, sending or failed)."""
+    from foia.mail.models import DeliveryState, OutboxMessage
+
+    return list(session.exec(select(Message, OutboxMessage).join(OutboxMessage, OutboxMessage.message_id == Message.id)
+                             .where(Message.request_id == request.id, OutboxMessage.state != DeliveryState.sent)
+                             .order_by(OutboxMessage.created_at)).all())

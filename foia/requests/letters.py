@@ -1,0 +1,97 @@
+"""Request letters: rendered from templates/letters/ for the agency's jurisdiction, plain text."""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass
+from datetime import date
+from pathlib import Path
+
+import jinja2
+
+from foia.accounts.models import User
+from foia.agencies.models import Agency, DayType, Jurisdiction
+
+DEFAULT_TEMPLATE = "letters/request.txt.j2"
+
+
+@functools.lru_cache(maxsize=4)
+def _environment(folder: str) -> jinja2.Environment:
+    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=False, trim_blocks=True,
+                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
+
+
+def _template_folder() -> Path:
+    from foia import _template_folder as app_template_folder
+
+    return app_template_folder()
+
+
+def day_count(days: int, day_type: DayType) -> str:
+    """"20 business days", "10 calendar days", "1 business day"."""
+    kind = "business" if day_type == DayType.business else "calendar"
+    return f"{days} {kind} day{'' if days == 1 else 's'}"
+
+
+def response_period(jurisdiction: Jurisdiction) -> str:
+    """The law's answer time in the words a letter uses, e.g. "within 20 business days"."""
+    if jurisdiction.response_days is None:
+        if jurisdiction.ack_days:
+            return (f"an acknowledgment within {day_count(jurisdiction.ack_days, jurisdiction.day_type)} "
+                    "and the records promptly, within a reasonable time")
+        return "a prompt response, and the records within a reasonable time"
+    response = f"within {day_count(jurisdiction.response_days, jurisdiction.day_type)}"
+    if jurisdiction.ack_days and jurisdiction.response_after_ack:
+        ack = day_count(jurisdiction.ack_days, jurisdiction.day_type)
+        return f"an acknowledgment within {ack} and a response {response} after that"
+    if jurisdiction.ack_days and jurisdiction.ack_days != jurisdiction.response_days:
+        ack = day_count(jurisdiction.ack_days, jurisdiction.day_type)
+        return f"an acknowledgment within {ack} and a response {response}"
+    return f"a response {response}"
+
+
+def has_fixed_period(jurisdiction: Jurisdiction) -> bool:
+    return jurisdiction.response_days is not None
+
+
+def money(cents: int | None) -> str:
+    return "" if cents is None else f"${cents / 100:,.2f}"
+
+
+@dataclass
+class LetterFacts:
+    """What a letter says about one request, before it exists as a row."""
+
+    title: str
+    records_sought: str
+    fee_waiver: bool
+    expedited: bool
+    max_fee_cents: int | None
+
+
+def _signature(requester: User) -> str:
+    """The lines under the name; a signature that starts with the name does not repeat it."""
+    lines = (requester.signature or "").strip().splitlines()
+    if lines and lines[0].strip().lower() == requester.name.strip().lower():
+        lines = lines[1:]
+    return "\n".join(lines).strip()
+
+
+def template_names(jurisdiction: Jurisdiction) -> list[str]:
+    """The jurisdiction's own letter template first, then the default."""
+    return [f"letters/request_{jurisdiction.slug}.txt.j2", DEFAULT_TEMPLATE]
+
+
+def render_letter(agency: Agency, jurisdiction: Jurisdiction, requester: User, facts: LetterFacts,
+                  today: date) -> str:
+    """The request letter to `agency` under `jurisdiction`'s law, signed by `requester`."""
+    environment = _environment(str(_template_folder()))
+    template = environment.select_template(template_names(jurisdiction))
+    law = jurisdiction.law_name or "public records law"
+    text = template.render(
+        agency=agency, jurisdiction=jurisdiction, requester=requester, facts=facts, today=today,
+        date=today.strftime("%B %-d, %Y"), law=law, citation=jurisdiction.citation,
+        law_with_citation=f"{law} ({jurisdiction.citation})" if jurisdiction.citation else law,
+        response_period=response_period(jurisdiction), fixed_period=has_fixed_period(jurisdiction),
+        max_fee=money(facts.max_fee_cents), requester_name=requester.name, signature=_signature(requester),
+    )
+    return text.strip() + "\n"

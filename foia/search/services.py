@@ -1,0 +1,241 @@
+"""Searching pages and message bodies: only what the actor may see, grouped by document."""
+from __future__ import annotations
+
+import html
+import logging
+import math
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime
+from typing import Callable, Mapping
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from foia.agencies.models import Agency
+from foia.documents.models import Document, Page
+from foia.mail.models import Message
+from foia.requests.access import visible_request_ids
+from foia.requests.models import FoiaRequest
+from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
+from foia.search.query import SearchQuery, parse
+
+log = logging.getLogger("foia.search")
+
+PER_PAGE = 20
+#: Results beyond this many are not paged through; a narrower query finds them.
+MAX_RESULTS = 2000
+
+
+@dataclass
+class PageMatch:
+    """One matching page of a document."""
+
+    number: int
+    snippet: str  # HTML, words marked
+
+
+@dataclass
+class ResultGroup:
+    """A document with its matching pages, or one message whose body matched.
+
+    document, message and foia_request are rows of the columns shown (id, filename, page_count, request_id;
+    id, subject, from_name, from_address; id, tracking_code, title), not whole models."""
+
+    kind: str  # document | message
+    foia_request: object | None
+    document: object | None = None
+    message: object | None = None
+    pages: list[PageMatch] = field(default_factory=list)
+    snippet: str = ""
+
+    @property
+    def title(self) -> str:
+        if self.document is not None:
+            return self.document.filename
+        return (self.message.subject or "(no subject)") if self.message else ""
+
+
+@dataclass
+class SearchResults:
+    """One page of results with everything a results page or the CLI shows."""
+
+    query: SearchQuery
+    filters: SearchFilters
+    groups: list[ResultGroup] = field(default_factory=list)
+    total: int = 0
+    number: int = 1
+    per_page: int = PER_PAGE
+    problem: str | None = None
+    url_for: Callable[[int], str] | None = None
+
+    @property
+    def pages(self) -> int:
+        return max(1, math.ceil(min(self.total, MAX_RESULTS) / self.per_page))
+
+    @property
+    def has_prev(self) -> bool:
+        return self.number > 1
+
+    @property
+    def has_next(self) -> bool:
+        return self.number < self.pages
+
+    @property
+    def hit_count(self) -> int:
+        return sum(len(group.pages) or 1 for group in self.groups)
+
+    def hits(self) -> list[dict]:
+        """Flat hits as `foia search --json` prints them (snippets as plain text)."""
+        rows = []
+        for group in self.groups:
+            code = group.foia_request.tracking_code if group.foia_request else None
+            if group.kind == "document":
+                rows += [{"document": group.document.id, "filename": group.document.filename, "page": page.number,
+                          "snippet": plain_snippet(page.snippet), "request": code} for page in group.pages]
+            else:
+                rows.append({"document": None, "filename": group.title, "page": None,
+                             "snippet": plain_snippet(group.snippet), "request": code})
+        return rows
+
+
+def plain_snippet(snippet_html: str) -> str:
+    """A snippet without its <mark> tags, unescaped."""
+    return html.unescape(re.sub(r"</?mark>", "", snippet_html))
+
+
+def _int(value) -> int | None:
+    try:
+        number = int(str(value).strip())
+    except (TypeError, ValueError):
+        return None
+    return number if 0 < number < 2**62 else None
+
+
+def _date(value, name: str, errors: dict) -> date | None:
+    text = str(value or "").strip()
+    if not text:
+        return None
+    try:
+        parsed = date.fromisoformat(text)
+    except ValueError:
+        errors[name] = "Use a date like 2026-03-02."
+        return None
+    if not date(1900, 1, 1) <= parsed <= date(2200, 1, 1):
+        errors[name] = "That date is out of range."
+        return None
+    return parsed
+
+
+def parse_filters(args: Mapping) -> tuple[SearchFilters, dict[str, str]]:
+    """Filters from form or command-line values; unusable values are reported, never raised."""
+    errors: dict[str, str] = {}
+    filters = SearchFilters(
+        request_id=_int(args.get("request")),
+        agency_id=_int(args.get("agency")),
+        date_from=_date(args.get("from"), "from", errors),
+        date_to=_date(args.get("to"), "to", errors),
+        sender=str(args.get("sender") or "").strip()[:200],
+        doc_type=str(args.get("type") or "").strip() if args.get("type") in DOC_TYPES else "",
+    )
+    if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
+        errors["to"] = "The end date is before the start date."
+    return filters, errors
+
+
+def page_number(value) -> int:
+    """A results page number from user input (1 when unusable)."""
+    return min(_int(value) or 1, MAX_RESULTS // PER_PAGE)
+
+
+def search(session: Session, runtime, actor, now: datetime, query: str, filters: SearchFilters | None = None,
+           page: int = 1, *, per_page: int = PER_PAGE, as_operator: bool = False) -> SearchResults:
+    """Search pages and message bodies the actor may see (as_operator: everything, for the command line)."""
+    parsed = parse(query)
+    filters = filters or SearchFilters()
+    page = max(1, min(int(page or 1), math.ceil(MAX_RESULTS / per_page)))
+    results = SearchResults(query=parsed, filters=filters, number=page, per_page=per_page, problem=parsed.problem)
+    if not parsed.is_searchable:
+        return results
+    sees_everything = as_operator or (actor is not None and actor.is_admin)
+    visible = None if sees_everything else set(session.exec(visible_request_ids(actor, now)).all())
+    if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible)):
+        return results
+    _catch_up(runtime, session)
+    found = runtime.search.search(session, parsed, visible_request_ids=visible, filters=filters,
+                                  limit=per_page, offset=(page - 1) * per_page)
+    results.total = found.total
+    results.groups = _groups(session, found.hits, visible)
+    return results
+
+
+def _catch_up(runtime, session: Session) -> None:
+    """Apply changes not yet indexed, so a page extracted a moment ago is found (cheap when none)."""
+    try:
+        runtime.search.update(session, look_back=False)
+    except Exception:
+        session.rollback()
+        log.exception("search index could not be brought up to date; searching what it has")
+
+
+_PAGES = sa.text(
+    "SELECT page.id AS page_id, page.number, document.id, document.filename, document.page_count, "
+    "document.request_id FROM page JOIN document ON document.id = page.document_id WHERE page.id IN :ids"
+).bindparams(sa.bindparam("ids", expanding=True))
+_MESSAGES = sa.text(
+    "SELECT id, request_id, subject, from_name, from_address FROM message WHERE id IN :ids"
+).bindparams(sa.bindparam("ids", expanding=True))
+_REQUESTS = sa.text(
+    "SELECT id, tracking_code, title FROM foia_request WHERE id IN :ids"
+).bindparams(sa.bindparam("ids", expanding=True))
+
+
+def _groups(session: Session, hits: list[EngineHit], visible: set[int] | None) -> list[ResultGroup]:
+    """Group hits by document, after checking each item still exists and is still visible."""
+    page_ids = [hit.item_id for hit in hits if hit.kind == "page"]
+    message_ids = [hit.item_id for hit in hits if hit.kind == "message"]
+    # Only the columns a results page shows, in plain SQL: building ORM queries would cost more than the search.
+    connection = session.connection()
+    pages = {row.page_id: row for row in connection.execute(_PAGES, {"ids": page_ids})} if page_ids else {}
+    messages = {row.id: row for row in connection.execute(_MESSAGES, {"ids": message_ids})} if message_ids else {}
+
+    def allowed(request_id: int | None) -> bool:
+        return visible is None or (request_id is not None and request_id in visible)
+
+    request_ids = {row.request_id for row in pages.values()} | {row.request_id for row in messages.values()}
+    request_ids.discard(None)
+    requests = ({row.id: row for row in connection.execute(_REQUESTS, {"ids": sorted(request_ids)})}
+                if request_ids else {})
+    groups: list[ResultGroup] = []
+    by_document: dict[int, ResultGroup] = {}
+    for hit in hits:
+        if hit.kind == "page" and hit.item_id in pages:
+            row = pages[hit.item_id]
+            if not allowed(row.request_id):
+                continue
+            group = by_document.get(row.id)
+            if group is None:
+                group = by_document[row.id] = ResultGroup(kind="document", document=row,
+                                                          foia_request=requests.get(row.request_id))
+                groups.append(group)
+            group.pages.append(PageMatch(number=row.number, snippet=hit.snippet))
+        elif hit.kind == "message" and hit.item_id in messages:
+            row = messages[hit.item_id]
+            if allowed(row.request_id):
+                groups.append(ResultGroup(kind="message", message=row, snippet=hit.snippet,
+                                          foia_request=requests.get(row.request_id)))
+    for group in groups:
+        group.pages.sort(key=lambda match: match.number)
+    return groups
+
+
+def filter_choices(session: Session, actor, now: datetime) -> dict:
+    """Requests and agencies the actor may filter by, and the document types."""
+    from foia.requests.access import visible_clause
+
+    requests = session.exec(select(FoiaRequest).where(visible_clause(actor, now))
+                            .order_by(FoiaRequest.created_at.desc()).limit(500)).all()
+    agency_ids = {r.agency_id for r in requests}
+    agencies = (session.exec(select(Agency).where(Agency.id.in_(agency_ids)).order_by(Agency.name)).all()
+                if agency_ids else [])
+    return {"requests": requests, "agencies": agencies, "types": DOC_TYPES}

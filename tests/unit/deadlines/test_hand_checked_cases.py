@@ -1,0 +1,123 @@
+"""Due dates worked out by hand with a calendar, one case per row; the comment shows the count."""
+from datetime import date
+
+import pytest
+
+from foia.deadlines import calendar, rules
+from tests.unit.deadlines.laws import law
+
+# (jurisdiction, received, expected ack_due, expected response_due, a skipped-day name the explanation must name)
+CASES = [
+    # Federal, 20 business days, no holiday in reach. Received Mon 2026-03-02:
+    # Mar 3-6 (4), 9-13 (9), 16-20 (14), 23-27 (19), Mar 30 (20).
+    ("federal", date(2026, 3, 2), None, date(2026, 3, 30), None),
+    # Federal over Christmas and a Saturday New Year's Day (observed Fri 2021-12-31). Received Mon 2021-12-20:
+    # Dec 21-23 (3), Fri Dec 24 Christmas observed, Dec 27-30 (7), Fri Dec 31 New Year's observed,
+    # Jan 3-7 (12), Jan 10-14 (17), Mon Jan 17 MLK Day, Jan 18-20 (20).
+    ("federal", date(2021, 12, 20), None, date(2022, 1, 20), "New Year's Day (observed)"),
+    # Federal, June 2020: Juneteenth was not yet a legal holiday, so Fri 2020-06-19 counts. Received Mon 2020-06-01:
+    # Jun 2-5 (4), 8-12 (9), 15-19 (14), 22-26 (19), Mon Jun 29 (20).
+    ("federal", date(2020, 6, 1), None, date(2020, 6, 29), None),
+    # Federal, June 2022: Juneteenth (Sun Jun 19) observed Mon Jun 20. Received Wed 2022-06-01:
+    # Jun 2-3 (2), 6-10 (7), 13-17 (12), Mon Jun 20 skipped, 21-24 (16), 27-30 (20).
+    ("federal", date(2022, 6, 1), None, date(2022, 6, 30), "Juneteenth National Independence Day (observed)"),
+    # Federal, 2021: Juneteenth Sat Jun 19 observed Fri Jun 18; Independence Day Sun Jul 4 observed Mon Jul 5.
+    # Received Tue 2021-06-15: Jun 16-17 (2), Fri 18 skipped, 21-25 (7), Jun 28-Jul 2 (12), Mon Jul 5 skipped,
+    # Jul 6-9 (16), 12-15 (20).
+    ("federal", date(2021, 6, 15), None, date(2021, 7, 15), "Independence Day (observed)"),
+    # Federal, Thanksgiving: only the Thursday is a federal holiday. Received Mon 2025-11-24:
+    # Nov 25-26 (2), Thu 27 skipped, Fri 28 (3), Dec 1-5 (8), 8-12 (13), 15-19 (18), Dec 22-23 (20).
+    ("federal", date(2025, 11, 24), None, date(2025, 12, 23), "Thanksgiving Day"),
+    # Washington, 5 business days, WA's own holidays: Native American Heritage Day (day after Thanksgiving).
+    # Received Tue 2025-11-25: Wed 26 (1), Thu 27 Thanksgiving, Fri 28 Native American Heritage Day,
+    # weekend, Dec 1-4 (5).  (By the federal calendar it would be Wed Dec 3.)
+    ("wa", date(2025, 11, 25), None, date(2025, 12, 4), "Native American Heritage Day"),
+    # Washington has no Columbus Day: Mon 2025-10-13 counts. Received Fri 2025-10-10: Oct 13-17 (5).
+    # (Federal agencies skip Columbus Day: they would be due Mon Oct 20.)
+    ("wa", date(2025, 10, 10), None, date(2025, 10, 17), None),
+    # Washington, a Saturday New Year's Day observed Fri 2021-12-31. Received Wed 2021-12-29:
+    # Thu Dec 30 (1), Fri Dec 31 skipped, weekend, Jan 3-6 (5).
+    ("wa", date(2021, 12, 29), None, date(2022, 1, 6), "New Year's Day (observed)"),
+    # Oregon, two stages: acknowledge within 5 business days, then 10 business days counted from the
+    # acknowledgement deadline (ORS 192.329(2)). Received Mon 2026-03-02: ack Mar 3-6 (4), Mon 9 (5);
+    # response Mar 10-13 (4), 16-20 (9), Mon 23 (10).
+    ("or", date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 23), None),
+    # Oregon over Memorial Day. Received Fri 2025-05-23: ack Mon 26 Memorial Day skipped, 27-30 (4), Mon Jun 2 (5);
+    # response Jun 3-6 (4), 9-13 (9), Mon Jun 16 (10).
+    ("or", date(2025, 5, 23), date(2025, 6, 2), date(2025, 6, 16), "Memorial Day"),
+    # New York: 5 business days to acknowledge; until it does, 20 business days counted from the last day
+    # it may. Received Mon 2026-03-02: ack Mon Mar 9; response Mar 10-13 (4), 16-20 (9), 23-27 (14),
+    # Mar 30-Apr 3 (19), Mon Apr 6 (20).
+    ("ny", date(2026, 3, 2), date(2026, 3, 9), date(2026, 4, 6), None),
+    # California, 10 calendar days. Received Mon 2026-03-02 + 10 = Thu Mar 12, a business day.
+    ("ca", date(2026, 3, 2), None, date(2026, 3, 12), None),
+    # California, 10 calendar days ending on Sat 2026-03-14: runs to Mon Mar 16 (Code Civ. Proc. 12a).
+    ("ca", date(2026, 3, 4), None, date(2026, 3, 16), "Saturday"),
+    # California's own holiday: Sat 2026-03-21 + 10 = Tue Mar 31, Cesar Chavez Day: runs to Wed Apr 1.
+    ("ca", date(2026, 3, 21), None, date(2026, 4, 1), "Cesar Chavez Day"),
+    # Florida sets no fixed period: a follow-up date 10 business days out. Received Mon 2026-03-02:
+    # Mar 3-6 (4), 9-13 (9), Mon 16 (10).
+    ("fl", date(2026, 3, 2), None, date(2026, 3, 16), None),
+]
+
+
+@pytest.mark.parametrize("slug,received,ack_due,response_due,named", CASES,
+                         ids=[f"{c[0]}-{c[1].isoformat()}" for c in CASES])
+def test_due_dates_match_the_hand_count(slug, received, ack_due, response_due, named):
+    result = rules.calculate(law(slug), received)
+    assert result["ack_due"] == (ack_due.isoformat() if ack_due else None)
+    assert result["response_due"] == response_due.isoformat()
+    if named:
+        assert any(named in entry["text"] for entry in result["explanation"]), result["explanation"]
+
+
+def test_juneteenth_is_a_federal_holiday_only_from_2021():
+    assert calendar.FEDERAL.holiday_name(date(2020, 6, 19)) is None
+    assert calendar.FEDERAL.holiday_name(date(2021, 6, 18)) == "Juneteenth National Independence Day (observed)"
+    assert calendar.FEDERAL.holiday_name(date(2023, 6, 19)) == "Juneteenth National Independence Day"
+
+
+def test_saturday_new_years_day_is_observed_on_the_friday_before():
+    assert calendar.FEDERAL.holiday_name(date(2021, 12, 31)) == "New Year's Day (observed)"
+    assert not calendar.FEDERAL.is_business_day(date(2021, 12, 31))
+
+
+def test_executive_order_closures_are_not_legal_public_holidays():
+    # Christmas Eve 2024 and the Jan 9, 2025 day of mourning closed offices by executive order only.
+    assert calendar.FEDERAL.is_business_day(date(2024, 12, 24))
+    assert calendar.FEDERAL.is_business_day(date(2025, 1, 9))
+
+
+def test_state_calendars_follow_the_state():
+    washington = calendar.calendar_for("US", "WA")
+    assert washington.is_business_day(date(2025, 10, 13))  # no Columbus Day in Washington
+    assert not calendar.FEDERAL.is_business_day(date(2025, 10, 13))
+    assert washington.holiday_name(date(2025, 11, 28)) == "Native American Heritage Day"
+    assert calendar.FEDERAL.is_business_day(date(2025, 11, 28))
+
+
+def test_day_one_is_the_first_business_day_after_receipt():
+    # Received on a Saturday: Mon is day 1.
+    count = calendar.FEDERAL.add_business_days(date(2026, 3, 7), 1)
+    assert count.due == date(2026, 3, 9)
+    assert [s.reason for s in count.skipped] == ["Sunday"]
+
+
+def test_explanation_names_rule_citation_start_and_skipped_days():
+    result = rules.calculate(law("federal"), date(2021, 12, 20))
+    entry = result["explanation"][0]
+    assert entry["rule"] == "20 business days to respond"
+    assert entry["citation"] == "5 U.S.C. 552(a)(6)(A)(i)"
+    assert entry["start"] == "2021-12-20"
+    reasons = {s["date"]: s["reason"] for s in entry["skipped"]}
+    assert reasons["2021-12-24"] == "Christmas Day (observed)"
+    assert reasons["2022-01-17"] == "Martin Luther King Jr. Day"
+    assert reasons["2022-01-08"] == "Saturday"
+    assert "Martin Luther King Jr. Day on Mon Jan 17, 2022" in entry["text"]
+
+
+def test_no_fixed_period_is_a_flagged_follow_up_date():
+    result = rules.calculate(law("fl"), date(2026, 3, 2), follow_up_days=5)
+    assert result["response_due"] == "2026-03-09"
+    assert result["response_due_is_follow_up"] is True
+    assert "not a statutory deadline" in result["explanation"][0]["text"]

@@ -1,0 +1,147 @@
+"""PDFs made in the tests: a text layer written by hand, scans drawn with Pillow, encrypted and broken files."""
+from __future__ import annotations
+
+import io
+
+LETTER = (612, 792)
+
+
+def _escape(line: str) -> bytes:
+    return line.replace("\\", "\\\\").replace("(", "\\(").replace(")", "\\)").encode("latin-1", "replace")
+
+
+def text_pdf(pages: list[str], *, font_size: int = 11) -> bytes:
+    """A PDF whose pages carry the given text in Helvetica, one line per text line."""
+    # Objects: 1 catalog, 2 page tree, 3 font, then a content stream and a page per page.
+    body: list[bytes] = []
+    page_ids = []
+    for index, text in enumerate(pages):
+        stream = [b"BT", f"/F1 {font_size} Tf {font_size + 3} TL 72 740 Td".encode()]
+        stream += [b"(" + _escape(line) + b") Tj T*" for line in text.split("\n")]
+        stream.append(b"ET")
+        content = b"\n".join(stream)
+        content_id, page_id = 4 + 2 * index, 5 + 2 * index
+        body.append(b"<< /Length %d >>\nstream\n" % len(content) + content + b"\nendstream")
+        body.append(f"<< /Type /Page /Parent 2 0 R /MediaBox [0 0 {LETTER[0]} {LETTER[1]}] "
+                    f"/Resources << /Font << /F1 3 0 R >> >> /Contents {content_id} 0 R >>".encode())
+        page_ids.append(page_id)
+    header = [
+        b"<< /Type /Catalog /Pages 2 0 R >>",
+        ("<< /Type /Pages /Kids [%s] /Count %d >>" % (" ".join(f"{i} 0 R" for i in page_ids), len(page_ids))).encode(),
+        b"<< /Type /Font /Subtype /Type1 /BaseFont /Helvetica /Encoding /WinAnsiEncoding >>",
+    ]
+    return _assemble(header + body)
+
+
+def _assemble(objects: list[bytes]) -> bytes:
+    out = io.BytesIO()
+    out.write(b"%PDF-1.4\n%\xe2\xe3\xcf\xd3\n")
+    offsets = []
+    for number, body in enumerate(objects, start=1):
+        offsets.append(out.tell())
+        out.write(f"{number} 0 obj\n".encode() + body + b"\nendobj\n")
+    xref = out.tell()
+    out.write(f"xref\n0 {len(objects) + 1}\n0000000000 65535 f \n".encode())
+    for offset in offsets:
+        out.write(f"{offset:010d} 00000 n \n".encode())
+    out.write(f"trailer\n<< /Size {len(objects) + 1} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n".encode())
+    return out.getvalue()
+
+
+def page_image(text: str, *, dpi: int = 150, size: int = 36):
+    """A white letter-size page with black text drawn on it, as a Pillow image."""
+    from PIL import Image, ImageDraw, ImageFont
+
+    width, height = int(8.5 * dpi), int(11 * dpi)
+    image = Image.new("L", (width, height), 255)
+    draw = ImageDraw.Draw(image)
+    font = ImageFont.truetype("DejaVuSans.ttf", size) if _has_dejavu() else ImageFont.load_default(size=size)
+    y = dpi
+    for line in text.split("\n"):
+        draw.text((dpi, y), line, fill=0, font=font)
+        y += int(size * 1.6)
+    return image
+
+
+def _has_dejavu() -> bool:
+    from PIL import ImageFont
+
+    try:
+        ImageFont.truetype("DejaVuSans.ttf", 10)
+        return True
+    except OSError:
+        return False
+
+
+def scanned_pdf(pages: list[str], *, dpi: int = 150) -> bytes:
+    """An image-only PDF (no text layer), like a scan of printed pages."""
+    images = [page_image(text, dpi=dpi) for text in pages]
+    out = io.BytesIO()
+    images[0].save(out, format="PDF", resolution=dpi, save_all=True, append_images=images[1:])
+    return out.getvalue()
+
+
+def encrypted_pdf(pages: list[str], password: str = "secret") -> bytes:
+    """A text PDF that needs a password to open."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf(pages)))
+    writer.encrypt(user_password=password, owner_password=password + "-owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+def owner_only_encrypted_pdf(pages: list[str]) -> bytes:
+    """A text PDF encrypted with an empty user password (opens without asking, like many agency PDFs)."""
+    import pypdf
+
+    writer = pypdf.PdfWriter(clone_from=io.BytesIO(text_pdf(pages)))
+    writer.encrypt(user_password="", owner_password="agency-owner", algorithm="AES-128")
+    out = io.BytesIO()
+    writer.write(out)
+    return out.getvalue()
+
+
+EMAIL_PRINTOUT = [
+    "From: Smith, John <jsmith@ocfl.net>\n"
+    "Sent: Tuesday, May 22, 2018 10:14 AM\n"
+    "To: Doe, Jane <jdoe@ocfl.net>; Roe, Rick <rroe@ocfl.net>\n"
+    "Cc: Chief's Office <chief@ocfl.net>\n"
+    "Subject: RE: Rekognition pilot\n"
+    "\n"
+    "Jane, the Rekognition pilot starts next week with the body cam feeds.\n"
+    "We will review real-time matching after thirty days.",
+    "John Smith\nOrlando Police Department\n\n"
+    "From: Doe, Jane <jdoe@ocfl.net>\n"
+    "Sent: Monday, May 21, 2018 4:02 PM\n"
+    "To: Smith, John <jsmith@ocfl.net>\n"
+    "Subject: Rekognition pilot\n"
+    "\n"
+    "Can you confirm the start date for the pilot?",
+    "From: Amazon Web Services <aws-noreply@amazon.com>\n"
+    "Date: 05/18/2018 09:30 AM\n"
+    "To: Smith, John <jsmith@ocfl.net>\n"
+    "Subject: Your account\n"
+    "\n"
+    "Welcome to the service. This message continues on the next page.",
+    "More of the welcome message.\nNothing else here.",
+]
+
+
+def add_document(session, runtime, data: bytes, filename: str = "release.pdf", *, request=None,
+                 content_type: str | None = None):
+    """Store bytes as a queued Document the way mail ingest does, and return it."""
+    import hashlib
+
+    from foia.documents.models import Document
+
+    if content_type is None:
+        content_type = "application/pdf" if data[:5] == b"%PDF-" else "application/octet-stream"
+    key = runtime.blobs.put(data)
+    document = Document(request_id=request.id if request is not None else None, filename=filename,
+                        content_type=content_type, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
+                        blob_key=key)
+    session.add(document)
+    session.commit()
+    return document

@@ -1,0 +1,29 @@
+import pytest
+
+from tests.unit.deadlines.laws import ensure_laws
+
+
+@pytest.fixture
+def laws(session):
+    """The test laws, saved in the database."""
+    return ensure_laws(session)
+
+
+@pytest.fixture
+def smtp():
+    """A running loopback SMTP server."""
+    from tests.unit.outbound.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_runtime(runtime, smtp):
+    """The runtime, delivering to the loopback server without TLS."""
+    from foia.mail.transport import SmtpMailer
+
+    runtime.mailer = SmtpMailer("127.0.0.1", smtp.port, tls="none", timeout=5)
+    return runtime

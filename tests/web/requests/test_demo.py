@@ -1,0 +1,47 @@
+"""`foia demo` loads the Rekognition story once; running it again changes nothing."""
+from __future__ import annotations
+
+from sqlmodel import func, select
+
+from foia.agencies.models import Agency
+from foia.requests.models import FoiaRequest, RequestBatch, RequestEvent, Status, Visibility
+
+
+def counts(session):
+    session.rollback()
+    return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
+            for model in (Agency, FoiaRequest, RequestBatch, RequestEvent)}
+
+
+def test_demo_twice_gives_the_same_data(runner, session, client):
+    first = runner.invoke(args=["demo", "--password", "rekognition!"])
+    assert first.exit_code == 0, first.output
+    assert "demo@example.org" in first.output
+    loaded = counts(session)
+    second = runner.invoke(args=["demo"])
+    assert second.exit_code == 0, second.output
+    assert "nothing changed" in second.output
+    assert counts(session) == loaded
+
+    requests = session.exec(select(FoiaRequest).order_by(FoiaRequest.id)).all()
+    assert len(requests) >= 4 and loaded["Agency"] >= 4
+    assert all(r.visibility == Visibility.private for r in requests)
+    agencies = {session.get(Agency, r.agency_id).name: r for r in requests}
+    orlando = agencies["Orlando Police Department"]
+    washington = agencies["Washington County Sheriff's Office"]
+    assert orlando.batch_id is not None and orlando.batch_id == washington.batch_id
+    assert orlando.submitted_on.year == 2018 and orlando.status == Status.partial
+    assert "Rekognition" in orlando.records_sought and "body cam" in orlando.records_sought
+    assert "real-time" in orlando.records_sought
+    assert "U.S. Immigration and Customs Enforcement" in agencies
+
+    client.login("demo@example.org", "rekognition!")
+    page = client.get(f"/batches/{orlando.batch_id}").get_data(as_text=True)
+    assert "Orlando Police Department" in page and "Partially completed" in page
+    assert "Submitted by email on Jan 18, 2018" in client.get(f"/requests/{orlando.id}").get_data(as_text=True)
+
+
+def test_demo_without_password_prints_one(runner):
+    result = runner.invoke(args=["demo"])
+    assert result.exit_code == 0, result.output
+    assert "Created user demo@example.org with password: " in result.output
