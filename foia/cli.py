@@ -12,10 +12,13 @@ def _create_app():
     from foia.config import ConfigError
 
     try:
-        return create_app()
+        app = create_app()
     except ConfigError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)
+    # Commands, jobs and workers run beside other processes: their transactions take the write lock first.
+    app.extensions["foia"].immediate_sessions = True
+    return app
 
 
 @click.group(cls=FlaskGroup, create_app=_create_app, add_default_commands=False,

@@ -1,6 +1,7 @@
 """Engine and sessions; SQLite gets WAL, foreign keys and a busy timeout."""
 from __future__ import annotations
 
+from contextlib import contextmanager
 from datetime import UTC, datetime
 
 import sqlalchemy as sa
@@ -79,15 +80,33 @@ def make_engine(url: str) -> sa.engine.Engine:
 
         @event.listens_for(engine, "begin")
         def _sqlite_begin(connection):
-            connection.exec_driver_sql("BEGIN IMMEDIATE" if connection.info.get("immediate") else "BEGIN")
+            immediate = connection.get_execution_options().get(IMMEDIATE)
+            connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
 
 
-def new_session(engine: sa.engine.Engine) -> Session:
-    """A session whose objects stay readable after commit."""
-    return Session(engine, expire_on_commit=False)
+#: Execution option: on SQLite, begin transactions with BEGIN IMMEDIATE (take the write lock first).
+IMMEDIATE = "foia_sqlite_immediate"
+
+
+def new_session(engine: sa.engine.Engine, *, immediate: bool = False) -> Session:
+    """A session whose objects stay readable after commit.
+
+    SQLite refuses at once (no busy wait) a transaction that read and then wants to write after
+    another process wrote; `immediate` sessions take the write lock at BEGIN and wait their turn.
+    Use them for anything that reads and then writes while other processes may write.
+    """
+    bind = engine.execution_options(**{IMMEDIATE: True}) if immediate and is_sqlite(engine) else engine
+    return Session(bind, expire_on_commit=False)
+
+
+@contextmanager
+def write_connection(engine: sa.engine.Engine):
+    """A connection whose transactions take SQLite's write lock up front (a no-op on PostgreSQL)."""
+    with engine.execution_options(**{IMMEDIATE: True}).connect() as connection:
+        yield connection
 
 
 def ping(engine: sa.engine.Engine) -> None:

@@ -20,15 +20,17 @@ class Runtime:
     clock: Clock
     blobs: BlobStore
     mailer: Mailer
+    #: Sessions take SQLite's write lock at BEGIN (CLI commands, scheduled jobs, workers).
+    immediate_sessions: bool = False
     _search: object = field(default=None, repr=False)
 
     @property
     def instance_path(self) -> Path:
         return Path(self.config["INSTANCE_PATH"])
 
-    def session(self) -> Session:
+    def session(self, *, immediate: bool | None = None) -> Session:
         """A new database session; the caller commits or rolls back and closes it."""
-        return db.new_session(self.engine)
+        return db.new_session(self.engine, immediate=self.immediate_sessions if immediate is None else immediate)
 
     @property
     def search(self):

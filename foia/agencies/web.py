@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
-from werkzeug.routing import BuildError
 
 from foia.agencies import jurisdictions as laws
 from foia.agencies import services
@@ -14,20 +13,6 @@ from foia.web.context import actor, db_session, now
 from foia.web.forms import show_errors
 
 bp = Blueprint("agencies", __name__)
-
-#: Endpoints, in order of preference, that show one request (owned by the requests domain).
-REQUEST_ENDPOINTS = ("requests.show_request", "requests.request_detail", "requests.detail")
-
-
-def request_url(foia_request) -> str | None:
-    """A link to a request's page, when the requests domain offers one."""
-    for endpoint in REQUEST_ENDPOINTS:
-        try:
-            return url_for(endpoint, request_id=foia_request.id)
-        except BuildError:
-            continue
-    return None
-
 
 def _page_number() -> int:
     value = request.args.get("page", "1")
@@ -82,7 +67,7 @@ def show_agency(agency_id: int):
         "agencies/detail.html", agency=agency, jurisdiction=jurisdiction,
         rules=laws.rules_summary(jurisdiction), history=services.agency_history(session, agency),
         foia_requests=services.requests_to_agency(session, actor(), now(), agency),
-        field_labels=services.FIELD_LABELS, request_url=request_url)
+        field_labels=services.FIELD_LABELS)
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])

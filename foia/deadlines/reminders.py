@@ -16,7 +16,6 @@ but only the current week's is created, so nothing piles up.
 from __future__ import annotations
 
 import logging
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta
 from email.utils import parseaddr
@@ -139,18 +138,6 @@ def recipients(session: Session, request: FoiaRequest) -> list[User]:
                                 .where(TeamMembership.team_id == request.team_id)).all())
     users = session.exec(select(User).where(User.id.in_(ids), User.is_active == sa.true())).all()
     return sorted(users, key=lambda u: u.id)
-
-
-@contextmanager
-def _write_session(engine):
-    """A session whose transactions take SQLite's write lock up front (BEGIN IMMEDIATE)."""
-    with engine.connect() as connection:
-        connection.info["immediate"] = True
-        try:
-            with Session(bind=connection, expire_on_commit=False) as session:
-                yield session
-        finally:
-            connection.info.pop("immediate", None)
 
 
 def _insert_ignoring_duplicates(session: Session, values: dict) -> int:
@@ -329,7 +316,7 @@ def send_reminders(runtime, *, as_of: date | None = None, dry_run: bool = False)
     now = runtime.clock.now()
     today = as_of or today_for(runtime, now)
     result = RunResult(as_of=today, dry_run=dry_run)
-    with _write_session(runtime.engine) as session:
+    with runtime.session(immediate=True) as session:
         refresh(session, today, result, now)
         if dry_run:
             send_due(session, runtime.config, today, now, result, dry_run=True)

@@ -19,6 +19,7 @@ from pathlib import Path
 
 import sqlalchemy as sa
 
+from foia import db
 from foia.documents import ocr
 from foia.documents.extract import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, Reader, ReaderFailed, Reading
 from foia.documents.models import Document, ExtractionState, PageMethod
@@ -49,14 +50,9 @@ def _claim_timeout(runtime) -> timedelta:
 
 def _write(engine: sa.engine.Engine, statement):
     """Run one write in its own transaction (BEGIN IMMEDIATE on SQLite) and return the result rows."""
-    with engine.connect() as connection:
-        connection.info["immediate"] = True
-        try:
-            with connection.begin():
-                result = connection.execute(statement)
-                return result.all() if result.returns_rows else result.rowcount
-        finally:
-            connection.info.pop("immediate", None)
+    with db.write_connection(engine) as connection, connection.begin():
+        result = connection.execute(statement)
+        return result.all() if result.returns_rows else result.rowcount
 
 
 def release_dead_claims(engine: sa.engine.Engine, now: datetime, timeout: timedelta = DEFAULT_CLAIM_TIMEOUT) -> int:

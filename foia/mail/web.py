@@ -77,8 +77,7 @@ def upload():
         if wants_json:
             return jsonify({"error": "Choose at least one file."}), 400
         flash("Choose at least one file to upload.", "error")
-        return redirect(url_for("requests.detail", request_id=target.id) if target and _has_request_page()
-                        else url_for("mail.inbox"))
+        return redirect(url_for("requests.detail", request_id=target.id) if target else url_for("mail.inbox"))
     intake = ingest.Intake(session=session, blobs=runtime().blobs, now=now(), actor=actor(), source="upload",
                            request=target)
     summary = ingest.ingest_uploads(intake, files)
@@ -87,12 +86,6 @@ def upload():
         return jsonify({**summary.as_json(), "summary_html": render_template(
             "mail/_upload_summary.html", summary=summary, messages=messages, foia_request=target)})
     return render_template("mail/upload_summary.html", summary=summary, messages=messages, foia_request=target)
-
-
-def _has_request_page() -> bool:
-    from flask import current_app
-
-    return "requests.detail" in current_app.view_functions
 
 
 @bp.get("/messages/<int:message_id>")
@@ -106,8 +99,7 @@ def show_message(message_id: int):
     guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
     suggested = Status(message.suggested_status) if message.suggested_status else None
     return render_template("mail/message.html", message=message, documents=documents, foia_request=foia_request,
-                           can_work=can_work, guesses=guesses, requests=_workable_requests(), suggested=suggested,
-                           has_request_page=_has_request_page())
+                           can_work=can_work, guesses=guesses, requests=_workable_requests(), suggested=suggested)
 
 
 def _can_work(foia_request: FoiaRequest) -> bool:

@@ -172,9 +172,9 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
 def _catch_up(runtime, session: Session) -> None:
     """Apply changes not yet indexed, so a page extracted a moment ago is found (cheap when none)."""
     try:
-        runtime.search.update(session, look_back=False)
+        with runtime.session(immediate=True) as index_session:
+            runtime.search.update(index_session, look_back=False)
     except Exception:
-        session.rollback()
         log.exception("search index could not be brought up to date; searching what it has")
 
 

@@ -2,7 +2,6 @@
 from __future__ import annotations
 
 from flask import Blueprint, render_template, request, url_for
-from werkzeug.routing import BuildError
 
 from foia.search import services
 from foia.search.query import MIN_PREFIX_CHARS
@@ -13,23 +12,16 @@ bp = Blueprint("search", __name__)
 FILTER_ARGS = ("request", "agency", "from", "to", "sender", "type")
 
 
-def _link(endpoint: str, fallback: str, **values) -> str:
-    try:
-        return url_for(endpoint, **values)
-    except BuildError:
-        return fallback
-
-
 @bp.app_template_global()
 def search_document_url(document_id: int, page: int | None, q: str) -> str:
     """The document opened at a page, with the searched words highlighted."""
-    url = _link("documents.show_document", f"/documents/{document_id}", document_id=document_id, q=q)
+    url = url_for("documents.show_document", document_id=document_id, q=q)
     return f"{url}#page-{page}" if page else url
 
 
 @bp.app_template_global()
 def search_message_url(message_id: int) -> str:
-    return _link("mail.show_message", f"/messages/{message_id}", message_id=message_id)
+    return url_for("mail.show_message", message_id=message_id)
 
 
 @bp.get("/search")

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from datetime import datetime
 
-from flask import current_app, g
+from flask import current_app, g, request
 from flask_login import current_user
 from sqlmodel import Session
 
@@ -16,9 +16,12 @@ def runtime() -> Runtime:
 
 
 def db_session() -> Session:
-    """The request's database session, opened on first use and closed at teardown."""
+    """The request's database session, opened on first use and closed at teardown.
+
+    Pages that only read share SQLite with everyone; forms that write take the write lock first.
+    """
     if "db_session" not in g:
-        g.db_session = runtime().session()
+        g.db_session = runtime().session(immediate=request.method not in ("GET", "HEAD", "OPTIONS"))
     return g.db_session
 
 

@@ -29,7 +29,11 @@ def app_config(request, app_config):
 
 
 def _search(session, runtime, query, actor=None, **filters):
-    return services.search(session, runtime, actor, DEFAULT_NOW, query, SearchFilters(**filters))
+    results = services.search(session, runtime, actor, DEFAULT_NOW, query, SearchFilters(**filters))
+    # End the read transaction, as a web request does: the index's catch-up wrote in its own session,
+    # and SQLite would refuse this session's next write against its older snapshot.
+    session.commit()
+    return results
 
 
 @pytest.fixture
