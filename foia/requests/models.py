@@ -34,6 +34,11 @@ class Status(str, enum.Enum):
         return self in OPEN_STATUSES
 
     @property
+    def is_awaiting_agency(self) -> bool:
+        """The agency owes a determination (or an appeal decision) and its clock runs."""
+        return self in (Status.submitted, Status.acknowledged, Status.appealing)
+
+    @property
     def is_paused(self) -> bool:
         """The agency's clock stops while it waits on the requester."""
         return self in (Status.fix_required, Status.payment_required)

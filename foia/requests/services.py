@@ -90,10 +90,12 @@ def current_due(request: FoiaRequest) -> date | None:
 
 
 def is_overdue(request: FoiaRequest, today: date) -> bool:
-    """Open, the clock running, and the due date passed (derived, never stored)."""
+    """The agency owes a determination and its due date passed (derived, never stored).
+
+    After a partial release the statutory deadline was met; later releases have no due date.
+    """
     due = current_due(request)
-    return (request.status in OPEN_STATUSES and not request.status.is_paused and due is not None
-            and due < today)
+    return request.status.is_awaiting_agency and due is not None and due < today
 
 
 def due_phrase(due: date | None, today: date) -> str:
@@ -488,7 +490,7 @@ def dashboard(session: Session, actor: User, now: datetime) -> Dashboard:
             board.waiting_on_you.append(view)
         elif view.overdue:
             board.overdue.append(view)
-        elif request.status in OPEN_STATUSES and view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
+        elif request.status.is_awaiting_agency and view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
             board.due_soon.append(view)
         if (request.appeal_due and request.appealed_on is None and request.status != Status.appealing
                 and request.status not in (Status.draft, Status.withdrawn)

@@ -270,10 +270,13 @@ def test_dashboard_counts_and_attention(session, make, owner):
     make.request(owner=owner, agency=agency, title="Pay up", status=Status.payment_required,
                  response_due=date(2026, 2, 1))
     make.request(owner=owner, agency=agency, title="Denied", status=Status.rejected, appeal_due=date(2026, 3, 10))
+    # A partial release met the statutory deadline: later releases have no due date to miss.
+    make.request(owner=owner, agency=agency, title="Partly released", status=Status.partial,
+                 response_due=date(2026, 2, 1))
     make.request(owner=owner, agency=agency, title="Unsent")
     make.request(agency=agency, title="Not mine", status=Status.submitted, response_due=date(2026, 2, 1))
     board = services.dashboard(session, owner, NOW)
-    assert board.counts[Status.submitted] == 2 and board.counts[Status.draft] == 1 and board.total == 6
+    assert board.counts[Status.submitted] == 2 and board.counts[Status.draft] == 1 and board.total == 7
     assert [v.request.title for v in board.overdue] == ["Late"]
     assert board.overdue[0].due_phrase == "10 days overdue"
     assert [v.request.title for v in board.due_soon] == ["Soon"]
