@@ -14,7 +14,8 @@ from foia.agencies import services as agencies
 from foia.agencies.models import Agency, Jurisdiction
 from foia.cli_support import command_errors, current_runtime, with_appcontext
 from foia.errors import ValidationError
-from foia.requests import services
+from foia.documents.queue import run_until_empty
+from foia.requests import demo_release, services
 from foia.requests.models import FeeWaiver, FoiaRequest, Status, SubmissionMethod
 
 DEMO_EMAIL = "demo@example.org"
@@ -168,8 +169,9 @@ def _play(session: Session, actor: User, request: FoiaRequest, steps: list[Step]
                                  paid_cents=step.fees["paid_cents"], fee_waiver=step.fees["fee_waiver"])
 
 
-def load_demo(session: Session, password: str | None, follow_up_days: int = 10) -> dict:
-    """Create the demo user, agencies and requests that are missing; the caller commits."""
+def load_demo(session: Session, password: str | None, follow_up_days: int = 10, blobs=None) -> dict:
+    """Create the demo user, agencies and requests that are missing (and, given a BlobStore, the Orlando
+    police's first release of records); the caller commits."""
     user, new_password = _demo_user(session, password)
     first_day = _at(min(r.drafted_on for r in REQUESTS))
     by_key, agencies_created = _demo_agencies(session, user, first_day)
@@ -188,7 +190,14 @@ def load_demo(session: Session, password: str | None, follow_up_days: int = 10) 
         keys = {agency.id: key for key, agency in by_key.items()}
         for request in created:
             _play(session, user, request, demo.steps.get(keys[request.agency_id], []), follow_up_days)
-    return {"user": user, "password": new_password, "agencies": agencies_created, "requests": requests_created}
+    released = False
+    if blobs is not None:
+        orlando = by_key["orlando"]
+        request = session.exec(select(FoiaRequest).where(FoiaRequest.owner_id == user.id,
+                                                          FoiaRequest.agency_id == orlando.id)).first()
+        released = demo_release.add_release(session, blobs, user, request, orlando)
+    return {"user": user, "password": new_password, "agencies": agencies_created, "requests": requests_created,
+            "released": released}
 
 
 @click.command()
@@ -199,14 +208,17 @@ def demo(password: str | None):
     """Load the Rekognition demo: a user, four agencies and their requests (safe to run twice)."""
     runtime = current_runtime()
     with runtime.session() as session:
-        result = load_demo(session, password, follow_up_days=runtime.config["FOLLOW_UP_DAYS"])
+        result = load_demo(session, password, follow_up_days=runtime.config["FOLLOW_UP_DAYS"], blobs=runtime.blobs)
         session.commit()
     if result["password"]:
         click.echo(f"Created user {DEMO_EMAIL} with password: {result['password']}")
     else:
         click.echo(f"User {DEMO_EMAIL} already exists; its password is unchanged.")
-    if result["agencies"] or result["requests"]:
+    if result["agencies"] or result["requests"] or result["released"]:
         click.echo(f"Added {result['agencies']} agencies and {result['requests']} requests.")
+    if result["released"]:
+        summary = run_until_empty(runtime)
+        click.echo(f"Received the Orlando police's first release and read its {summary.pages} pages.")
     else:
         click.echo("The demo data was already loaded; nothing changed.")
     click.echo(f"Log in at {runtime.config['BASE_URL']}/login")

@@ -7,8 +7,10 @@ from zoneinfo import ZoneInfo
 from flask import Flask, current_app
 
 
-def format_date(value: date | None, fmt: str = "%b %-d, %Y") -> str:
-    """Mar 4, 2026."""
+def format_date(value: date | str | None, fmt: str = "%b %-d, %Y") -> str:
+    """Mar 4, 2026 (from a date, or an ISO date string as stored in explanations)."""
+    if isinstance(value, str):
+        value = date.fromisoformat(value) if value else None
     return value.strftime(fmt) if value else ""
 
 

@@ -4,13 +4,15 @@ from __future__ import annotations
 from sqlmodel import func, select
 
 from foia.agencies.models import Agency
+from foia.documents.models import Document, EmbeddedMessage, Page
+from foia.mail.models import Message
 from foia.requests.models import FoiaRequest, RequestBatch, RequestEvent, Status, Visibility
 
 
 def counts(session):
     session.rollback()
     return {model.__name__: session.exec(select(func.count()).select_from(model)).one()
-            for model in (Agency, FoiaRequest, RequestBatch, RequestEvent)}
+            for model in (Agency, FoiaRequest, RequestBatch, RequestEvent, Message, Document, Page)}
 
 
 def test_demo_twice_gives_the_same_data(runner, session, client):
@@ -39,6 +41,23 @@ def test_demo_twice_gives_the_same_data(runner, session, client):
     page = client.get(f"/batches/{orlando.batch_id}").get_data(as_text=True)
     assert "Orlando Police Department" in page and "Partially completed" in page
     assert "Submitted by email on Jan 18, 2018" in client.get(f"/requests/{orlando.id}").get_data(as_text=True)
+
+
+def test_demo_release_is_received_read_and_searchable(runner, session, client):
+    result = runner.invoke(args=["demo", "--password", "rekognition!"])
+    assert "read its 3 pages" in result.output
+    document = session.exec(select(Document)).one()
+    orlando = session.get(FoiaRequest, document.request_id)
+    assert session.get(Agency, orlando.agency_id).name == "Orlando Police Department"
+    assert document.filename == "OPD_Rekognition_release_1.pdf" and document.page_count == 3
+    senders = {m.sender for m in session.exec(select(EmbeddedMessage)).all()}
+    assert any("aws.example" in sender for sender in senders)
+
+    client.login("demo@example.org", "rekognition!")
+    page = client.get("/search?q=%22body+cam%22").get_data(as_text=True)
+    assert "OPD_Rekognition_release_1.pdf" in page and "<mark>" in page
+    other = runner.invoke(args=["search", "real-time", "--json"])
+    assert '"request": "FOIA-2018-0001"' in other.output
 
 
 def test_demo_without_password_prints_one(runner):
