@@ -53,6 +53,9 @@ def _serve(app, host: str, port: int, threads: int = 8) -> None:
 def _logging() -> None:
     logging.basicConfig(level=os.environ.get("FOIA_LOG_LEVEL", "INFO"),
                         format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    # Their INFO lines repeat every few seconds; our jobs log what they did themselves.
+    for chatty in ("apscheduler", "alembic"):
+        logging.getLogger(chatty).setLevel(logging.WARNING)
 
 
 @click.command()
