@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import csv
 import io
-import math
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Callable
@@ -17,6 +16,7 @@ from foia.accounts.models import User
 from foia.agencies.jurisdictions import find_jurisdiction
 from foia.agencies.models import Agency, AgencyChange, Jurisdiction
 from foia.errors import NotFound, ValidationError
+from foia.pagination import Page, clamp
 from foia.requests.access import visible_clause
 from foia.requests.models import FoiaRequest
 
@@ -32,29 +32,6 @@ MAX_LENGTHS = {"name": 300, "abbreviation": 50, "foia_email": 254, "portal_url":
 #: The columns `import_csv` reads; only `name` is required.
 CSV_COLUMNS = ("name", "jurisdiction", "abbreviation", "foia_email", "portal_url", "address", "phone", "notes")
 PER_PAGE = 25
-
-
-@dataclass
-class AgencyPage:
-    """One page of directory results; the web layer sets `url_for` to link the other pages."""
-
-    items: list[tuple[Agency, Jurisdiction]]
-    number: int
-    per_page: int
-    total: int
-    url_for: Callable[[int], str] | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
 
 
 # ---------------------------------------------------------------- validation
@@ -132,7 +109,7 @@ def _text_clause(text: str):
 
 
 def search_agencies(session: Session, text: str = "", jurisdiction: str | None = None, page: int = 1,
-                    per_page: int = PER_PAGE) -> AgencyPage:
+                    per_page: int = PER_PAGE) -> Page:
     """Directory search: text in name, abbreviation or email; optional jurisdiction slug; by name."""
     query = select(Agency, Jurisdiction).join(Jurisdiction, Agency.jurisdiction_id == Jurisdiction.id)
     if text.strip():
@@ -140,11 +117,10 @@ def search_agencies(session: Session, text: str = "", jurisdiction: str | None =
     if jurisdiction:
         query = query.where(Jurisdiction.slug == jurisdiction.lower())
     total = session.exec(select(func.count()).select_from(query.subquery())).one()
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, page), pages)
+    number = clamp(page, total, per_page)
     rows = session.exec(query.order_by(func.lower(Agency.name), Jurisdiction.name, Agency.id)
                         .offset((number - 1) * per_page).limit(per_page)).all()
-    return AgencyPage(items=[tuple(row) for row in rows], number=number, per_page=per_page, total=total)
+    return Page(items=[tuple(row) for row in rows], total=total, number=number, per_page=per_page)
 
 
 def suggest(session: Session, text: str, limit: int = 10) -> list[dict]:

@@ -9,22 +9,18 @@ from foia.agencies import services
 from foia.agencies.forms import AgencyForm
 from foia.agencies.models import Jurisdiction
 from foia.errors import ValidationError
+from foia.pagination import page_number
 from foia.web.context import actor, db_session, now
 from foia.web.forms import show_errors
 
 bp = Blueprint("agencies", __name__)
-
-def _page_number() -> int:
-    value = request.args.get("page", "1")
-    return int(value) if value.isdigit() and int(value) > 0 else 1
-
 
 @bp.get("/agencies")
 def list_agencies():
     session = db_session()
     text = request.args.get("q", "").strip()
     slug = request.args.get("jurisdiction", "").strip().lower()
-    page = services.search_agencies(session, text=text, jurisdiction=slug or None, page=_page_number())
+    page = services.search_agencies(session, text=text, jurisdiction=slug or None, page=page_number(request.args.get("page")))
     page.url_for = lambda number: url_for("agencies.list_agencies", q=text or None, jurisdiction=slug or None,
                                           page=number)
     return render_template("agencies/list.html", page=page, q=text, jurisdiction_slug=slug,

@@ -5,7 +5,6 @@ action), and each one that acts on a request checks the actor's rights through f
 """
 from __future__ import annotations
 
-import math
 import re
 import secrets
 import string
@@ -21,6 +20,7 @@ from foia.accounts.models import Team, TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import clock
 from foia.errors import InvalidTransition, NotFound, ValidationError
+from foia.pagination import Page, clamp
 from foia.ports import local_date
 from foia.requests import access, letters
 from foia.requests.models import (OPEN_STATUSES, TRANSITIONS, FeeWaiver, FoiaRequest, RequestBatch,
@@ -381,29 +381,6 @@ class RequestFilters:
         return self.direction if self.direction in ("asc", "desc") else DEFAULT_DIRECTION.get(self.sort, "desc")
 
 
-@dataclass
-class RequestPage:
-    """One page of the request list."""
-
-    items: list[RequestView]
-    total: int
-    number: int
-    per_page: int
-    url_for: object = field(default=None, repr=False)
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
-
-
 def _scope_clause(actor: User | None, now: datetime, scope: str):
     if scope == "all" or actor is None:
         return access.visible_clause(actor, now)
@@ -411,7 +388,7 @@ def _scope_clause(actor: User | None, now: datetime, scope: str):
 
 
 def list_requests(session: Session, actor: User | None, now: datetime, filters: RequestFilters,
-                  per_page: int = 25) -> RequestPage:
+                  per_page: int = 25) -> Page:
     """The requests the actor may see that match the filters, sorted, one page of them."""
     conditions = [_scope_clause(actor, now, filters.scope)]
     if filters.status is not None:
@@ -429,15 +406,14 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
     order = [primary.desc() if descending else primary.asc(), tiebreak.desc() if descending else tiebreak.asc()]
     if sort == "due":
         order.insert(0, FoiaRequest.response_due.is_(None))  # undated last in either direction
-    pages = max(1, math.ceil(total / per_page))
-    number = min(max(1, filters.page), pages)
+    number = clamp(filters.page, total, per_page)
     query = (select(FoiaRequest, Agency, Jurisdiction)
              .join(Agency, Agency.id == FoiaRequest.agency_id)
              .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
              .where(*conditions).order_by(*order).offset((number - 1) * per_page).limit(per_page))
     items = [RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
              for request, agency, jurisdiction in session.exec(query)]
-    return RequestPage(items=items, total=total, number=number, per_page=per_page)
+    return Page(items=items, total=total, number=number, per_page=per_page)
 
 
 @dataclass

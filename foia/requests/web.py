@@ -11,6 +11,7 @@ from foia.accounts.models import Team, User
 from foia.errors import InvalidTransition, ValidationError
 from foia.requests import access, forms, services
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
+from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import show_errors
 
@@ -56,7 +57,7 @@ def _filters_from_args() -> services.RequestFilters:
         scope="all" if args.get("scope") == "all" else "mine",
         sort=sort if sort in services.SORTS else "created",
         direction=args.get("dir", ""),
-        page=int(page) if page.isdigit() else 1,
+        page=page_number(page),
     )
 
 
