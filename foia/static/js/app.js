@@ -7,4 +7,10 @@ document.addEventListener("DOMContentLoaded", () => {
       if (!window.confirm(form.dataset.confirm)) event.preventDefault();
     });
   });
+  // Read-only addresses to copy (the calendar feed): select all on focus or click.
+  document.querySelectorAll("input[data-select-on-focus]").forEach((input) => {
+    const selectAll = () => input.select();
+    input.addEventListener("focus", selectAll);
+    input.addEventListener("click", selectAll);
+  });
 });
