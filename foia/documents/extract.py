@@ -3,15 +3,18 @@
 A hostile or broken file can only fail itself: the child is killed when it runs too long, and the
 address-space limit turns runaway allocations into a clean failure. The parent talks to one
 long-lived child per extraction lane (a JSON line in, a JSON line out) and starts a new one after
-any failure, so the cost of starting Python is paid once, not once per file.
+any failure, so the cost of starting Python is paid once, not once per file. `Reader.read_many`
+keeps the next file's request in the pipe, so the child reads while the parent stores.
 
-pypdfium2 reads the text; pypdf reads the structure (metadata) and is the fallback engine when
-PDFium cannot open a file. Text is NFKC-normalised and stripped of NUL and other control characters.
+pypdfium2 reads the text and the metadata; pypdf is the fallback engine when PDFium cannot open a
+file or a page. Text is NFKC-normalised and stripped of NUL and other control characters.
 """
 from __future__ import annotations
 
 import itertools
 import json
+from collections import deque
+from collections.abc import Iterable, Iterator
 import os
 import re
 import select
@@ -30,8 +33,13 @@ DEFAULT_MEMORY_MB = 1536
 LINES_PER_PAGE = 80
 #: Fewer word characters than this on a page with an image: the page is a scan and needs OCR.
 MIN_TEXT_LAYER_CHARS = 3
-#: Largest rendered side in pixels, so a poster-sized page cannot exhaust memory.
+#: Largest rendered side and area in pixels, so a poster-sized page cannot exhaust memory.
 MAX_RENDER_SIDE = 10000
+MAX_RENDER_PIXELS = 60_000_000
+#: More pages than this and the file is refused (a real release is split long before).
+MAX_PAGES = 20000
+#: Read requests kept in the child's pipe at once (one being read, the next waiting).
+PIPELINE_DEPTH = 2
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
 _SURROGATE = re.compile(r"[\ud800-\udfff]")
@@ -40,7 +48,8 @@ _SURROGATE = re.compile(r"[\ud800-\udfff]")
 def clean_text(text: str) -> str:
     """NFKC-normalised text with unix line ends, without NULs, control characters or lone surrogates."""
     text = text.replace("\r\n", "\n").replace("\r", "\n")
-    text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
+    if not text.isascii():  # ASCII is already NFKC and has no surrogates
+        text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
     # NFKC turns some characters into form feeds or NULs' neighbours; strip after normalising.
     text = _CONTROL.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
     return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
@@ -87,6 +96,10 @@ class Reader:
         self.memory_mb = memory_mb
         self._process: subprocess.Popen | None = None
         self._buffer = b""
+        #: Requests written to the child and not yet answered.
+        self._in_flight = 0
+        #: When the child started on the oldest unanswered request (its time limit runs from here).
+        self._since = 0.0
 
     def __enter__(self) -> "Reader":
         return self
@@ -96,17 +109,21 @@ class Reader:
 
     def _start(self) -> subprocess.Popen:
         if self._process is None or self._process.poll() is not None:
+            if self._process is not None:
+                self._kill()
             env = {**os.environ, "OMP_THREAD_LIMIT": "1", "PYTHONDONTWRITEBYTECODE": "1"}
             self._process = subprocess.Popen(
                 [sys.executable, "-m", "foia.documents.extract", "--serve", str(self.memory_mb)],
                 stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, env=env,
                 cwd=str(Path(__file__).resolve().parents[2]), start_new_session=True)
             self._buffer = b""
+            self._in_flight = 0
         return self._process
 
     def close(self) -> None:
         """Stop the child."""
         process, self._process = self._process, None
+        self._in_flight = 0
         if process is None:
             return
         try:
@@ -120,60 +137,128 @@ class Reader:
 
     def _kill(self) -> None:
         process, self._process = self._process, None
+        self._in_flight = 0
+        self._buffer = b""
         if process is not None:
             process.kill()
             process.wait()
-            process.stdin.close()
-            process.stdout.close()
+            for pipe in (process.stdin, process.stdout):
+                try:
+                    pipe.close()
+                except OSError:
+                    pass
 
-    def _ask(self, request: dict, time_limit: float | None = None) -> dict:
+    def _send(self, request: dict) -> None:
+        """Write one request; a child that died is noticed by the next _receive."""
         process = self._start()
-        limit = time_limit or self.time_limit
+        if self._in_flight == 0:
+            self._since = time.monotonic()
+        self._in_flight += 1
         try:
             process.stdin.write(json.dumps(request).encode() + b"\n")
             process.stdin.flush()
-        except (BrokenPipeError, OSError):
-            self._kill()
-            raise ReaderFailed("The file could not be read: the reader stopped unexpectedly.") from None
-        deadline = time.monotonic() + limit
+        except (BrokenPipeError, OSError, ValueError):
+            pass
+
+    def _receive(self, time_limit: float | None = None) -> dict:
+        """The answer to the oldest request in flight; ReaderFailed (child stopped) on timeout or crash."""
+        process = self._process
+        if process is None:
+            raise ReaderFailed("The file could not be read: the reader stopped unexpectedly.")
+        limit = time_limit or self.time_limit
+        deadline = self._since + limit
         fd = process.stdout.fileno()
         while b"\n" not in self._buffer:
             remaining = deadline - time.monotonic()
-            if remaining <= 0:
-                self._kill()
-                raise ReaderFailed(f"Reading the file took longer than {limit:g} seconds, so it was stopped. "
-                                   "The file may be damaged or built to slow readers down.")
-            ready, _, _ = select.select([fd], [], [], remaining)
+            ready, _, _ = select.select([fd], [], [], max(remaining, 0))
             if not ready:
+                if remaining <= 0:
+                    self._kill()
+                    raise ReaderFailed(f"Reading the file took longer than {limit:g} seconds, so it was stopped. "
+                                       "The file may be damaged or built to slow readers down.")
                 continue
             chunk = os.read(fd, 1 << 20)
             if not chunk:
                 code = process.wait()
-                self._process = None
-                process.stdin.close()
-                process.stdout.close()
+                self._kill()
                 if code in (-9, 137) or code == 3:
                     raise ReaderFailed("The file needs more memory to read than is allowed, so it was stopped.")
-                raise ReaderFailed("The file could not be read: the reader crashed on it "
-                                   "(the file is probably damaged).")
+                raise ReaderFailed("The file could not be read: the reader crashed on it (the file is probably "
+                                   "damaged, built to crash readers, or needs more memory than is allowed).")
             self._buffer += chunk
         line, self._buffer = self._buffer.split(b"\n", 1)
+        self._in_flight -= 1
+        self._since = time.monotonic()
         answer = json.loads(line)
         if answer.get("crash"):
             self._kill()
             raise ReaderFailed(answer["crash"])
         return answer
 
+    def _ask(self, request: dict, time_limit: float | None = None) -> dict:
+        if self._in_flight:
+            raise RuntimeError("Reader.read_many is still running; use another Reader to render or merge.")
+        self._send(request)
+        return self._receive(time_limit)
+
+    @staticmethod
+    def _read_request(path, filename: str, content_type: str, folder) -> dict:
+        return {"op": "read", "path": str(path), "filename": filename, "content_type": content_type,
+                "folder": str(folder)}
+
+    @staticmethod
+    def _reading(answer: dict) -> Reading:
+        texts = answer.pop("texts", None)
+        scans = set(answer.pop("scans", ()))
+        images = answer.pop("images", {})
+        method = answer.pop("method", "text_layer")
+        pages = []
+        for number, text in enumerate(texts or (), start=1):
+            image = images.get(str(number))
+            pages.append(PageText(number=number, text=text, method="ocr" if image else method,
+                                  needs_ocr=number in scans or image is not None, image=image))
+        return Reading(pages=pages, **answer)
+
     def read(self, path: str | Path, *, filename: str = "", content_type: str = "",
              folder: str | Path) -> Reading:
         """Read a file's text; images and scanned pages are rendered into `folder` for OCR."""
+        for _, reading in self.read_many([(None, {"path": path, "filename": filename,
+                                                  "content_type": content_type, "folder": folder})]):
+            return reading
+        raise AssertionError("unreachable")
+
+    def read_many(self, jobs: Iterable[tuple[object, dict]], depth: int = PIPELINE_DEPTH) -> Iterator[tuple[object, Reading]]:
+        """Read many files, the next one while the caller handles the last: yields (key, Reading) in order.
+
+        Each job is (key, {"path", "filename", "content_type", "folder"}). A file that stops or kills
+        the child fails alone: the files queued behind it are sent again to a fresh child.
+        """
+        jobs = iter(jobs)
+        pending: deque = deque()
+
+        def fill():
+            while len(pending) < depth and (job := next(jobs, None)) is not None:
+                pending.append(job)
+                self._send(self._read_request(**job[1]))
+
         try:
-            answer = self._ask({"op": "read", "path": str(path), "filename": filename,
-                                "content_type": content_type, "folder": str(folder)})
-        except ReaderFailed as error:
-            return Reading(state="failed", error=str(error))
-        pages = [PageText(**page) for page in answer.pop("pages", [])]
-        return Reading(pages=pages, **answer)
+            fill()
+            while pending:
+                key, _ = pending.popleft()
+                try:
+                    reading = self._reading(self._receive())
+                except ReaderFailed as error:
+                    reading = Reading(state="failed", error=str(error))
+                    waiting = list(pending)
+                    pending.clear()
+                    for job in waiting:  # the new child starts over on the files behind the failed one
+                        pending.append(job)
+                        self._send(self._read_request(**job[1]))
+                fill()
+                yield key, reading
+        finally:
+            if self._in_flight:  # the caller stopped early: unread answers must not reach the next request
+                self._kill()
 
     def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300) -> dict[int, str]:
         """Render PDF pages (1-based numbers) to grayscale PNGs; returns {number: image path}."""
@@ -238,16 +323,20 @@ def _looks_like_text(head: bytes) -> bool:
     return len(sample) >= 1 and printable / len(sample) > 0.95
 
 
-def _chunk_pages(text: str, method: str = "plain") -> list[PageText]:
+def _chunk_pages(text: str) -> list[str]:
+    """A file without pages as page texts: form feeds, else every LINES_PER_PAGE lines."""
     text = clean_text(text)
     parts = text.split("\f") if "\f" in text else [text]
-    pages: list[PageText] = []
+    pages: list[str] = []
     for part in parts:
         lines = part.split("\n")
         for start in range(0, max(len(lines), 1), LINES_PER_PAGE):
-            pages.append(PageText(number=len(pages) + 1, text="\n".join(lines[start:start + LINES_PER_PAGE]).strip("\n"),
-                                  method=method))
+            pages.append("\n".join(lines[start:start + LINES_PER_PAGE]).strip("\n"))
     return pages
+
+
+def _plain(kind: str, texts: list[str], engine: str) -> dict:
+    return {"state": "done", "kind": kind, "texts": texts, "method": "plain", "engine": engine}
 
 
 def _decode_text(data: bytes) -> str:
@@ -310,45 +399,75 @@ def _docx_text(path: str) -> str:
 
 
 def _save_png(image, path: Path, dpi: int) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
     image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
 
 
 def _read_image(path: str, folder: Path) -> dict:
     from PIL import Image, ImageSequence
 
-    Image.MAX_IMAGE_PIXELS = MAX_RENDER_SIDE * MAX_RENDER_SIDE
-    pages = []
-    with Image.open(path) as image:
-        for index, frame in enumerate(ImageSequence.Iterator(image)):
-            target = folder / f"image-{index + 1}.png"
-            dpi = frame.info.get("dpi", (300, 300))[0] or 300
-            _save_png(frame.convert("L"), target, int(dpi))
-            pages.append(PageText(number=index + 1, method="ocr", needs_ocr=True, image=str(target)))
-            if index >= 999:
-                break
-    return {"state": "done", "kind": "image", "pages": pages, "engine": "pillow"}
+    Image.MAX_IMAGE_PIXELS = MAX_RENDER_PIXELS
+    images = {}
+    try:
+        with Image.open(path) as image:
+            for index, frame in enumerate(ImageSequence.Iterator(image)):
+                target = folder / f"image-{index + 1}.png"
+                dpi = frame.info.get("dpi", (300, 300))[0] or 300
+                _save_png(frame.convert("L"), target, int(dpi))
+                images[str(index + 1)] = str(target)
+                if index >= 999:
+                    break
+    except Image.DecompressionBombError:
+        return {"state": "unsupported", "kind": "image",
+                "error": f"This image is larger than {MAX_RENDER_PIXELS // 1_000_000} megapixels, "
+                         "so it was not read (it could exhaust the server's memory)."}
+    return {"state": "done", "kind": "image", "texts": [""] * len(images), "images": images, "engine": "pillow"}
 
 
-def _pdf_details(path: str) -> tuple[dict, object]:
-    """Metadata and a pypdf reader (or None) for the fallback engine."""
+_METADATA = (("Title", "title"), ("Author", "author"), ("Subject", "subject"), ("Creator", "creator"),
+             ("Producer", "producer"), ("CreationDate", "created"), ("ModDate", "modified"))
+
+
+def _pdf_details(document) -> dict:
+    """What a PDF says about itself (title, author, producer, dates), read by PDFium."""
+    try:
+        metadata = document.get_metadata_dict(skip_empty=True)
+    except Exception:
+        return {}
+    details = {}
+    for key, label in _METADATA:
+        value = metadata.get(key)
+        if value:
+            text = clean_text(str(value))[:300]
+            details[label] = _pdf_date(text) if label in ("created", "modified") else text
+    return details
+
+
+def _pypdf_reader(path: str):
+    """A pypdf reader for the fallback engine (decrypted with the empty password), or None."""
     import pypdf
 
     try:
         reader = pypdf.PdfReader(path, strict=False)
         if reader.is_encrypted and not reader.decrypt(""):
-            return {}, None
-        details = {}
-        metadata = reader.metadata or {}
-        for key, label in (("/Title", "title"), ("/Author", "author"), ("/Subject", "subject"),
-                           ("/Creator", "creator"), ("/Producer", "producer"), ("/CreationDate", "created"),
-                           ("/ModDate", "modified")):
-            value = metadata.get(key)
-            if value:
-                text = clean_text(str(value))[:300]
-                details[label] = _pdf_date(text) if label in ("created", "modified") else text
-        return details, reader
+            return None
+        return reader
     except Exception:
-        return {}, None
+        return None
+
+
+def _pypdf_details(reader) -> dict:
+    try:
+        metadata = reader.metadata or {}
+    except Exception:
+        return {}
+    details = {}
+    for key, label in _METADATA:
+        value = metadata.get("/" + key)
+        if value:
+            text = clean_text(str(value))[:300]
+            details[label] = _pdf_date(text) if label in ("created", "modified") else text
+    return details
 
 
 def _pdf_date(value: str) -> str:
@@ -382,46 +501,59 @@ def _word_chars(text: str) -> int:
     return sum(1 for _ in itertools.islice(_WORD_CHAR.finditer(text), MIN_TEXT_LAYER_CHARS))
 
 
+def _too_many_pages(count: int, details: dict) -> dict:
+    return {"state": "unsupported", "kind": "pdf", "details": details,
+            "error": f"This PDF says it has {count:,} pages, more than the {MAX_PAGES:,} that are read; "
+                     "split it into smaller files and upload them again."}
+
+
 def _read_pdf(path: str) -> dict:
     import pypdfium2 as pdfium
 
-    details, pypdf_reader = _pdf_details(path)
     try:
         document = pdfium.PdfDocument(path)
     except pdfium.PdfiumError as error:
         message = str(error).lower()
         if "password" in message:
-            return {"state": "encrypted", "kind": "pdf", "details": details,
+            return {"state": "encrypted", "kind": "pdf",
                     "error": "This PDF is protected by a password, so its text cannot be read. "
                              "Ask the agency for a copy without a password."}
+        pypdf_reader = _pypdf_reader(path)
         if pypdf_reader is not None:
-            return _read_pdf_with_pypdf(pypdf_reader, details)
+            return _read_pdf_with_pypdf(pypdf_reader, _pypdf_details(pypdf_reader))
         if "format" in message or "file" in message:
-            return {"state": "failed", "kind": "pdf", "details": details,
+            return {"state": "failed", "kind": "pdf",
                     "error": "This PDF is damaged and could not be read by either PDF reader."}
-        return {"state": "failed", "kind": "pdf", "details": details,
-                "error": f"This PDF could not be read ({error})."}
-    pages: list[PageText] = []
+        return {"state": "failed", "kind": "pdf", "error": f"This PDF could not be read ({error})."}
+    texts: list[str] = []
+    scans: list[int] = []
     engine = "pdfium"
+    pypdf_reader = False  # opened only if a page needs the fallback
     try:
+        details = _pdf_details(document)
         count = len(document)
         if count == 0:
             return {"state": "failed", "kind": "pdf", "details": details, "error": "This PDF has no pages."}
+        if count > MAX_PAGES:
+            return _too_many_pages(count, details)
         for index in range(count):
             try:
                 page = document[index]
                 textpage = page.get_textpage()
-                text = clean_text(textpage.get_text_bounded())
-                needs_ocr = _word_chars(text) < MIN_TEXT_LAYER_CHARS and _has_image(page, pdfium)
+                text = clean_text(textpage.get_text_range())
+                if _word_chars(text) < MIN_TEXT_LAYER_CHARS and _has_image(page, pdfium):
+                    scans.append(index + 1)
                 textpage.close()
                 page.close()
             except Exception:
-                text, needs_ocr = _pypdf_page_text(pypdf_reader, index), False
+                if pypdf_reader is False:
+                    pypdf_reader = _pypdf_reader(path)
+                text = _pypdf_page_text(pypdf_reader, index)
                 engine = "pdfium+pypdf"
-            pages.append(PageText(number=index + 1, text=text, needs_ocr=needs_ocr))
+            texts.append(text)
     finally:
         document.close()
-    return {"state": "done", "kind": "pdf", "pages": pages, "details": details, "engine": engine}
+    return {"state": "done", "kind": "pdf", "texts": texts, "scans": scans, "details": details, "engine": engine}
 
 
 def _pypdf_page_text(reader, index: int) -> str:
@@ -441,17 +573,22 @@ def _read_pdf_with_pypdf(reader, details: dict) -> dict:
                 "error": "This PDF is damaged and could not be read by either PDF reader."}
     if count == 0:
         return {"state": "failed", "kind": "pdf", "details": details, "error": "This PDF has no pages."}
-    pages = [PageText(number=index + 1, text=_pypdf_page_text(reader, index)) for index in range(count)]
-    return {"state": "done", "kind": "pdf", "pages": pages, "details": details, "engine": "pypdf"}
+    if count > MAX_PAGES:
+        return _too_many_pages(count, details)
+    texts = [_pypdf_page_text(reader, index) for index in range(count)]
+    return {"state": "done", "kind": "pdf", "texts": texts, "details": details, "engine": "pypdf"}
 
 
 def _read(request: dict) -> dict:
     path = request["path"]
     folder = Path(request["folder"])
-    with open(path, "rb") as handle:
-        head = handle.read(8192)
+    try:
+        with open(path, "rb") as handle:
+            head = handle.read(8192)
+    except FileNotFoundError:
+        return {"state": "failed", "error": "The stored file is missing, so its text cannot be read."}
     if not head:
-        return {"state": "failed", "error": "The file is empty."}
+        return {"state": "failed", "error": "The file is empty (0 bytes), so there is no text to read."}
     kind = _sniff(head, request.get("filename", ""), request.get("content_type", ""))
     if kind == "pdf":
         return _read_pdf(path)
@@ -462,14 +599,14 @@ def _read(request: dict) -> dict:
         return _read_image(path, folder)
     if kind == "docx":
         try:
-            return {"state": "done", "kind": "docx", "pages": _chunk_pages(_docx_text(path)), "engine": "python-docx"}
+            return _plain("docx", _chunk_pages(_docx_text(path)), "python-docx")
         except Exception:
             return {"state": "failed", "kind": "docx", "error": "This Word document is damaged and could not be read."}
     data = Path(path).read_bytes()
     if kind == "html":
-        return {"state": "done", "kind": "html", "pages": _chunk_pages(_html_text(_decode_text(data))), "engine": "html"}
+        return _plain("html", _chunk_pages(_html_text(_decode_text(data))), "html")
     if kind == "text":
-        return {"state": "done", "kind": "text", "pages": _chunk_pages(_decode_text(data)), "engine": "text"}
+        return _plain("text", _chunk_pages(_decode_text(data)), "text")
     return {"state": "unsupported", "kind": "other",
             "error": "Text cannot be read from files of this type; the file is kept and can be downloaded."}
 
@@ -485,10 +622,12 @@ def _render(request: dict) -> dict:
         for number in request["pages"]:
             page = document[number - 1]
             width, height = page.get_size()
-            scale = min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1))
+            # A little under the caps: PDFium rounds the bitmap's sides up.
+            scale = 0.999 * min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1),
+                                (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
             bitmap = page.render(scale=scale, grayscale=True)
             target = folder / f"page-{number}.png"
-            _save_png(bitmap.to_pil(), target, round(scale * 72))
+            _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)))
             images[number] = str(target)
             page.close()
     finally:
@@ -524,11 +663,7 @@ def _merge(request: dict) -> dict:
 
 
 def _encode(answer: dict) -> bytes:
-    def default(value):
-        if isinstance(value, PageText):
-            return value.__dict__
-        return str(value)
-    return json.dumps(answer, default=default).encode() + b"\n"
+    return json.dumps(answer, default=str).encode() + b"\n"
 
 
 def serve(memory_mb: int) -> None:

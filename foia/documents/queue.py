@@ -9,10 +9,12 @@ from __future__ import annotations
 
 import logging
 import os
+import shutil
 import socket
 import tempfile
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -24,7 +26,7 @@ from foia.documents import ocr
 from foia.documents.extract import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, Reader, ReaderFailed, Reading
 from foia.documents.models import Document, ExtractionState, PageMethod
 from foia.documents.release import split_release
-from foia.documents.services import ExtractedPage, Extraction, store_extraction
+from foia.documents.services import ExtractedPage, Extraction, store_extractions
 
 log = logging.getLogger("foia.documents")
 
@@ -36,6 +38,11 @@ DEAD_WORKER_REASON = ("Extraction was interrupted {n} times (the worker stopped 
                       "so it was given up. The file may be damaged or hostile.")
 #: Scanned pages rendered and OCR'd per round; the claim is refreshed after each round.
 OCR_BATCH_PER_CORE = 2
+#: Documents a lane claims at once (small, so lanes and workers share the end of the queue).
+CLAIM_BATCH = 8
+#: A lane stores its results after this many documents or pages, in one transaction.
+STORE_BATCH = 16
+STORE_BATCH_PAGES = 1000
 
 
 def worker_name() -> str:
@@ -68,22 +75,30 @@ def release_dead_claims(engine: sa.engine.Engine, now: datetime, timeout: timede
     return _write(engine, given_up) + _write(engine, requeued)
 
 
-def claim_next(engine: sa.engine.Engine, now: datetime, worker: str) -> int | None:
-    """Claim the oldest queued document for `worker`; its id, or None when the queue is empty."""
+def claim_batch(engine: sa.engine.Engine, now: datetime, worker: str, limit: int = CLAIM_BATCH) -> list[int]:
+    """Claim up to `limit` of the oldest queued documents for `worker`; their ids (empty when none is queued)."""
+    # A CTE is evaluated once: an IN (subquery) may be re-run per row on PostgreSQL and claim too many.
     next_queued = (sa.select(Document.id).where(Document.state == ExtractionState.queued)
-                   .order_by(Document.id).limit(1).with_for_update(skip_locked=True).scalar_subquery())
-    claim = (sa.update(Document).where(Document.id == next_queued, Document.state == ExtractionState.queued)
+                   .order_by(Document.id).limit(limit).with_for_update(skip_locked=True).cte("next_queued"))
+    claim = (sa.update(Document).where(Document.id == next_queued.c.id, Document.state == ExtractionState.queued)
              .values(state=ExtractionState.extracting, claimed_at=now, claimed_by=worker,
                      attempts=Document.attempts + 1, updated_at=now)
              .returning(Document.id))
-    rows = _write(engine, claim)
-    return rows[0][0] if rows else None
+    return sorted(row[0] for row in _write(engine, claim))
 
 
-def heartbeat(engine: sa.engine.Engine, document_id: int, worker: str, now: datetime) -> None:
-    """Refresh a claim during a long extraction, so it is not taken for a dead worker's."""
-    _write(engine, sa.update(Document).where(Document.id == document_id, Document.claimed_by == worker)
-           .values(claimed_at=now))
+def claim_next(engine: sa.engine.Engine, now: datetime, worker: str) -> int | None:
+    """Claim the oldest queued document for `worker`; its id, or None when the queue is empty."""
+    ids = claim_batch(engine, now, worker, 1)
+    return ids[0] if ids else None
+
+
+def heartbeat(engine: sa.engine.Engine, document_id: int | None, worker: str, now: datetime) -> None:
+    """Refresh a claim (or, without a document id, all of the worker's claims) so it is not taken for a dead worker's."""
+    mine = [Document.claimed_by == worker, Document.state == ExtractionState.extracting]
+    if document_id is not None:
+        mine.append(Document.id == document_id)
+    _write(engine, sa.update(Document).where(*mine).values(claimed_at=now))
 
 
 def requeue_waiting_for_ocr(engine: sa.engine.Engine, now: datetime) -> int:
@@ -98,7 +113,7 @@ def _reader(runtime) -> Reader:
                   memory_mb=int(runtime.config.get("EXTRACT_MEMORY_MB") or DEFAULT_MEMORY_MB))
 
 
-def _ocr_pages(runtime, reader: Reader, reading: Reading, path: Path, folder: Path, tesseract: str,
+def _ocr_pages(runtime, renderer: Reader, reading: Reading, path: Path, folder: Path, tesseract: str,
                keep_alive) -> dict[int, str]:
     """OCR every page that needs it, in rounds; returns {page number: one-page searchable PDF}."""
     language = ocr.languages(runtime.config)
@@ -108,7 +123,7 @@ def _ocr_pages(runtime, reader: Reader, reading: Reading, path: Path, folder: Pa
     for start in range(0, len(waiting), batch):
         pages = waiting[start:start + batch]
         if reading.kind == "pdf":
-            images = reader.render(path, [page.number for page in pages], folder=folder)
+            images = renderer.render(path, [page.number for page in pages], folder=folder)
             for page in pages:
                 page.image = images[page.number]
         results = ocr.ocr_images(tesseract, [page.image for page in pages], language=language, searchable_pdf=True)
@@ -123,41 +138,34 @@ def _ocr_pages(runtime, reader: Reader, reading: Reading, path: Path, folder: Pa
     return pdfs
 
 
-def extract_document(runtime, document: Document, reader: Reader, keep_alive=lambda: None) -> Extraction:
-    """Read one document's file (child process, OCR) into an Extraction; never raises for a bad file."""
-    from foia.documents.blobstore import BlobNotFound
-
-    try:
-        path = runtime.blobs.path(document.blob_key)
-    except (BlobNotFound, AttributeError):
-        return Extraction(state=ExtractionState.failed, error="The stored file is missing, so its text cannot be read.")
-    with tempfile.TemporaryDirectory(prefix="foia-extract-") as folder:
-        folder = Path(folder)
-        reading = reader.read(path, filename=document.filename, content_type=document.content_type, folder=folder)
-        extraction = Extraction(state=ExtractionState(reading.state), error=reading.error, details=reading.details)
-        if reading.state != "done":
-            return extraction
-        if reading.kind == "pdf" and reading.engine:
-            extraction.details = {**reading.details, "engine": reading.engine}
-        if any(page.needs_ocr for page in reading.pages):
-            tesseract = ocr.find_tesseract(runtime.config)
-            if tesseract is None:
-                extraction.state, extraction.error = ExtractionState.needs_ocr, ocr.MISSING_REASON
-            else:
-                try:
-                    pdfs = _ocr_pages(runtime, reader, reading, path, folder, tesseract, keep_alive)
-                    if pdfs:
-                        output = folder / "searchable.pdf"
-                        if reader.merge(path if reading.kind == "pdf" else folder / "none.pdf", pdfs, output):
-                            extraction.searchable_pdf_key = runtime.blobs.put(output.read_bytes())
-                except (ReaderFailed, ocr.TesseractFailed) as error:
-                    return Extraction(state=ExtractionState.failed, error=str(error), details=reading.details)
-        extraction.pages = [ExtractedPage(number=page.number, text=page.text, method=PageMethod(page.method))
-                            for page in reading.pages]
-        if reading.kind == "pdf":
-            extraction.messages = split_release([page.text for page in reading.pages],
-                                                runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
+def finish_reading(runtime, reading: Reading, path: Path | None, folder: Path, renderer: Reader,
+                   keep_alive=lambda: None) -> Extraction:
+    """Turn what the child read into an Extraction: OCR of scanned pages, release splitting; never raises for a bad file."""
+    extraction = Extraction(state=ExtractionState(reading.state), error=reading.error, details=reading.details)
+    if reading.state != "done":
         return extraction
+    if reading.kind == "pdf" and reading.engine:
+        extraction.details = {**reading.details, "engine": reading.engine}
+    if any(page.needs_ocr for page in reading.pages):
+        tesseract = ocr.find_tesseract(runtime.config)
+        if tesseract is None:
+            extraction.state, extraction.error = ExtractionState.needs_ocr, ocr.MISSING_REASON
+        else:
+            try:
+                folder.mkdir(parents=True, exist_ok=True)
+                pdfs = _ocr_pages(runtime, renderer, reading, path, folder, tesseract, keep_alive)
+                if pdfs:
+                    output = folder / "searchable.pdf"
+                    if renderer.merge(path if reading.kind == "pdf" else folder / "none.pdf", pdfs, output):
+                        extraction.searchable_pdf_key = runtime.blobs.put(output.read_bytes())
+            except (ReaderFailed, ocr.TesseractFailed) as error:
+                return Extraction(state=ExtractionState.failed, error=str(error), details=reading.details)
+    extraction.pages = [ExtractedPage(number=page.number, text=page.text, method=PageMethod(page.method))
+                        for page in reading.pages]
+    if reading.kind == "pdf":
+        extraction.messages = split_release([page.text for page in reading.pages],
+                                            runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
+    return extraction
 
 
 @dataclass
@@ -184,23 +192,116 @@ class Summary:
         return {"documents": self.documents, "pages": self.pages, "ocr_pages": self.ocr_pages, "failed": self.failed}
 
 
+@dataclass
+class _Claimed:
+    id: int
+    path: Path | None
+    filename: str
+    content_type: str
+
+
+def _claimed_documents(runtime, ids: list[int]) -> list[_Claimed]:
+    from foia.documents.blobstore import BlobNotFound
+
+    with runtime.engine.connect() as connection:
+        rows = connection.execute(sa.select(Document.id, Document.blob_key, Document.filename, Document.content_type)
+                                  .where(Document.id.in_(ids)).order_by(Document.id)).all()
+    claimed = []
+    for document_id, blob_key, filename, content_type in rows:
+        try:
+            path = runtime.blobs.path(blob_key)
+        except (BlobNotFound, AttributeError):
+            path = None
+        claimed.append(_Claimed(document_id, path, filename, content_type))
+    return claimed
+
+
+class Lane:
+    """One extraction lane: claims documents in small batches, reads them through its long-lived child
+    (the next file is read while the last is stored), and stores the results in few transactions."""
+
+    def __init__(self, runtime, reader: Reader, renderer: Reader, folder: Path, on_extracted=lambda e: None):
+        self.runtime = runtime
+        self.reader = reader
+        #: A second child, started only when a document needs OCR (the reader is busy with the next file).
+        self.renderer = renderer
+        self.folder = folder
+        self.worker = worker_name()
+        self.on_extracted = on_extracted
+        self._unsaved: list[tuple[int, Extraction]] = []
+        self._unsaved_pages = 0
+
+    def _queued(self, stop: threading.Event | None):
+        while stop is None or not stop.is_set():
+            ids = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, CLAIM_BATCH)
+            if not ids:
+                return
+            for document in _claimed_documents(self.runtime, ids):
+                folder = self.folder / str(document.id)
+                yield document, {"path": document.path or self.folder / "missing", "filename": document.filename,
+                                 "content_type": document.content_type, "folder": folder}
+
+    def keep_alive(self) -> None:
+        """Refresh this lane's claims during a long extraction (OCR)."""
+        heartbeat(self.runtime.engine, None, self.worker, self.runtime.clock.now())
+
+    def run(self, stop: threading.Event | None = None) -> int:
+        """Extract until the queue is empty (or stop is set); how many documents were extracted."""
+        count = 0
+        try:
+            for document, reading in self.reader.read_many(self._queued(stop)):
+                folder = self.folder / str(document.id)
+                try:
+                    extraction = finish_reading(self.runtime, reading, document.path, folder, self.renderer,
+                                                keep_alive=self.keep_alive)
+                except Exception as error:  # a bug must not leave the document claimed forever
+                    log.exception("extraction of document %s failed", document.id)
+                    extraction = Extraction(state=ExtractionState.failed,
+                                            error=f"Extraction failed unexpectedly ({type(error).__name__}).")
+                finally:
+                    if folder.exists():
+                        shutil.rmtree(folder, ignore_errors=True)
+                self._unsaved.append((document.id, extraction))
+                self._unsaved_pages += len(extraction.pages)
+                self.on_extracted(extraction)
+                count += 1
+                if len(self._unsaved) >= STORE_BATCH or self._unsaved_pages >= STORE_BATCH_PAGES \
+                        or extraction.ocr_pages:
+                    self.save()
+        finally:
+            self.save()
+        return count
+
+    def save(self) -> None:
+        """Store the extractions read so far in one transaction."""
+        if not self._unsaved:
+            return
+        results, self._unsaved, self._unsaved_pages = self._unsaved, [], 0
+        stored = store_extractions(self.runtime.engine, self.worker, results, self.runtime.clock.now())
+        for document_id, _ in results:
+            if document_id not in stored:
+                log.warning("document %s was reclaimed while this worker read it; its result was dropped", document_id)
+
+
+@contextmanager
+def _lane(runtime, on_extracted=lambda e: None):
+    with _reader(runtime) as reader, _reader(runtime) as renderer, \
+            tempfile.TemporaryDirectory(prefix="foia-extract-") as folder:
+        yield Lane(runtime, reader, renderer, Path(folder), on_extracted)
+
+
 def process_next(runtime, reader: Reader, worker: str) -> Extraction | None:
-    """Claim and extract one document; None when nothing is queued."""
-    engine = runtime.engine
-    document_id = claim_next(engine, runtime.clock.now(), worker)
-    if document_id is None:
+    """Claim and extract one document (a lane of one, without batching); None when nothing is queued."""
+    ids = claim_batch(runtime.engine, runtime.clock.now(), worker, 1)
+    if not ids:
         return None
-    with runtime.session() as session:
-        document = session.get(Document, document_id)
-    try:
-        extraction = extract_document(runtime, document, reader,
-                                      keep_alive=lambda: heartbeat(engine, document_id, worker, runtime.clock.now()))
-    except Exception as error:  # a bug must not leave the document claimed forever
-        log.exception("extraction of document %s failed", document_id)
-        extraction = Extraction(state=ExtractionState.failed, error=f"Extraction failed unexpectedly ({type(error).__name__}).")
-    with runtime.session() as session:
-        if not store_extraction(session, document_id, worker, extraction, runtime.clock.now()):
-            log.warning("document %s was reclaimed while this worker read it; its result was dropped", document_id)
+    (document,) = _claimed_documents(runtime, ids)
+    with tempfile.TemporaryDirectory(prefix="foia-extract-") as folder, _reader(runtime) as renderer:
+        reading = reader.read(document.path or Path(folder) / "missing", filename=document.filename,
+                              content_type=document.content_type, folder=folder)
+        extraction = finish_reading(runtime, reading, document.path, Path(folder), renderer,
+                                    keep_alive=lambda: heartbeat(runtime.engine, None, worker, runtime.clock.now()))
+    store_extractions(runtime.engine, worker, [(document.id, extraction)], runtime.clock.now())
     return extraction
 
 
@@ -221,12 +322,13 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
     summary = Summary()
     lock = threading.Lock()
 
+    def counted(extraction):
+        with lock:
+            summary.add(extraction)
+
     def lane():
-        with _reader(runtime) as reader:
-            worker = worker_name()
-            while (extraction := process_next(runtime, reader, worker)) is not None:
-                with lock:
-                    summary.add(extraction)
+        with _lane(runtime, counted) as this:
+            this.run()
 
     threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(_lanes(runtime, lanes))]
     for thread in threads:
@@ -240,11 +342,10 @@ def work(runtime, stop_event: threading.Event, lanes: int | None = None, poll_se
     """Extract documents as they arrive until stop_event is set (`foia run`, `foia worker`)."""
 
     def lane():
-        with _reader(runtime) as reader:
-            worker = worker_name()
+        with _lane(runtime) as this:
             while not stop_event.is_set():
                 try:
-                    if process_next(runtime, reader, worker) is None:
+                    if not this.run(stop_event):
                         stop_event.wait(poll_seconds)
                 except Exception:
                     log.exception("extraction worker lane error")

@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 _HEADER = re.compile(r"^\s*(from|sent|date|to|cc|bcc|subject|importance|attachments)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _RECIPIENT_FIELDS = {"to", "cc", "bcc"}
+#: Every email block has a From line: a page without one has no block to look for.
+_FROM_LINE = re.compile(r"^\s*from\s*:", re.IGNORECASE | re.MULTILINE)
 #: A header block is an email when it has From and at least this many of Sent/Date, To, Subject.
 MIN_OTHER_FIELDS = 2
 #: Lines of text above a header block that still count as "top of the page" (Bates numbers, page headers).
@@ -114,7 +116,8 @@ def _blocks_on_page(number: int, text: str) -> list[_Block]:
 
 def split_release(pages: list[str], timezone: str = "America/New_York") -> list[FoundMessage]:
     """The emails printed in a document, in order, each with the pages it covers."""
-    blocks = [block for number, text in enumerate(pages, start=1) for block in _blocks_on_page(number, text)]
+    blocks = [block for number, text in enumerate(pages, start=1) if _FROM_LINE.search(text)
+              for block in _blocks_on_page(number, text)]
     found = []
     for position, block in enumerate(blocks):
         if position + 1 < len(blocks):

@@ -14,7 +14,7 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from sqlmodel import select
 
-from foia.mail.ingest import Intake, ingest_item, ingest_email
+from foia.mail.ingest import Intake, ingest_raw_email
 from foia.mail.models import ImapFolderState
 
 log = logging.getLogger("foia.mail.imap")
@@ -80,7 +80,7 @@ def poll(runtime) -> dict:
                 intake.summary.errors.append({"path": f"{folder}/{uid}", "reason": "the server did not return it"})
             else:
                 intake.now = runtime.clock.now()
-                ingest_item(intake, f"{folder}/{uid}", lambda raw=raw: ingest_email(intake, raw))
+                ingest_raw_email(intake, f"{folder}/{uid}", raw)
             state.last_uid = uid
             state.last_polled_at = runtime.clock.now()
             session.add(state)

@@ -7,27 +7,25 @@ committed on its own, so one unreadable file never takes the others with it.
 from __future__ import annotations
 
 import hashlib
-import mailbox
 import os
 import re
-import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable, Iterator
+from typing import Callable, Iterable
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, expand_zip, is_zip, store_document
+from foia.documents.intake import ZipRefused, expand_zip, is_zip, sniff_type, store_document
 from foia.documents.models import Document
 from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from foia.mail.match import match_request
 from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import (Attachment, Kind, ParsedMessage, UnreadableMessage, looks_like_email, looks_like_mbox,
-                             parse_message)
+                             might_be_email, parse_message, safe_filename)
 from foia.ports import BlobStore, local_date
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
@@ -87,19 +85,71 @@ def _preflight(raw: bytes) -> None:
         raise Skip(f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB")
 
 
-def _dedupe(session: Session, raw_sha256: str, message_id: str | None) -> None:
-    condition = Message.raw_sha256 == raw_sha256
-    if message_id:
-        condition = sa.or_(condition, Message.message_id == message_id)
-    if session.exec(select(Message.id).where(condition)).first() is not None:
+def _dedupe(session: Session, raw_sha256: str) -> None:
+    if session.exec(select(Message.id).where(Message.raw_sha256 == raw_sha256)).first() is not None:
         raise Skip("already imported", duplicate=True)
+
+
+_BOUNDARY = re.compile(rb'boundary\s*=\s*"?([^";\s]+)"?', re.IGNORECASE)
+
+
+def _body_bytes(raw: bytes) -> bytes:
+    """The body as sent, with line endings and MIME boundaries (which mailers make up afresh) evened out."""
+    raw = raw.replace(b"\r\n", b"\n")
+    end = raw.find(b"\n\n")
+    body = raw[end + 2:].rstrip() if end >= 0 else b""
+    for boundary in set(_BOUNDARY.findall(raw)):
+        body = body.replace(boundary, b"BOUNDARY")
+    return body
+
+
+def _same_message_id(session: Session, blobs: BlobStore, parsed: ParsedMessage, raw: bytes) -> None:
+    """A message with this Message-ID is a duplicate when it says the same (relays add only headers);
+    a different mail that reuses the Message-ID is kept as well, without it."""
+    if not parsed.message_id:
+        return
+    known = session.exec(select(Message).where(Message.message_id == parsed.message_id)).first()
+    if known is None:
+        return
+    same = known.direction == Direction.outbound
+    if not same and (known.from_address, known.subject) == (clean(parsed.from_address), clean(parsed.subject)):
+        try:
+            same = _body_bytes(blobs.read(known.raw_blob_key)) == _body_bytes(raw)
+        except Exception:  # noqa: BLE001 - the known raw is unreadable: compare what was read of it
+            same = known.body_text.strip() == clean(parsed.text).strip()
+    if same:
+        raise Skip("already imported", duplicate=True)
+    parsed.warnings.append(f"Message #{known.id} has the same Message-ID <{parsed.message_id}> but says something "
+                           "else; both are kept.")
+    parsed.message_id = None
+
+
+def clean(text: str) -> str:
+    """Text every database stores: no NUL characters, no unpaired surrogates."""
+    text = text or ""
+    if "\x00" in text:
+        text = text.replace("\x00", "")
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        text = text.encode("utf-8", "replace").decode("utf-8")
+    return text
 
 
 def _parse(raw: bytes) -> ParsedMessage:
     try:
-        return parse_message(raw)
+        parsed = parse_message(raw)
     except UnreadableMessage as error:
         raise Skip(str(error)) from None
+    # Every text read from the mail goes into queries and rows: PostgreSQL refuses NUL, every database surrogates.
+    for name, value in vars(parsed).items():
+        if isinstance(value, str):
+            setattr(parsed, name, clean(value))
+        elif isinstance(value, list) and value and isinstance(value[0], str):
+            setattr(parsed, name, [clean(item) for item in value])
+    if parsed.message_id is not None:
+        parsed.message_id = parsed.message_id[:998] or None
+    return parsed
 
 
 def _kind(parsed: ParsedMessage) -> MessageKind:
@@ -110,12 +160,13 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
                    request: FoiaRequest | None, reason: str) -> Message:
     message = Message(
         request_id=request.id if request else None, direction=Direction.inbound, kind=_kind(parsed),
-        message_id=parsed.message_id, in_reply_to=parsed.in_reply_to or "", references=" ".join(parsed.references),
-        from_address=parsed.from_address[:998], from_name=parsed.from_name[:998],
-        to_addresses=", ".join(parsed.to), cc_addresses=", ".join(parsed.cc), subject=parsed.subject,
-        sent_at=parsed.date, received_at=intake.now, body_text=parsed.text, body_html=parsed.html,
-        raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=reason[:300], source=intake.source,
-        parse_warnings=parsed.warnings, imported_by_id=intake.actor.id if intake.actor else None,
+        message_id=clean(parsed.message_id)[:998] or None, in_reply_to=clean(parsed.in_reply_to),
+        references=clean(" ".join(parsed.references)),
+        from_address=clean(parsed.from_address)[:998], from_name=clean(parsed.from_name)[:998],
+        to_addresses=clean(", ".join(parsed.to)), cc_addresses=clean(", ".join(parsed.cc)), subject=clean(parsed.subject),
+        sent_at=parsed.date, received_at=intake.now, body_text=clean(parsed.text), body_html=clean(parsed.html),
+        raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=clean(reason)[:300], source=intake.source,
+        parse_warnings=[clean(w)[:1000] for w in parsed.warnings], imported_by_id=intake.actor.id if intake.actor else None,
         created_at=intake.now, updated_at=intake.now)
     intake.session.add(message)
     intake.session.flush()
@@ -126,12 +177,13 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
 def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
     stored = 0
     for attachment in attachments:
-        files = [(attachment.filename, attachment.data)]
-        if is_zip(attachment.data, attachment.filename):
+        filename = safe_filename(attachment.filename)
+        files = [(filename, attachment.data)]
+        if is_zip(attachment.data, filename):
             try:
-                files = [(f"{attachment.filename}/{name}", data) for name, data in expand_zip(attachment.data)]
+                files = [(safe_path(f"{filename}/{name}"), data) for name, data in expand_zip(attachment.data)]
             except ZipRefused as error:
-                message.parse_warnings = [*message.parse_warnings, f"{attachment.filename} was kept unopened: {error}."]
+                message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
         for name, data in files:
             if not data:
                 continue
@@ -183,9 +235,9 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     try:
         _preflight(raw)
-        _dedupe(session, raw_sha256, None)
+        _dedupe(session, raw_sha256)
         parsed = _parse(raw)
-        _dedupe(session, raw_sha256, parsed.message_id)
+        _same_message_id(session, intake.blobs, parsed, raw)
     except Skip as skip:
         if skip.duplicate:
             intake.summary.duplicates += 1
@@ -239,29 +291,70 @@ def _store_file(intake: Intake, name: str, data: bytes) -> int:
     return 1
 
 
-def _mbox_messages(path: Path) -> Iterator[bytes]:
-    box = mailbox.mbox(str(path), create=False)
-    try:
-        for key in box.iterkeys():
-            yield box.get_bytes(key)
-    finally:
-        box.close()
+def _error(intake: Intake, label: str, reason: str) -> None:
+    intake.summary.errors.append({"path": clean(label), "reason": " ".join(clean(reason).split())[:500]})
 
 
-def ingest_item(intake: Intake, label: str, action: Callable[[], object]) -> None:
-    """Run one input's chain in its own transaction; a failure becomes an `errors` entry."""
+def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: bytes | None = None,
+                name: str = "") -> None:
+    """Run one input's chain in its own transaction; a failure becomes an `errors` entry.
+
+    With raw, bytes that cannot be taken in as what they claim to be are still kept as a Document,
+    and the entry says which.
+    """
     try:
         action()
         intake.session.commit()
+        return
     except Skip as skip:
         intake.session.rollback()
         if skip.duplicate:
             intake.summary.duplicates += 1
-        else:
-            intake.summary.errors.append({"path": label, "reason": str(skip)})
+            return
+        reason = str(skip)
     except Exception as error:  # noqa: BLE001 - a file we cannot handle must never stop the import
         intake.session.rollback()
-        intake.summary.errors.append({"path": label, "reason": f"{type(error).__name__}: {error}"[:500]})
+        reason = f"{type(error).__name__}: {error}"
+    if raw:
+        _error_keeping(intake, label, reason, name or label, raw)
+    else:
+        _error(intake, label, reason)
+
+
+def _error_keeping(intake: Intake, label: str, reason: str, name: str, raw: bytes) -> None:
+    """An `errors` entry for bytes kept as a file; the same bytes a second time are a duplicate."""
+    where = _keep_as_document(intake, name, raw)
+    if where is None:
+        intake.summary.duplicates += 1
+    else:
+        _error(intake, label, f"{reason}; {where}")
+
+
+def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
+    """Keep bytes we could not take in as a plain Document; say where they went (None: kept before)."""
+    try:
+        request = intake.request
+        result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
+                                request_id=request.id if request else None, message_id=None, now=intake.now,
+                                skip_existing=True)
+        intake.session.commit()
+    except Exception as error:  # noqa: BLE001
+        intake.session.rollback()
+        key = intake.blobs.put(raw)
+        return f"its bytes were kept as blob {key} ({type(error).__name__})"
+    if result is None:
+        return None
+    return f"kept as a file (document {result.document.id})"
+
+
+def _document_name(label: str) -> str:
+    return safe_filename(label.replace("\\", "/").rsplit("/", 1)[-1]) or "file"
+
+
+def safe_path(name: str) -> str:
+    """A stored file name that may keep the folders it came in (a zip's), never leaving them ("..")."""
+    parts = [safe_filename(p) for p in name.replace("\\", "/").split("/") if p.strip() not in ("", ".", "..")]
+    return "/".join(parts)[-480:] or "file"
 
 
 def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = None) -> None:
@@ -273,13 +366,10 @@ def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = Non
     if len(data) > MAX_INPUT_BYTES:
         intake.summary.errors.append({"path": label, "reason": f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB"})
         return
-    if _is_mbox_name(name) or looks_like_mbox(data) and data.count(b"\nFrom ") >= 1:
-        with tempfile.NamedTemporaryFile(suffix=".mbox", delete=False) as handle:
-            handle.write(data)
-        try:
-            ingest_mbox(intake, Path(handle.name), label)
-        finally:
-            os.unlink(handle.name)
+    lower = name.lower()
+    if _is_mbox_name(name) or (not lower.endswith((".eml", ".email", ".msg")) and looks_like_mbox(data)
+                               and len(split_mbox(data)) > 1):
+        ingest_mbox_bytes(intake, data, label)
         return
     if is_zip(data, name):
         try:
@@ -291,15 +381,20 @@ def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = Non
             ingest_bytes(intake, member, content, f"{label}/{member}")
         return
     if _is_email_bytes(name, data):
-        if data[:8] == OLE_MAGIC or looks_like_email(data) or name.lower().endswith((".eml", ".email")):
-            ingest_item(intake, label, lambda: _email_or_error(intake, data))
+        if data[:8] == OLE_MAGIC or looks_like_email(data) or might_be_email(data):
+            ingest_raw_email(intake, label, data, name)
             return
-    ingest_item(intake, label, lambda: _file_with_event(intake, name, data))
+        if name.lower().endswith((".eml", ".email", ".msg")):
+            _error_keeping(intake, label, f"not an email (no mail headers; the bytes look like {sniff_type(data, '')})",
+                           name, data)
+            return
+    ingest_item(intake, label, lambda: _file_with_event(intake, safe_path(name), data))
 
 
-def _email_or_error(intake: Intake, data: bytes) -> None:
-    if ingest_email(intake, data) is None:
-        return
+def ingest_raw_email(intake: Intake, label: str, raw: bytes, name: str = "") -> None:
+    """One email in its own transaction; one that cannot be read at all is kept as a file with an `errors` entry."""
+    ingest_item(intake, label, lambda: ingest_email(intake, raw), raw=raw,
+                name=name or f"{label.rsplit('/', 1)[-1]}.eml")
 
 
 def _file_with_event(intake: Intake, name: str, data: bytes) -> None:
@@ -308,17 +403,58 @@ def _file_with_event(intake: Intake, name: str, data: bytes) -> None:
                   detail={"filename": name, "source": intake.source})
 
 
+#: An mbox separator: "From " sender, then a date (asctime), perhaps a time zone or more after it.
+_FROM_LINE = re.compile(rb"^From [^\r\n]*?(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                        rb" +\d{1,2} +\d{1,2}:\d\d(:\d\d)?[^\r\n]*?\d{4}[^\r\n]*\r?$", re.M)
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox: split only at From_ lines that carry a date, after a blank line or at the start.
+
+    "From " lines inside bodies (unescaped by careless writers) stay in their message; LF or CRLF both work.
+    """
+    starts = [m.start() for m in _FROM_LINE.finditer(data)
+              if m.start() == 0 or data[max(0, m.start() - 4):m.start()].endswith((b"\n\n", b"\n\r\n"))
+              or not data[:m.start()].strip()]
+    if not starts:
+        return [data] if data.strip() else []
+    chunks = []
+    if data[:starts[0]].strip():  # something before the first separator is kept too
+        chunks.append(data[:starts[0]])
+    for start, end in zip(starts, starts[1:] + [len(data)]):
+        chunk = data[start:end]
+        newline = chunk.find(b"\n")
+        body = chunk[newline + 1:] if newline >= 0 else b""
+        if body.endswith(b"\r\n\r\n"):
+            body = body[:-2]
+        elif body.endswith(b"\n\n"):
+            body = body[:-1]
+        if body.strip():
+            chunks.append(body)
+    return chunks
+
+
 def ingest_mbox(intake: Intake, path: Path, label: str) -> None:
     """Every message of an mbox file."""
     try:
-        messages = list(_mbox_messages(path))
-    except (OSError, mailbox.Error) as error:
-        intake.summary.errors.append({"path": label, "reason": f"not a readable mbox ({error})"})
+        data = path.read_bytes()
+    except OSError as error:
+        _error(intake, label, f"cannot read: {error.strerror or error}")
         return
+    ingest_mbox_bytes(intake, data, label)
+
+
+def ingest_mbox_bytes(intake: Intake, data: bytes, label: str) -> None:
+    """Every message of mbox bytes; a piece that is no email is kept as a file with an `errors` entry."""
+    messages = split_mbox(data)
     if not messages:
-        intake.summary.errors.append({"path": label, "reason": "the mbox holds no messages"})
+        _error(intake, label, "the mbox holds no messages")
     for number, raw in enumerate(messages, 1):
-        ingest_item(intake, f"{label}#{number}", lambda raw=raw: ingest_email(intake, raw))
+        item = f"{label}#{number}"
+        if might_be_email(raw) or looks_like_email(raw):
+            ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
+        else:
+            _error_keeping(intake, item, "not an email (no mail headers)", f"{Path(label).name}-{number}.txt", raw)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -341,8 +477,6 @@ def ingest_paths(intake: Intake, paths: Iterable[str | Path], progress: Callable
         try:
             if not path.exists():
                 intake.summary.errors.append({"path": label, "reason": "no such file or folder"})
-            elif _is_mbox_name(path.name):
-                ingest_mbox(intake, path, label)
             else:
                 if path.stat().st_size > MAX_INPUT_BYTES:
                     intake.summary.errors.append({"path": label, "reason": "file too large"})

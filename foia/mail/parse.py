@@ -84,6 +84,12 @@ class ParsedMessage:
         return list(dict.fromkeys(self.to + self.cc + self.delivered_to + self.x_original_to))
 
 
+#: Attachments read from one message; the rest stay in the raw message.
+MAX_ATTACHMENTS = 500
+#: How deep mail attached to mail is read.
+MAX_DEPTH = 8
+
+
 class UnreadableMessage(ValueError):
     """The bytes are not an email we can read."""
 
@@ -270,24 +276,47 @@ _DAEMON = re.compile(r"^(mailer-daemon|postmaster|mail-daemon|mailerdaemon)@", r
 _EMAIL = re.compile(r"[\w.+'=-]+@[\w-]+(\.[\w-]+)+")
 
 
-def _header(msg: EmailMessage, name: str, warnings: list[str] | None = None) -> str:
-    try:
-        value = msg.get(name)
-    except Exception:  # noqa: BLE001 - a header policy.default cannot parse: read it raw
-        value = None
-        for key, raw in getattr(msg, "raw_items", lambda: [])():
-            if key.lower() == name.lower():
-                value = raw
-                break
-    return decode_header_text(value, warnings) if value is not None else ""
+#: Header values longer than this are read as written (the structured parser is slow on them) and cut.
+STRUCTURED_HEADER_LIMIT = 8 * 1024
+HEADER_LIMIT = 64 * 1024
 
 
-def _header_all(msg: EmailMessage, name: str, warnings: list[str]) -> list[str]:
+def _raw_values(msg: EmailMessage, name: str) -> list[str]:
     try:
-        values = msg.get_all(name) or []
+        items = msg.raw_items() if hasattr(msg, "raw_items") else msg.items()
+        return [str(raw) for key, raw in items if key.lower() == name.lower()]
     except Exception:  # noqa: BLE001
-        values = [raw for key, raw in msg.raw_items() if key.lower() == name.lower()]
-    return [decode_header_text(v, warnings) for v in values]
+        return []
+
+
+def _read_header_value(msg: EmailMessage, name: str, raw: str, structured, warnings: list[str] | None) -> str:
+    if len(raw) > HEADER_LIMIT:
+        if warnings is not None:
+            warnings.append(f"The {name} header is {len(raw):,} characters long; only the start was read.")
+        raw, structured = raw[:HEADER_LIMIT], None
+    try:
+        value = structured if structured is not None and len(raw) <= STRUCTURED_HEADER_LIMIT else raw
+        return decode_header_text(value, warnings)
+    except Exception:  # noqa: BLE001 - a header nothing can decode is shown as written
+        return re.sub(r"\s+", " ", raw.encode("utf-8", "replace").decode("utf-8")).strip()
+
+
+def _header(msg: EmailMessage, name: str, warnings: list[str] | None = None) -> str:
+    values = _header_all(msg, name, warnings)
+    return values[0] if values else ""
+
+
+def _header_all(msg: EmailMessage, name: str, warnings: list[str] | None) -> list[str]:
+    raws = _raw_values(msg, name)
+    structured: list = [None] * len(raws)
+    if raws and all(len(raw) <= STRUCTURED_HEADER_LIMIT for raw in raws):
+        try:
+            values = msg.get_all(name) or []
+            if len(values) == len(raws):
+                structured = values
+        except Exception:  # noqa: BLE001 - a header policy.default cannot parse: read it raw
+            pass
+    return [_read_header_value(msg, name, raw, value, warnings) for raw, value in zip(raws, structured)]
 
 
 def _has_header(msg: EmailMessage, name: str) -> bool:
@@ -296,13 +325,17 @@ def _has_header(msg: EmailMessage, name: str) -> bool:
 
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
     found = []
-    for name, address in getaddresses([v.replace("\n", " ") for v in values]):
-        address = address.strip().strip("<>").lower()
+    try:
+        pairs = getaddresses([v.replace("\n", " ") for v in values])
+    except Exception:  # noqa: BLE001 - deeply nested comments and the like: fall back to the pattern below
+        pairs = []
+    for name, address in pairs:
+        address = address.strip().strip("<>").lower()[:998]
         if address:
-            found.append((name.strip(), address))
+            found.append((name.strip()[:998], address))
     if not found:  # malformed lists: pick out anything that looks like an address
         for value in values:
-            found += [("", m.group(0).lower()) for m in _EMAIL.finditer(value)]
+            found += [("", m.group(0).lower()[:998]) for m in _EMAIL.finditer(value[:HEADER_LIMIT])]
     return found
 
 
@@ -360,11 +393,11 @@ def _find_failed_recipient(msg: EmailMessage, parsed: ParsedMessage) -> None:
         # "The following address(es) failed:" and friends: the first address after such a line.
         match = re.search(r"(failed|could not be delivered|undeliverable|delivery to the following|"
                           r"following recipient|nicht zugestellt|permanent error)[^\n]*\n(?:.*\n){0,4}?.*?"
-                          r"(?P<address>[\w.+'=-]+@[\w-]+(\.[\w-]+)+)", parsed.text, re.I)
+                          r"(?P<address>[\w.+'=-]+@[\w-]+(\.[\w-]+)+)", parsed.text[:20000], re.I)
         if match:
             parsed.failed_recipient = match.group("address").lower()
     if not parsed.bounce_reason:
-        match = re.search(r"^\s*(5\d\d[ -].{5,200}|[45]\.\d\.\d+.{0,200})$", parsed.text, re.M)
+        match = re.search(r"^\s*(5\d\d[ -].{5,200}|[45]\.\d\.\d+.{0,200})$", parsed.text[:20000], re.M)
         parsed.bounce_reason = match.group(1).strip() if match else parsed.subject
 
 
@@ -499,8 +532,42 @@ class _Walker:
         self.htmls: list[str] = []
         self.reports: list[str] = []
         self.depth = depth
+        #: Parts beyond MAX_ATTACHMENTS, left in the raw message only.
+        self.dropped = 0
 
     def walk(self, part: EmailMessage) -> None:
+        if part.is_multipart() and not self._is_message(part):
+            payload = part.get_payload()
+            for sub in payload if isinstance(payload, list) else []:
+                if isinstance(sub, EmailMessage):
+                    self.walk(sub)
+            if isinstance(payload, list) and payload:
+                return
+        if len(self.parsed.attachments) >= MAX_ATTACHMENTS:  # the rest stay in the raw message, unread
+            self.dropped += 1
+            return
+        try:
+            self._read_part(part)
+        except RecursionError:
+            raise
+        except Exception as error:  # noqa: BLE001 - one unreadable part never loses the message
+            self.warnings.append(f"A part could not be read ({type(error).__name__}); it is kept in the raw message.")
+
+    @staticmethod
+    def _is_message(part: EmailMessage) -> bool:
+        try:
+            return part.get_content_maintype().lower() == "message"
+        except Exception:  # noqa: BLE001
+            return False
+
+    def _add(self, attachment: Attachment) -> None:
+        if len(self.parsed.attachments) >= MAX_ATTACHMENTS:
+            self.dropped += 1
+            return
+        attachment.filename = safe_filename(attachment.filename)
+        self.parsed.attachments.append(attachment)
+
+    def _read_part(self, part: EmailMessage) -> None:
         ctype = part.get_content_type().lower()
         maintype = ctype.split("/")[0]
         disposition = (part.get_content_disposition() or "").lower()
@@ -530,23 +597,25 @@ class _Walker:
         lower_name = filename.lower()
         if ctype == "application/ms-tnef" or lower_name == "winmail.dat":
             found, body = _tnef_attachments(data, self.warnings)
-            self.parsed.attachments += found
+            for attachment in found:
+                self._add(attachment)
             if body and not found:
                 self.texts.append(body)
             if not found:
-                self.parsed.attachments.append(Attachment(filename or "winmail.dat", data, ctype))
+                self._add(Attachment(filename or "winmail.dat", data, ctype))
             return
         if lower_name.endswith((".eml", ".email")) and data and self.depth < 5:
             self._embedded_mail(data, filename)
             return
         if lower_name.endswith(".msg") and data[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1" and self.depth < 5:
-            self.parsed.attachments.append(Attachment(filename, data, "application/vnd.ms-outlook"))
+            self._add(Attachment(filename, data, "application/vnd.ms-outlook"))
             try:
-                inner = parse_outlook_msg(data)
+                inner = parse_outlook_msg(data, self.depth + 1)
             except UnreadableMessage as error:
                 self.warnings.append(f"The attached Outlook message {filename} could not be read: {error}")
             else:
-                self.parsed.attachments += inner.attachments
+                for attachment in inner.attachments:
+                    self._add(attachment)
             return
         is_body = maintype == "text" and disposition != "attachment" and (not filename or disposition == "inline"
                                                                          and ctype in ("text/plain", "text/html"))
@@ -556,7 +625,8 @@ class _Walker:
         if is_body and ctype in ("text/plain", "text/enriched", "text/x-vcard") and ctype == "text/plain":
             text = decode_text(data, part.get_content_charset(), self.warnings, "body")
             text, uu = extract_uuencoded(text, self.warnings)
-            self.parsed.attachments += uu
+            for attachment in uu:
+                self._add(attachment)
             self.texts.append(text)
             return
         if not data and not filename:
@@ -564,7 +634,7 @@ class _Walker:
         if not filename:
             extension = mimetypes.guess_extension(ctype) or ".bin"
             filename = f"attachment-{len(self.parsed.attachments) + 1}{extension}"
-        self.parsed.attachments.append(Attachment(filename, data, ctype))
+        self._add(Attachment(filename, data, ctype))
 
     def _delivery_status_text(self, part: EmailMessage) -> str:
         payload = part.get_payload()
@@ -573,6 +643,9 @@ class _Walker:
         return decode_text(_payload(part, self.warnings), part.get_content_charset(), self.warnings)
 
     def _attached_message(self, part: EmailMessage, filename: str) -> None:
+        if self.depth >= MAX_DEPTH:
+            self._embedded_mail(_part_bytes(part), filename)
+            return
         payload = part.get_payload()
         inner = payload[0] if isinstance(payload, list) and payload else None
         if not isinstance(inner, EmailMessage):
@@ -587,15 +660,35 @@ class _Walker:
         self._embedded_mail(raw, filename, tree=inner)
 
     def _embedded_mail(self, raw: bytes, filename: str, tree: EmailMessage | None = None) -> None:
+        if self.depth >= MAX_DEPTH:
+            self.warnings.append(f"Mail attached more than {MAX_DEPTH} deep was kept as a file without reading it.")
+            self._add(Attachment(filename or "attached message.eml", raw, "message/rfc822"))
+            return
         inner = _parse_tree(tree if tree is not None else _message_tree(raw, self.warnings), self.depth + 1)
         name = filename or f"{_safe_name(inner.subject) or 'attached message'}.eml"
         if not name.lower().endswith((".eml", ".email")):
             name += ".eml"
-        self.parsed.attachments.append(Attachment(name, raw, "message/rfc822"))
-        self.parsed.attachments += inner.attachments
+        self._add(Attachment(name, raw, "message/rfc822"))
+        self.warnings.extend(inner.warnings)
+        for attachment in inner.attachments:
+            self._add(attachment)
         if inner.message_id:
             self.parsed.returned_message_ids.append(inner.message_id)
         self.parsed.returned_addresses += [inner.from_address] + inner.to + inner.reply_to
+
+
+def _part_bytes(part: EmailMessage) -> bytes:
+    try:
+        return part.as_bytes(policy=part.policy.clone(linesep="\n"))
+    except Exception:  # noqa: BLE001
+        return str(part).encode("utf-8", "surrogateescape")
+
+
+def safe_filename(name: str) -> str:
+    """A file name safe to store and show: no folders, no control characters, no leading dots."""
+    name = str(name or "").encode("utf-8", "replace").decode("utf-8")
+    name = re.sub(r"[\\/\x00-\x1f\x7f]", "_", name).strip().lstrip(".").strip()
+    return name[:240] or "attachment"
 
 
 def _safe_name(text: str) -> str:
@@ -625,26 +718,25 @@ def _parse_tree(msg: EmailMessage, depth: int = 0) -> ParsedMessage:
                             ("x_original_to", "x-original-to"), ("reply_to", "reply-to")):
         setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, warnings)))))
     parsed.subject = _header(msg, "subject", warnings)
-    date_text = _header(msg, "date")
-    if date_text:
-        try:
-            when = parsedate_to_datetime(date_text)
-            parsed.date = (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-        except (TypeError, ValueError, IndexError, OverflowError):
-            warnings.append(f"The Date header {date_text!r} could not be read.")
+    parsed.date = _read_date(_header(msg, "date"), warnings)
 
     walker = _Walker(parsed, depth)
     try:
         walker.walk(msg)
     except RecursionError:
         warnings.append("The message nests too deeply; only part of it was read.")
-    for defect in getattr(msg, "defects", []):
-        warnings.append(f"Broken MIME: {type(defect).__name__}.")
-    for part in msg.walk() if msg.is_multipart() else []:
-        for defect in getattr(part, "defects", []):
-            warning = f"Broken MIME: {type(defect).__name__}."
-            if warning not in warnings:
-                warnings.append(warning)
+    if walker.dropped:
+        warnings.append(f"{walker.dropped} more parts beyond the first {MAX_ATTACHMENTS} are kept in the raw message only.")
+    try:
+        for defect in getattr(msg, "defects", []):
+            warnings.append(f"Broken MIME: {type(defect).__name__}.")
+        for part in msg.walk() if msg.is_multipart() else []:
+            for defect in getattr(part, "defects", []):
+                warning = f"Broken MIME: {type(defect).__name__}."
+                if warning not in warnings:
+                    warnings.append(warning)
+    except RecursionError:
+        pass
 
     text = "\n\n".join(t.strip("\n") for t in walker.texts if t.strip())
     html = "\n".join(walker.htmls)
@@ -652,12 +744,14 @@ def _parse_tree(msg: EmailMessage, depth: int = 0) -> ParsedMessage:
         text = html_to_text(html)
     parsed.text = text.replace("\r\n", "\n").replace("\r", "\n")
     parsed.html = sanitize_html(html)
-    if walker.reports:
+    try:
         for report in walker.reports:
             _read_delivery_status(report, parsed)
-    parsed.kind = _classify(msg, parsed, walker.reports)
-    if parsed.kind == Kind.bounce:
-        _find_failed_recipient(msg, parsed)
+        parsed.kind = _classify(msg, parsed, walker.reports)
+        if parsed.kind == Kind.bounce:
+            _find_failed_recipient(msg, parsed)
+    except Exception as error:  # noqa: BLE001 - classifying is a nicety; the message is kept regardless
+        warnings.append(f"Could not tell whether this is an auto-reply or a bounce ({type(error).__name__}).")
     parsed.warnings = list(dict.fromkeys(warnings))
     return parsed
 
@@ -667,13 +761,79 @@ def parse_message(raw: bytes) -> ParsedMessage:
     if not raw or not raw.strip():
         raise UnreadableMessage("the file is empty")
     if raw[:8] == b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1":
-        return parse_outlook_msg(raw)
+        try:
+            return parse_outlook_msg(raw)
+        except UnreadableMessage:
+            raise
+        except Exception as error:  # noqa: BLE001 - extract-msg failing half-way means we cannot read it
+            raise UnreadableMessage(f"not a readable Outlook message ({type(error).__name__})") from None
     if raw.startswith(b"From ") and b"\n" in raw:  # an mbox "From " line in front of a single message
         raw = raw.split(b"\n", 1)[1]
-    return _parse_tree(_message_tree(raw, []))
+    warnings: list[str] = []
+    readable = _shorten_giant_lines(raw, warnings)
+    try:
+        parsed = _parse_tree(_message_tree(readable, warnings))
+    except (RecursionError, MemoryError) as error:
+        parsed = _parse_headers_only(readable, f"it nests too deeply to read ({type(error).__name__})")
+    except Exception as error:  # noqa: BLE001 - whatever the parser trips on, the headers and text are kept
+        parsed = _parse_headers_only(readable, f"the parser failed ({type(error).__name__})")
+    parsed.warnings = list(dict.fromkeys(warnings + parsed.warnings))
+    return parsed
 
 
-def parse_outlook_msg(data: bytes) -> ParsedMessage:
+_GIANT_LINE = re.compile(rb"^[!-9;-~]{1,76}:[^\n]{262144,}", re.M)
+
+
+def _shorten_giant_lines(raw: bytes, warnings: list[str]) -> bytes:
+    """Header lines over 256 KB are cut for parsing (the raw message keeps them whole)."""
+    if len(raw) < 262144 or not _GIANT_LINE.search(raw):
+        return raw
+    warnings.append("Some header lines are over 256 KB long; only their start was read.")
+    return _GIANT_LINE.sub(lambda m: m.group(0)[:65536], raw)
+
+
+def _parse_headers_only(raw: bytes, why: str) -> ParsedMessage:
+    """The last resort: the headers, and the rest as text, as received."""
+    from email.parser import BytesHeaderParser
+
+    warning = f"The message structure could not be read: {why}. Its headers were read and the rest is shown as received."
+    try:
+        msg = BytesHeaderParser(policy=policy.compat32).parsebytes(raw)
+        body = msg.get_payload()
+        body = body.encode("utf-8", "surrogateescape") if isinstance(body, str) else b""
+        parsed = ParsedMessage()
+        for attribute, name in (("subject", "subject"),):
+            setattr(parsed, attribute, _header(msg, name, parsed.warnings))
+        message_id = _ids(_header(msg, "message-id", parsed.warnings))
+        parsed.message_id = message_id[0] if message_id else None
+        parsed.in_reply_to = (_ids(_header(msg, "in-reply-to", parsed.warnings)) or [""])[0]
+        parsed.references = _ids(_header(msg, "references", parsed.warnings))
+        senders = _addresses(_header_all(msg, "from", parsed.warnings))
+        if senders:
+            parsed.from_name, parsed.from_address = senders[0]
+        for attribute, name in (("to", "to"), ("cc", "cc"), ("delivered_to", "delivered-to"),
+                                ("x_original_to", "x-original-to")):
+            setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, parsed.warnings)))))
+        parsed.date = _read_date(_header(msg, "date"), parsed.warnings)
+    except Exception:  # noqa: BLE001
+        parsed, body = ParsedMessage(), raw
+    parsed.text = decode_text(body, None, parsed.warnings).replace("\r\n", "\n")
+    parsed.warnings.insert(0, warning)
+    return parsed
+
+
+def _read_date(date_text: str, warnings: list[str]) -> datetime | None:
+    if not date_text:
+        return None
+    try:
+        when = parsedate_to_datetime(date_text)
+        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
+    except (TypeError, ValueError, IndexError, OverflowError):
+        warnings.append(f"The Date header {date_text[:200]!r} could not be read.")
+        return None
+
+
+def parse_outlook_msg(data: bytes, depth: int = 0) -> ParsedMessage:
     """Parse an Outlook .msg file (OLE compound document) with extract-msg."""
     import extract_msg
 
@@ -714,11 +874,20 @@ def parse_outlook_msg(data: bytes) -> ParsedMessage:
         for attachment in msg.attachments:
             data_ = getattr(attachment, "data", None)
             name = getattr(attachment, "longFilename", None) or getattr(attachment, "shortFilename", None) or "attachment"
-            if isinstance(data_, bytes) and data_:
-                parsed.attachments.append(Attachment(str(name), data_, _guess_type(str(name))))
-            elif data_ is not None and hasattr(data_, "exportBytes"):
-                parsed.attachments.append(Attachment(f"{_safe_name(str(getattr(data_, 'subject', '') or name))}.msg",
-                                                     data_.exportBytes(), "application/vnd.ms-outlook"))
+            if len(parsed.attachments) >= MAX_ATTACHMENTS:
+                warnings.append(f"Attachments beyond the first {MAX_ATTACHMENTS} are kept in the raw message only.")
+                break
+            try:
+                if isinstance(data_, bytes) and data_:
+                    parsed.attachments.append(Attachment(safe_filename(name), data_, _guess_type(str(name))))
+                elif data_ is not None and hasattr(data_, "exportBytes"):
+                    inner_name = f"{_safe_name(str(getattr(data_, 'subject', '') or name)) or 'attached message'}.msg"
+                    inner_bytes = data_.exportBytes()
+                    parsed.attachments.append(Attachment(safe_filename(inner_name), inner_bytes, "application/vnd.ms-outlook"))
+                    if depth < MAX_DEPTH:
+                        parsed.attachments += parse_outlook_msg(inner_bytes, depth + 1).attachments
+            except Exception as error:  # noqa: BLE001 - one unreadable attachment never loses the message
+                warnings.append(f"The attachment {safe_filename(name)} could not be read ({type(error).__name__}).")
         auto = ""
         if header is not None:
             auto = (header.get("auto-submitted") or "").lower()
@@ -737,9 +906,25 @@ _KNOWN_HEADERS = re.compile(rb"^(from|to|subject|date|message-id|received|return
                             rb"delivered-to|content-type|reply-to|x-[a-z0-9-]+|envelope-to):", re.I | re.M)
 
 
+_BINARY_STARTS = (b"%PDF", b"PK\x03\x04", b"\x89PNG", b"GIF8", b"\xff\xd8\xff", b"\xd0\xcf\x11\xe0", b"II*\x00",
+                  b"MM\x00*", b"\x1f\x8b", b"Rar!", b"7z\xbc\xaf")
+
+
+def might_be_email(data: bytes) -> bool:
+    """True when the bytes hold mail headers at all, even damaged (for a file named .eml, or an mbox piece)."""
+    head = data[:65536].lstrip(b"\r\n\t \x00")
+    if head.startswith(b"From ") and b"\n" in head:
+        head = head.split(b"\n", 1)[1]
+    if _HEADER_LINE.match(head):
+        return True
+    if head.startswith(_BINARY_STARTS):
+        return False
+    return bool(_KNOWN_HEADERS.search(head))
+
+
 def looks_like_email(data: bytes) -> bool:
     """True when the bytes start like an RFC 5322 message (whatever the file is called)."""
-    head = data[:4096].lstrip()
+    head = data[:65536].lstrip()
     if head.startswith(b"From ") and b"\n" in head:
         head = head.split(b"\n", 1)[1]
     if not _HEADER_LINE.match(head):

@@ -41,9 +41,21 @@ def watermark(session: Session, name: str) -> SearchWatermark:
     return mark
 
 
+def applied_change_id(session: Session, name: str) -> int:
+    """The last change an index has applied, as its watermark says (0 when none); reads only."""
+    mark = session.get(SearchWatermark, name)
+    return mark.last_change_id if mark is not None else 0
+
+
 def latest_change_id(session: Session) -> int:
-    """The id of the newest SearchChange (0 when none); cheap enough to ask before every search."""
-    return session.connection().exec_driver_sql("SELECT coalesce(max(id), 0) FROM search_change").scalar()
+    """The id of the newest SearchChange (0 when none): one MAX on the primary key, cheap before every search."""
+    # Straight from the driver, within the session's transaction: it is asked before every search.
+    cursor = session.connection().connection.cursor()
+    try:
+        cursor.execute("SELECT coalesce(max(id), 0) FROM search_change")
+        return cursor.fetchone()[0]
+    finally:
+        cursor.close()
 
 
 def pending_changes(session: Session, after_id: int, *, look_back: bool = True) -> list[SearchChange]:

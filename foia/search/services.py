@@ -7,14 +7,14 @@ import math
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable, Mapping
+from typing import Callable, Mapping, NamedTuple
 
-import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.agencies.models import Agency
 from foia.documents.models import Document, Page
 from foia.mail.models import Message
+from foia.ports import local_date
 from foia.requests.access import visible_request_ids
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
@@ -157,73 +157,143 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
     results = SearchResults(query=parsed, filters=filters, number=page, per_page=per_page, problem=parsed.problem)
     if not parsed.is_searchable:
         return results
+    connection = session.connection()
     sees_everything = as_operator or (actor is not None and actor.is_admin)
-    visible = None if sees_everything else set(session.exec(visible_request_ids(actor, now)).all())
+    visible = None if sees_everything else visible_ids(connection, actor, now)
     if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible)):
         return results
     _catch_up(runtime, session)
     found = runtime.search.search(session, parsed, visible_request_ids=visible, filters=filters,
                                   limit=per_page, offset=(page - 1) * per_page)
     results.total = found.total
-    results.groups = _groups(session, found.hits, visible)
+    results.groups = _groups(connection, found.hits, visible)
     return results
 
 
-def _catch_up(runtime, session: Session) -> None:
-    """Apply changes not yet indexed, so a page extracted a moment ago is found (cheap when none)."""
+#: The SQL of visible_request_ids by (dialect, actor id, is_admin, local date): building and compiling the
+#: statement costs more than running it. Only the SQL is kept; its rows are read anew on every search.
+_visible_sql: dict[tuple, str] = {}
+_VISIBLE_SQL_KEPT = 512
+
+
+def visible_ids(connection, actor, now: datetime) -> set[int]:
+    """The ids of the requests the actor may see: access.visible_request_ids, in one query."""
+    key = (connection.dialect.name, getattr(actor, "id", None), bool(getattr(actor, "is_admin", False)),
+           local_date(now))
+    sql = _visible_sql.get(key)
+    if sql is None:
+        if len(_visible_sql) >= _VISIBLE_SQL_KEPT:
+            _visible_sql.clear()
+        # Its values are the actor's id, visibility names and a date: rendered inline, the SQL needs no parameters.
+        statement = visible_request_ids(actor, now)
+        sql = _visible_sql[key] = str(statement.compile(dialect=connection.dialect,
+                                                        compile_kwargs={"literal_binds": True}))
+    return {row[0] for row in _fetch(connection, sql)}
+
+
+def _fetch(connection, sql: str, params: list | None = None) -> list[tuple]:
+    """The rows of a read-only query, straight from the driver on the session's connection (within its transaction).
+
+    For the few queries every search makes: SQLAlchemy's statement and result handling would cost more than
+    the queries. `?` marks parameters, whatever the driver's style."""
+    cursor = connection.connection.cursor()
     try:
+        if params:
+            if connection.dialect.paramstyle != "qmark":
+                sql = sql.replace("?", "%s")
+            cursor.execute(sql, params)
+        else:
+            cursor.execute(sql)
+        return cursor.fetchall()
+    finally:
+        cursor.close()
+
+
+def _catch_up(runtime, session: Session) -> None:
+    """Apply changes not yet indexed, so a page extracted a moment ago is found.
+
+    The check is one indexed MAX(id) on the caller's connection; a write session is only opened when
+    the index is behind."""
+    try:
+        if not runtime.search.is_behind(session):
+            return
         with runtime.session(immediate=True) as index_session:
             runtime.search.update(index_session, look_back=False)
     except Exception:
         log.exception("search index could not be brought up to date; searching what it has")
 
 
-_PAGES = sa.text(
-    "SELECT page.id AS page_id, page.number, document.id, document.filename, document.page_count, "
-    "document.request_id FROM page JOIN document ON document.id = page.document_id WHERE page.id IN :ids"
-).bindparams(sa.bindparam("ids", expanding=True))
-_MESSAGES = sa.text(
-    "SELECT id, request_id, subject, from_name, from_address FROM message WHERE id IN :ids"
-).bindparams(sa.bindparam("ids", expanding=True))
-_REQUESTS = sa.text(
-    "SELECT id, tracking_code, title FROM foia_request WHERE id IN :ids"
-).bindparams(sa.bindparam("ids", expanding=True))
+# Only the columns a results page shows, in plain SQL, each kind of hit in one query with its request:
+# building ORM queries and objects would cost more than the search.
+_PAGES = ("SELECT page.id, page.number, document.id, document.filename, document.page_count, document.request_id, "
+          "foia_request.id, foia_request.tracking_code, foia_request.title "
+          "FROM page JOIN document ON document.id = page.document_id "
+          "LEFT JOIN foia_request ON foia_request.id = document.request_id WHERE page.id IN ({ids})")
+_MESSAGES = ("SELECT message.id, message.request_id, message.subject, message.from_name, message.from_address, "
+             "foia_request.id, foia_request.tracking_code, foia_request.title "
+             "FROM message LEFT JOIN foia_request ON foia_request.id = message.request_id WHERE message.id IN ({ids})")
 
 
-def _groups(session: Session, hits: list[EngineHit], visible: set[int] | None) -> list[ResultGroup]:
-    """Group hits by document, after checking each item still exists and is still visible."""
+def _rows_by_id(connection, sql: str, ids: list[int]) -> dict[int, tuple]:
+    if not ids:
+        return {}
+    return {row[0]: row for row in _fetch(connection, sql.format(ids=", ".join("?" * len(ids))), list(ids))}
+
+
+class DocumentRow(NamedTuple):
+    id: int
+    filename: str
+    page_count: int | None
+    request_id: int | None
+
+
+class MessageRow(NamedTuple):
+    id: int
+    request_id: int | None
+    subject: str | None
+    from_name: str | None
+    from_address: str | None
+
+
+class RequestRow(NamedTuple):
+    id: int
+    tracking_code: str
+    title: str
+
+
+def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list[ResultGroup]:
+    """Group hits by document, after checking each item still exists and is still visible (one query per kind)."""
     page_ids = [hit.item_id for hit in hits if hit.kind == "page"]
     message_ids = [hit.item_id for hit in hits if hit.kind == "message"]
-    # Only the columns a results page shows, in plain SQL: building ORM queries would cost more than the search.
-    connection = session.connection()
-    pages = {row.page_id: row for row in connection.execute(_PAGES, {"ids": page_ids})} if page_ids else {}
-    messages = {row.id: row for row in connection.execute(_MESSAGES, {"ids": message_ids})} if message_ids else {}
+    pages = _rows_by_id(connection, _PAGES, page_ids)
+    messages = _rows_by_id(connection, _MESSAGES, message_ids)
 
     def allowed(request_id: int | None) -> bool:
         return visible is None or (request_id is not None and request_id in visible)
 
-    request_ids = {row.request_id for row in pages.values()} | {row.request_id for row in messages.values()}
-    request_ids.discard(None)
-    requests = ({row.id: row for row in connection.execute(_REQUESTS, {"ids": sorted(request_ids)})}
-                if request_ids else {})
+    def request_of(request_id, tracking_code, title):
+        return None if request_id is None else RequestRow(request_id, tracking_code, title)
+
     groups: list[ResultGroup] = []
     by_document: dict[int, ResultGroup] = {}
     for hit in hits:
         if hit.kind == "page" and hit.item_id in pages:
-            row = pages[hit.item_id]
-            if not allowed(row.request_id):
+            _page_id, number, document_id, filename, page_count, request_id, found, code, title = pages[hit.item_id]
+            if not allowed(request_id):
                 continue
-            group = by_document.get(row.id)
+            group = by_document.get(document_id)
             if group is None:
-                group = by_document[row.id] = ResultGroup(kind="document", document=row,
-                                                          foia_request=requests.get(row.request_id))
+                group = by_document[document_id] = ResultGroup(
+                    kind="document", document=DocumentRow(document_id, filename, page_count, request_id),
+                    foia_request=request_of(found, code, title))
                 groups.append(group)
-            group.pages.append(PageMatch(number=row.number, snippet=hit.snippet))
+            group.pages.append(PageMatch(number=number, snippet=hit.snippet))
         elif hit.kind == "message" and hit.item_id in messages:
-            row = messages[hit.item_id]
-            if allowed(row.request_id):
-                groups.append(ResultGroup(kind="message", message=row, snippet=hit.snippet,
-                                          foia_request=requests.get(row.request_id)))
+            message_id, request_id, subject, from_name, from_address, found, code, title = messages[hit.item_id]
+            if allowed(request_id):
+                groups.append(ResultGroup(kind="message", snippet=hit.snippet,
+                                          message=MessageRow(message_id, request_id, subject, from_name, from_address),
+                                          foia_request=request_of(found, code, title)))
     for group in groups:
         group.pages.sort(key=lambda match: match.number)
     return groups

@@ -24,7 +24,7 @@ from tantivy import Document, Filter, Index, Occur, Query, SchemaBuilder, Snippe
 
 from foia.db import utcnow
 from foia.search import indexer
-from foia.search.index import (MARK_END, MARK_START, EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
+from foia.search.index import (EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
                                index_name, marked_html)
 from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
 
@@ -77,12 +77,22 @@ class TantivySearchIndex:
         self._generation: str | None = None
         #: The last change this process saw applied (it only spares a search the writer lock).
         self._applied = -1
+        self._pointer_identity: tuple | None = None
+        self._pointer_name: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
 
     def _current_generation(self) -> str | None:
+        pointer = self.folder / "current"
         try:
-            name = (self.folder / "current").read_text().strip()
+            # A rebuild replaces the file (os.replace: a new inode), so the name is read again only then.
+            stat = pointer.stat()
+            identity = (stat.st_ino, stat.st_mtime_ns, stat.st_size)
+            if identity == self._pointer_identity and self._pointer_name is not None:
+                name = self._pointer_name
+            else:
+                name = pointer.read_text().strip()
+                self._pointer_identity, self._pointer_name = identity, name
         except OSError:
             return None
         if not name.startswith(f"v{SCHEMA_VERSION}-") or "/" in name:
@@ -141,13 +151,20 @@ class TantivySearchIndex:
         finally:
             handle.close()
 
+    def is_behind(self, session) -> bool:
+        """Whether the database has changes this process has not seen applied (one indexed MAX query)."""
+        return indexer.latest_change_id(session) > self._applied
+
     def update(self, session, *, look_back: bool = True) -> int:
         """Apply the changes after this index's watermark; return how many items changed."""
-        if not look_back and indexer.latest_change_id(session) <= self._applied:
+        if not look_back and not self.is_behind(session):
             return 0  # the quick check before a search: nothing new
         with self._writing(wait=False) as writing:
             if not writing:
-                return 0  # another process is writing; it will apply the changes
+                # Another process is writing and will apply the changes; what it has applied is not
+                # asked for again before every search.
+                self._applied = max(self._applied, indexer.applied_change_id(session, self.name))
+                return 0
             index = self._open()
             if index is None:
                 return self._rebuild_locked(session)
@@ -276,37 +293,44 @@ class TantivySearchIndex:
                 self._ready(session)
         raise AssertionError("unreachable")
 
-    def raw_search(self, query: Query, limit: int = 20) -> list:
-        """The engine alone: top hits of a Tantivy query with snippets (for the benchmark)."""
-        index = self._open()
-        searcher = index.searcher()
-        result = searcher.search(query, limit)
-        generator = SnippetGenerator.create(searcher, query, self.schema, "text")
-        generator.set_max_num_chars(SNIPPET_CHARS)
-        return [generator.snippet_from_doc(searcher.doc(address)).to_html() for _score, address in result.hits]
-
-    def _search(self, index: Index, query: SearchQuery, visible, filters: SearchFilters, limit: int,
-                offset: int) -> EngineResult:
-        searcher = index.searcher()
+    def engine_query(self, searcher, query: SearchQuery, visible=None,
+                     filters: SearchFilters | None = None) -> tuple[Query, Query] | None:
+        """The Tantivy query of a search (words, permissions, filters) and the query its snippets mark;
+        None when a required word is in no page."""
         wanted = []
         for clause in query.required:
             sub = self._text_query(searcher, clause)
             if sub is None:
-                return EngineResult(0, [])  # a required word that no page contains
+                return None  # a required word that no page contains
             wanted.append(sub)
         clauses = [(Occur.Must, sub) for sub in wanted]
         for item in query.excluded:
             sub = self._text_query(searcher, item)
             if sub is not None:
                 clauses.append((Occur.MustNot, sub))
-        for sub in self._filter_queries(filters, visible):
+        for sub in self._filter_queries(filters or SearchFilters(), visible):
             clauses.append((Occur.Must, Query.const_score_query(sub, 0.0)))
-        result = searcher.search(Query.boolean_query(clauses), limit=max(1, limit), count=True, offset=max(0, offset))
-        if not result.hits:
-            return EngineResult(result.count or 0, [])
         snippet_query = wanted[0] if len(wanted) == 1 else Query.boolean_query([(Occur.Should, q) for q in wanted])
+        return Query.boolean_query(clauses), snippet_query
+
+    def snippet_generator(self, searcher, snippet_query: Query) -> SnippetGenerator:
+        """Snippets of the page text around the words of snippet_query."""
         generator = SnippetGenerator.create(searcher, snippet_query, self.schema, "text")
         generator.set_max_num_chars(SNIPPET_CHARS)
+        return generator
+
+    def _search(self, index: Index, query: SearchQuery, visible, filters: SearchFilters, limit: int,
+                offset: int) -> EngineResult:
+        searcher = index.searcher()
+        queries = self.engine_query(searcher, query, visible, filters)
+        if queries is None:
+            return EngineResult(0, [])
+        engine_query, snippet_query = queries
+        result = searcher.search(engine_query, limit=max(1, limit), count=True, offset=max(0, offset))
+        if not result.hits:
+            return EngineResult(result.count or 0, [])
+        # Snippets only for the hits shown.
+        generator = self.snippet_generator(searcher, snippet_query)
         hits = []
         for score, address in result.hits:
             doc = searcher.doc(address)
@@ -318,18 +342,13 @@ class TantivySearchIndex:
         return EngineResult(result.count, hits)
 
     def _snippet(self, generator: SnippetGenerator, doc: Document) -> str:
-        snippet = generator.snippet_from_doc(doc)
-        fragment = snippet.fragment().encode()
-        if not fragment:
+        # Tantivy escapes the fragment (&, <, >, quotes) and wraps the matched words in <b>; as any <b> of the
+        # text itself is escaped, every <b> left is one of its marks.
+        snippet = generator.snippet_from_doc(doc).to_html().strip()
+        if not snippet:
             text = doc.get_first("text") or ""
             return marked_html(text[:SNIPPET_CHARS].strip())
-        parts, position = [], 0
-        for highlight in snippet.highlighted():
-            parts += [fragment[position:highlight.start].decode(errors="replace"), MARK_START,
-                      fragment[highlight.start:highlight.end].decode(errors="replace"), MARK_END]
-            position = highlight.end
-        parts.append(fragment[position:].decode(errors="replace"))
-        return marked_html("".join(parts).strip())
+        return snippet.replace("<b>", "<mark>").replace("</b>", "</mark>")
 
     def _tokens(self, text: str) -> list[str]:
         return [token for token in self._text_words.analyze(text) if token]

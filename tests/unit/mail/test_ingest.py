@@ -78,9 +78,20 @@ def test_unmatched_mail_waits_in_the_holding_pen_and_can_be_assigned_in_bulk(ses
 def test_same_mail_twice_adds_nothing(session, runtime):
     take = intake(session, runtime)
     assert ingest_email(take, mail()) is not None
-    assert ingest_email(take, mail(body="a copy with other bytes")) is None
+    relayed = b"Received: from relay.example.net by mx.foia.test; Tue, 3 Mar 2026 08:00:00 +0000\r\n" + mail()
+    assert ingest_email(take, relayed) is None
     session.commit()
     assert take.summary.messages == 1 and take.summary.duplicates == 1
+
+
+def test_a_different_mail_reusing_a_message_id_is_kept_too(session, runtime):
+    take = intake(session, runtime)
+    first = ingest_email(take, mail())
+    other = ingest_email(take, mail(body="A different letter from a mailer that reuses Message-IDs."))
+    session.commit()
+    assert other is not None and other.message_id is None and first.message_id == "m1@city.example.gov"
+    assert any("same Message-ID" in warning for warning in other.parse_warnings)
+    assert ingest_email(take, mail(body="A different letter from a mailer that reuses Message-IDs.")) is None
 
 
 def test_bounce_marks_the_agency_failing_and_never_changes_status(session, runtime, make):

@@ -237,3 +237,76 @@ def test_pagination(session, runtime, world):
     assert first.total == 45 and first.pages == 3 and first.has_next and not first.has_prev
     last = services.search(session, runtime, world["owner"], DEFAULT_NOW, "ocelot", page=3, per_page=20)
     assert sum(len(g.pages) for g in last.groups) == 5 and not last.has_next
+
+
+def test_a_search_with_nothing_new_to_index_opens_no_second_session(session, runtime, world):
+    import sqlalchemy as sa
+
+    _search(session, runtime, "zebrafish", world["owner"])  # the index has caught up
+    session.connection()
+    checkouts = []
+    listener = lambda *args: checkouts.append(args)  # noqa: E731
+    sa.event.listen(runtime.engine, "checkout", listener)
+    try:
+        assert _documents(_search(session, runtime, "zebrafish", world["owner"])) == {world["sheriff"].id}
+        assert checkouts == []  # the "anything new?" check ran on the search's own connection
+        add_document(session, world["first"], ["A newly extracted page about a wallaby."])
+        session.connection()
+        checkouts.clear()
+        assert _documents(_search(session, runtime, "wallaby", world["owner"]))  # found at once
+        assert len(checkouts) == 1  # the catch-up wrote in a session of its own
+    finally:
+        sa.event.remove(runtime.engine, "checkout", listener)
+
+
+def test_sharing_and_unsharing_take_effect_on_the_next_search(session, runtime, make, world):
+    from foia.accounts.models import TeamMembership
+
+    colleague = make.user()
+    assert _search(session, runtime, "zebrafish", colleague).groups == []
+    team = make.team(members=[world["owner"], colleague])
+    world["second"].team_id = team.id
+    session.add(world["second"])
+    session.commit()
+    assert _documents(_search(session, runtime, "zebrafish", colleague)) == {world["sheriff"].id}
+    session.delete(session.get(TeamMembership, (team.id, colleague.id)))
+    session.commit()
+    assert _search(session, runtime, "zebrafish", colleague).groups == []
+
+
+def test_an_embargo_ends_on_its_date(session, runtime, make, world):
+    from datetime import timedelta
+
+    world["first"].visibility = Visibility.embargoed
+    world["first"].embargo_until = date(2026, 3, 3)
+    session.add(world["first"])
+    session.commit()
+    stranger = world["stranger"]
+    assert _search(session, runtime, "rekognition", stranger).groups == []
+    next_day = services.search(session, runtime, stranger, DEFAULT_NOW + timedelta(days=1), "rekognition")
+    session.commit()
+    assert _documents(next_day) == {world["pilot"].id}
+    assert _search(session, runtime, "rekognition", stranger).groups == []
+
+
+def test_hits_whose_rows_are_gone_are_dropped_before_reindexing(session, runtime, world):
+    from foia.documents.models import Page
+    from sqlmodel import select
+
+    _search(session, runtime, "zebrafish", world["owner"])
+    for page in session.exec(select(Page).where(Page.document_id == world["sheriff"].id)).all():
+        session.delete(page)  # no SearchChange: the index still has the pages
+    session.commit()
+    assert _search(session, runtime, "zebrafish", world["admin"]).groups == []
+
+
+def test_groups_carry_the_request_shown_or_none_for_the_holding_pen(session, runtime, world):
+    add_document(session, None, ["An unmatched attachment about a numbat."], filename="stray.pdf")
+    add_message(session, world["first"], "The numbat appears in this email too.", subject="Numbat")
+    results = _search(session, runtime, "numbat", world["admin"])
+    by_kind = {group.kind: group for group in results.groups}
+    assert by_kind["document"].foia_request is None and by_kind["document"].document.filename == "stray.pdf"
+    request = by_kind["message"].foia_request
+    assert (request.id, request.tracking_code, request.title) == (
+        world["first"].id, world["first"].tracking_code, world["first"].title)
+    assert by_kind["message"].title == "Numbat"

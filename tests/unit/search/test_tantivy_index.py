@@ -59,3 +59,19 @@ def test_only_one_process_writes(session, runtime, make):
         assert runtime.search.update(session) == 0  # someone else is writing: leave it to them
     assert runtime.search.update(session) == 1
     assert runtime.search.search(session, "pangolin", visible_request_ids=None, limit=5, offset=0).total == 1
+
+
+def test_a_process_that_does_not_write_trusts_the_writers_watermark(session, runtime, make):
+    runtime.search.rebuild(session)
+    add_document(session, make.request(), ["A quoll appears."])
+    folder = runtime.instance_path / "search"
+    writer = TantivySearchIndex(folder)  # the process that writes
+    assert writer.update(session) == 1
+    assert runtime.search.is_behind(session)  # this process has not seen the change applied
+    with open(folder / "writer.lock", "a+") as other_writer:
+        fcntl.flock(other_writer, fcntl.LOCK_EX)
+        assert runtime.search.update(session, look_back=False) == 0
+    # The watermark says it is applied: the searches that follow do not ask for the writer lock again.
+    assert not runtime.search.is_behind(session)
+    add_document(session, make.request(), ["A numbat appears."])
+    assert runtime.search.is_behind(session)
