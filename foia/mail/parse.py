@@ -323,6 +323,24 @@ def _has_header(msg: EmailMessage, name: str) -> bool:
     return any(key.lower() == name for key, _ in msg.raw_items()) if hasattr(msg, "raw_items") else name in msg
 
 
+def _sender(msg: EmailMessage, warnings: list[str] | None) -> tuple[str, str] | None:
+    """The first From name and address. The name is decoded from the raw header: policy.default puts a
+    space between adjacent encoded words folded across lines ("Informaç ão"), which RFC 2047 forbids."""
+    senders = _addresses(_header_all(msg, "from", warnings))
+    if not senders:
+        return None
+    name, address = senders[0]
+    raw = (_raw_values(msg, "from") or [""])[0]
+    if "=?" in raw and len(raw) <= STRUCTURED_HEADER_LIMIT:
+        try:
+            pairs = getaddresses([re.sub(r"\r?\n[ \t]+", " ", raw)])
+        except Exception:  # noqa: BLE001 - keep the name policy.default read
+            pairs = []
+        if pairs and pairs[0][1].strip().strip("<>").lower() == address:
+            name = decode_header_text(pairs[0][0], warnings) or name
+    return name.strip('"'), address
+
+
 def _addresses(values: list[str]) -> list[tuple[str, str]]:
     found = []
     try:
@@ -710,10 +728,9 @@ def _parse_tree(msg: EmailMessage, depth: int = 0) -> ParsedMessage:
     parsed.message_id = message_id[0] if message_id else None
     parsed.in_reply_to = (_ids(_header(msg, "in-reply-to", warnings)) or [""])[0]
     parsed.references = _ids(_header(msg, "references", warnings))
-    senders = _addresses(_header_all(msg, "from", warnings))
-    if senders:
-        parsed.from_name, parsed.from_address = senders[0]
-        parsed.from_name = parsed.from_name.strip('"')
+    sender = _sender(msg, warnings)
+    if sender:
+        parsed.from_name, parsed.from_address = sender
     for attribute, name in (("to", "to"), ("cc", "cc"), ("delivered_to", "delivered-to"),
                             ("x_original_to", "x-original-to"), ("reply_to", "reply-to")):
         setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, warnings)))))
@@ -808,9 +825,9 @@ def _parse_headers_only(raw: bytes, why: str) -> ParsedMessage:
         parsed.message_id = message_id[0] if message_id else None
         parsed.in_reply_to = (_ids(_header(msg, "in-reply-to", parsed.warnings)) or [""])[0]
         parsed.references = _ids(_header(msg, "references", parsed.warnings))
-        senders = _addresses(_header_all(msg, "from", parsed.warnings))
-        if senders:
-            parsed.from_name, parsed.from_address = senders[0]
+        sender = _sender(msg, parsed.warnings)
+        if sender:
+            parsed.from_name, parsed.from_address = sender
         for attribute, name in (("to", "to"), ("cc", "cc"), ("delivered_to", "delivered-to"),
                                 ("x_original_to", "x-original-to")):
             setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, parsed.warnings)))))

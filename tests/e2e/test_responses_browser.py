@@ -40,3 +40,26 @@ def test_upload_a_reply_extract_its_pdf_and_search_it(page, make, runtime):
     expect(page).to_have_url(re.compile(r"/documents/\d+.*#page-1$"))
     expect(page.locator("mark", has_text=re.compile("vexatious", re.I)).first).to_be_visible()
     expect(page.get_by_text("Walberswick Parish Council").first).to_be_visible()
+
+
+def test_upload_a_whole_folder_from_the_inbox(page, make, tmp_path):
+    import shutil
+
+    make.user("reporter@example.org")
+    folder = tmp_path / "release" / "emails"
+    folder.mkdir(parents=True)
+    for name in ("quoted-subject-iso8859-1.eml", "russian.eml"):
+        shutil.copy(CORPUS / "alaveteli-emails" / name, folder / name)
+    page.goto("/login")
+    page.get_by_label("Email").fill("reporter@example.org")
+    page.get_by_label("Password").fill(PASSWORD)
+    page.get_by_role("button", name="Log in").click()
+
+    page.goto("/inbox")
+    page.get_by_label("Or a whole folder").set_input_files(str(tmp_path / "release"))
+    page.get_by_role("button", name="Upload").click()
+    expect(page.get_by_role("status").filter(has_text="Upload summary")).to_contain_text("2 new messages")
+    page.reload()
+    inbox = page.locator("main table")
+    expect(inbox).to_contain_text("Câmara Responde: Banco de ideias")
+    expect(inbox).to_contain_text("Re: Ваш сайт")

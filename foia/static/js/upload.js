@@ -1,8 +1,32 @@
 // Uploads with drag and drop and a progress bar; without this file the form posts normally.
 "use strict";
+
+// Every file under a dropped file or folder, each remembering its path inside the folder.
+function filesOf(entry, prefix = "") {
+  if (entry.isFile) {
+    return new Promise((resolve) => entry.file((file) => {
+      file.relativePath = prefix + file.name;
+      resolve([file]);
+    }, () => resolve([])));
+  }
+  const reader = entry.createReader();
+  const children = [];
+  return new Promise((resolve) => {
+    const readBatch = () => reader.readEntries(async (batch) => {
+      if (!batch.length) {
+        const nested = await Promise.all(children.map((child) => filesOf(child, `${prefix}${entry.name}/`)));
+        resolve(nested.flat());
+        return;
+      }
+      children.push(...batch);
+      readBatch(); // readEntries returns at most 100 entries at a time
+    }, () => resolve([]));
+    readBatch();
+  });
+}
 document.addEventListener("DOMContentLoaded", () => {
   document.querySelectorAll("form[data-upload]").forEach((form) => {
-    const input = form.querySelector("input[type=file]");
+    const inputs = Array.from(form.querySelectorAll("input[type=file]"));
     const zone = form.querySelector("[data-dropzone]");
     const bar = form.querySelector(".upload-progress");
     const status = form.querySelector(".upload-status");
@@ -14,19 +38,23 @@ document.addEventListener("DOMContentLoaded", () => {
       zone.classList.add("dragging");
     }));
     ["dragleave", "drop"].forEach((name) => zone.addEventListener(name, () => zone.classList.remove("dragging")));
-    zone.addEventListener("drop", (event) => {
+    zone.addEventListener("drop", async (event) => {
       event.preventDefault();
-      dropped = Array.from(event.dataTransfer.files);
+      const entries = Array.from(event.dataTransfer.items || [])
+        .map((item) => (item.webkitGetAsEntry ? item.webkitGetAsEntry() : null));
+      dropped = entries.every(Boolean) && entries.length
+        ? (await Promise.all(entries.map(filesOf))).flat()
+        : Array.from(event.dataTransfer.files);
       status.textContent = `${dropped.length} file${dropped.length === 1 ? "" : "s"} ready to upload.`;
     });
 
     form.addEventListener("submit", (event) => {
-      const files = dropped || Array.from(input.files);
+      const files = dropped || inputs.flatMap((input) => Array.from(input.files));
       if (!files.length) return; // let the server say what is missing
       event.preventDefault();
       const data = new FormData(form);
       data.delete("files");
-      files.forEach((file) => data.append("files", file, file.webkitRelativePath || file.name));
+      files.forEach((file) => data.append("files", file, file.relativePath || file.webkitRelativePath || file.name));
       const xhr = new XMLHttpRequest();
       xhr.open("POST", form.action);
       xhr.setRequestHeader("Accept", "application/json");

@@ -108,3 +108,9 @@ def test_html_sanitizer_drops_script_and_remote_images():
     assert "script" not in message.html and "onclick" not in message.html
     assert "track.example" not in message.html and "data:image/png" in message.html
     assert message.text == "Hello"
+
+
+def test_sender_name_split_across_folded_encoded_words_has_no_stray_space():
+    message = parsed("quoted-subject-iso8859-1.eml")
+    assert message.from_name == "Coordenação de Relacionamento, Pesquisa e Informação/CEDI"
+    assert message.subject == "Câmara Responde: Banco de ideias"
