@@ -92,7 +92,14 @@ def serve(host: str | None, port: int | None, threads: int):
     _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
 
 
-def _wait_for_signal(stop: threading.Event) -> None:
+def _run_in_background(name: str, *, with_worker: bool, with_scheduler: bool) -> None:
+    """Start the scheduler and/or worker threads and wait for Ctrl+C or SIGTERM."""
+    from foia.scheduler import start_background
+
+    _logging()
+    stop = threading.Event()
+    start_background(current_runtime(), stop, with_worker=with_worker, with_scheduler=with_scheduler)
+    click.echo(f"{name} running (Ctrl+C to stop)")
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, lambda *_: stop.set())
     while not stop.wait(1):
@@ -103,26 +110,14 @@ def _wait_for_signal(stop: threading.Event) -> None:
 @with_appcontext
 def scheduler():
     """Run the periodic jobs (reminders, outbox, mail, index); one leads on PostgreSQL."""
-    from foia.scheduler import start_background
-
-    _logging()
-    stop = threading.Event()
-    start_background(current_runtime(), stop, with_worker=False, with_scheduler=True)
-    click.echo("Scheduler running (Ctrl+C to stop)")
-    _wait_for_signal(stop)
+    _run_in_background("Scheduler", with_worker=False, with_scheduler=True)
 
 
 @click.command()
 @with_appcontext
 def worker():
     """Extract text from queued documents until stopped."""
-    from foia.scheduler import start_background
-
-    _logging()
-    stop = threading.Event()
-    start_background(current_runtime(), stop, with_worker=True, with_scheduler=False)
-    click.echo("Worker running (Ctrl+C to stop)")
-    _wait_for_signal(stop)
+    _run_in_background("Worker", with_worker=True, with_scheduler=False)
 
 
 @click.command()
