@@ -157,6 +157,7 @@ def dispatch_due(runtime, *, limit: int = 100) -> int:
                 continue
             row = session.get(OutboxMessage, row_id)
             session.refresh(row)
+            session.commit()  # hold no transaction (nor SQLite's write lock) while the mail server answers
             if deliver_one(session, runtime.mailer, row, now):
                 sent += 1
     return sent

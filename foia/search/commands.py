@@ -17,7 +17,7 @@ def search(query: str, limit: int, as_json: bool):
     from foia.search import services
 
     runtime = current_runtime()
-    with runtime.session() as session:
+    with runtime.session(immediate=False) as session:  # reads; catching the index up writes apart
         results = services.search(session, runtime, None, runtime.clock.now(), query, per_page=limit,
                                   as_operator=True)
         hits = results.hits()[:limit]

@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 import html
+import re
 import socket
 from dataclasses import dataclass, field
 from datetime import date, datetime
@@ -111,6 +112,21 @@ def marked_html(text: str) -> str:
     """Escape text whose highlights are wrapped in MARK_START/MARK_END, then mark them with <mark>."""
     escaped = html.escape(text, quote=False)
     return escaped.replace(MARK_START, "<mark>").replace(MARK_END, "</mark>")
+
+
+#: Han, kana and Hangul: written without spaces between words (the Tantivy tokenizer's \p{Han} etc.).
+_UNSPACED = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9d"
+                       "\U00020000-\U0003134f])")
+
+
+def has_unspaced(text: str) -> bool:
+    """Whether the text has characters of a script written without spaces (Chinese, Japanese, Korean)."""
+    return _UNSPACED.search(text) is not None
+
+
+def space_unspaced(text: str) -> str:
+    """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces."""
+    return _UNSPACED.sub(r" \1 ", text) if has_unspaced(text) else text
 
 
 def clean_text(text: str | None) -> str:

@@ -14,7 +14,7 @@ from typing import Iterator
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
-from foia.db import utcnow
+from foia.db import IMMEDIATE, new_session, utcnow
 from foia.documents.models import Document, EmbeddedMessage, Page
 from foia.mail.models import Message
 from foia.requests.models import FoiaRequest
@@ -39,6 +39,27 @@ def watermark(session: Session, name: str) -> SearchWatermark:
         mark = SearchWatermark(index_name=name, last_change_id=0)
         session.add(mark)
     return mark
+
+
+def save_watermark(session: Session, name: str, last_change_id: int, *, rebuilt: bool = False) -> None:
+    """Record how far an index has applied the changes, in a short write transaction of its own.
+
+    On SQLite a transaction that has been reading (a rebuild reads everything) may not start
+    writing once another process wrote, so unless the caller's session took the write lock at
+    BEGIN, its transaction ends and the watermark is written in one that does.
+    """
+    bind = session.get_bind()
+    if bind.dialect.name == "sqlite" and not bind.get_execution_options().get(IMMEDIATE):
+        session.commit()
+        with new_session(bind, immediate=True) as writer:
+            save_watermark(writer, name, last_change_id, rebuilt=rebuilt)
+        return
+    mark = watermark(session, name)
+    mark.last_change_id = last_change_id
+    if rebuilt:
+        mark.rebuilt_at = utcnow()
+    session.add(mark)
+    session.commit()
 
 
 def applied_change_id(session: Session, name: str) -> int:
@@ -163,7 +184,7 @@ def all_items(session: Session) -> Iterator[list[IndexItem]]:
 
 def run_scheduled(runtime) -> int:
     """Scheduled job: apply new changes to this process's search index."""
-    with runtime.session() as session:
+    with runtime.session(immediate=False) as session:  # reads; the watermark is written apart
         changed = runtime.search.update(session)
     if changed:
         log.info("search index: %d items updated", changed)
@@ -172,5 +193,5 @@ def run_scheduled(runtime) -> int:
 
 def reindex(runtime) -> int:
     """Rebuild the search index from scratch; return how many pages and messages it holds."""
-    with runtime.session() as session:
+    with runtime.session(immediate=False) as session:  # reads everything; the watermark is written apart
         return runtime.search.rebuild(session)

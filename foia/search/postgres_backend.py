@@ -16,7 +16,8 @@ from sqlmodel import select
 from foia.config import ConfigError
 from foia.db import utcnow
 from foia.search import indexer
-from foia.search.index import MARK_END, MARK_START, EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters, marked_html
+from foia.search.index import (MARK_END, MARK_START, EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
+                               has_unspaced, marked_html, space_unspaced)
 from foia.search.models import SearchEntry
 from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
 
@@ -32,6 +33,7 @@ table = SearchEntry.__table__
 
 
 def _tsvector(text: str):
+    text = space_unspaced(text)  # the english parser would keep a CJK sentence as one word
     return sa.func.to_tsvector(CONFIG, sa.func.left(sa.bindparam(None, text, type_=sa.Text), MAX_INDEXED_CHARS))
 
 
@@ -39,8 +41,9 @@ def to_tsquery(node):
     """A node of our query tree as a PostgreSQL tsquery expression with bound values."""
     if isinstance(node, AnyOf):
         return functools.reduce(sa.func.tsquery_or, [to_tsquery(option) for option in node.options])
-    if isinstance(node, Phrase):
-        return sa.func.phraseto_tsquery(CONFIG, sa.bindparam(None, " ".join(node.words), type_=sa.Text))
+    if isinstance(node, Phrase) or has_unspaced(node.text):  # a CJK word is a phrase of characters
+        words = node.words if isinstance(node, Phrase) else (node.text,)
+        return sa.func.phraseto_tsquery(CONFIG, sa.bindparam(None, space_unspaced(" ".join(words)), type_=sa.Text))
     if node.prefix:
         # The parser keeps only letters and digits in a word, so ":*" is the only syntax here.
         return sa.func.to_tsquery(CONFIG, sa.bindparam(None, node.text + ":*", type_=sa.Text))

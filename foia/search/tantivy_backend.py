@@ -22,7 +22,6 @@ from pathlib import Path
 import tantivy
 from tantivy import Document, Filter, Index, Occur, Query, SchemaBuilder, SnippetGenerator, TextAnalyzerBuilder, Tokenizer
 
-from foia.db import utcnow
 from foia.search import indexer
 from foia.search.index import (EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
                                index_name, marked_html)
@@ -31,7 +30,7 @@ from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
 log = logging.getLogger("foia.search")
 
 #: Bump when the fields change: an index of another version is rebuilt.
-SCHEMA_VERSION = 1
+SCHEMA_VERSION = 2
 #: How many dictionary words a prefix* may stand for (the most frequent ones).
 MAX_PREFIX_EXPANSIONS = 64
 SNIPPET_CHARS = 220
@@ -51,13 +50,22 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("sender", stored=True)
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
     builder.add_text_field("doc_type", stored=True, tokenizer_name="raw")
-    builder.add_text_field("text", stored=True, tokenizer_name="en_stem")
+    builder.add_text_field("text", stored=True, tokenizer_name=TEXT_TOKENIZER)
     return builder.build()
 
 
+#: Scripts written without spaces between words: each character is a word of its own, and a
+#: query word in them becomes a phrase of characters ("警察" is found inside "京都の警察は…").
+_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+#: One unspaced character, or a run of letters, digits and combining marks (as Tantivy's simple
+#: tokenizer, which would keep a whole CJK sentence as one over-long word and drop it).
+WORD_PATTERN = rf"[{_UNSPACED}]|[[\p{{L}}\p{{N}}\p{{M}}]--[{_UNSPACED}]]+"
+TEXT_TOKENIZER = "foia_text"
+
+
 def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
-    """The same steps as Tantivy's en_stem (stem=True) or default tokenizer, for query words."""
-    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
+    """Words as the text field indexes them (stem=True), or unstemmed for prefixes and senders."""
+    builder = TextAnalyzerBuilder(Tokenizer.regex(WORD_PATTERN)).filter(Filter.remove_long(40)).filter(Filter.lowercase())
     if stem:
         builder = builder.filter(Filter.stemmer("english"))
     return builder.build()
@@ -112,6 +120,7 @@ class TantivySearchIndex:
                 if not (path / "meta.json").is_file() or not Index.exists(str(path)):
                     return None
                 index = Index.open(str(path))
+                index.register_tokenizer(TEXT_TOKENIZER, self._text_words)
                 index.searcher()  # reads the segment list: fails now rather than mid-search
             except (OSError, ValueError) as error:
                 log.warning("search index %s unreadable (%s); it will be rebuilt", path, error)
@@ -168,21 +177,20 @@ class TantivySearchIndex:
             index = self._open()
             if index is None:
                 return self._rebuild_locked(session)
-            mark = indexer.watermark(session, self.name)
+            applied = indexer.applied_change_id(session, self.name)
             changed = 0
             while True:
-                changes = indexer.pending_changes(session, mark.last_change_id, look_back=look_back)
+                changes = indexer.pending_changes(session, applied, look_back=look_back)
                 if not changes:
                     break
                 batch = indexer.collect(session, changes)
                 self._apply(index, batch)
-                mark.last_change_id = max(mark.last_change_id, changes[-1].id)
-                session.add(mark)
-                session.commit()
+                applied = max(applied, changes[-1].id)
+                indexer.save_watermark(session, self.name, applied)
                 changed += len(batch)
                 if len(changes) < indexer.CHANGES_PER_ROUND:
                     break
-            self._applied = mark.last_change_id
+            self._applied = applied
             return changed
 
     def _apply(self, index: Index, batch: IndexBatch) -> None:
@@ -233,6 +241,7 @@ class TantivySearchIndex:
         path = self.folder / generation
         path.mkdir(parents=True)
         index = Index(self.schema, str(path), reuse=False)
+        index.register_tokenizer(TEXT_TOKENIZER, self._text_words)
         writer = index.writer(REBUILD_HEAP, 0)
         count = 0
         try:
@@ -252,11 +261,8 @@ class TantivySearchIndex:
         for old in self.folder.iterdir():
             if old.is_dir() and old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)
-        mark = indexer.watermark(session, self.name)
-        mark.last_change_id = started_at_change
-        mark.rebuilt_at = utcnow()
-        session.add(mark)
-        session.commit()
+        indexer.save_watermark(session, self.name, started_at_change, rebuilt=True)
+        applied = started_at_change
         with self._thread_lock:
             self._index, self._generation = None, None
         # Changes made while rebuilding are applied now (applying one twice does no harm).
@@ -265,10 +271,9 @@ class TantivySearchIndex:
             changes = indexer.pending_changes(session, started_at_change)
             if changes:
                 self._apply(index, indexer.collect(session, changes))
-                mark.last_change_id = max(mark.last_change_id, changes[-1].id)
-                session.add(mark)
-                session.commit()
-        self._applied = mark.last_change_id
+                applied = max(applied, changes[-1].id)
+                indexer.save_watermark(session, self.name, applied)
+        self._applied = applied
         log.info("search index rebuilt in %s: %d items", path, count)
         return count
 

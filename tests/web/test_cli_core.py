@@ -29,3 +29,27 @@ def test_db_upgrade_is_idempotent(runner):
     assert runner.invoke(args=["db", "upgrade"]).exit_code == 0
     result = runner.invoke(args=["db", "upgrade"])
     assert result.exit_code == 0 and "up to date" in result.output
+
+
+def test_search_command_as_deployed_catches_the_index_up_without_locking_itself(app_config, make, session,
+                                                                                 monkeypatch):
+    """`foia` (not the test app) takes SQLite's write lock in its sessions; search must still work."""
+    from click.testing import CliRunner
+    from flask.cli import ScriptInfo
+
+    from foia import cli
+    from tests.unit.search.records import add_document
+
+    add_document(session, make.request(), ["A page about the platypus program."], filename="platypus.pdf")
+    monkeypatch.setenv("FOIA_INSTANCE_PATH", app_config["INSTANCE_PATH"])
+    monkeypatch.setenv("FOIA_DATABASE_URL", app_config["DATABASE_URL"])
+    monkeypatch.setenv("FOIA_SECRET_KEY", "x")
+    deployed = cli._create_app()  # what `foia search` builds
+    try:
+        assert deployed.extensions["foia"].immediate_sessions
+        result = CliRunner().invoke(cli.main, ["search", "platypus", "--json"],
+                                    obj=ScriptInfo(create_app=lambda: deployed))
+    finally:
+        deployed.extensions["foia"].engine.dispose()
+    assert result.exit_code == 0, result.output
+    assert '"filename": "platypus.pdf"' in result.output

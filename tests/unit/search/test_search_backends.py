@@ -310,3 +310,15 @@ def test_groups_carry_the_request_shown_or_none_for_the_holding_pen(session, run
     assert (request.id, request.tracking_code, request.title) == (
         world["first"].id, world["first"].tracking_code, world["first"].title)
     assert by_kind["message"].title == "Numbat"
+
+
+def test_chinese_japanese_and_accented_words_find_their_document(session, runtime, world):
+    japanese = add_document(session, world["first"], ["京都の警察は顔認識システムを導入した。"], filename="kyoto.pdf")
+    accented = add_document(session, world["first"], ["The café in Zürich served crème brûlée."], filename="menu.pdf")
+    owner = world["owner"]
+    assert _documents(_search(session, runtime, "警察", owner)) == {japanese.id}  # a word inside a sentence
+    assert _documents(_search(session, runtime, "京都の警察は顔認識システムを導入した", owner)) == {japanese.id}
+    assert _documents(_search(session, runtime, "認識システム", owner)) == {japanese.id}
+    assert _search(session, runtime, "警視庁", owner).groups == []  # the same characters in another order are not
+    assert _documents(_search(session, runtime, "Zürich", owner)) == {accented.id}
+    assert _documents(_search(session, runtime, "café", owner)) == {accented.id}
