@@ -6,19 +6,16 @@ from dataclasses import dataclass, field
 from typing import Callable
 
 
-@dataclass
-class Page:
-    """Items number `number` (1-based) of a list of `total`; the web layer sets `url_for` for the links."""
+class Paged:
+    """Page arithmetic for anything with `total`, `number` (1-based) and `per_page`."""
 
-    items: list
-    total: int
-    number: int
-    per_page: int
-    url_for: Callable[[int], str] | None = field(default=None, repr=False)
+    #: Items past this many are not offered (a search engine stops ranking precisely); None: all.
+    max_items: int | None = None
 
     @property
     def pages(self) -> int:
-        return max(1, math.ceil(self.total / self.per_page))
+        shown = self.total if self.max_items is None else min(self.total, self.max_items)
+        return max(1, math.ceil(shown / self.per_page))
 
     @property
     def has_prev(self) -> bool:
@@ -27,6 +24,17 @@ class Page:
     @property
     def has_next(self) -> bool:
         return self.number < self.pages
+
+
+@dataclass
+class Page(Paged):
+    """Items number `number` of a list of `total`; the web layer sets `url_for` for the links."""
+
+    items: list
+    total: int
+    number: int
+    per_page: int
+    url_for: Callable[[int], str] | None = field(default=None, repr=False)
 
 
 def clamp(number: int, total: int, per_page: int) -> int:

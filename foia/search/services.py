@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 from foia.agencies.models import Agency
 from foia.documents.models import Document, Page
 from foia.mail.models import Message
+from foia.pagination import Paged
 from foia.ports import local_date
 from foia.requests.access import visible_request_ids
 from foia.requests.models import FoiaRequest
@@ -57,7 +58,7 @@ class ResultGroup:
 
 
 @dataclass
-class SearchResults:
+class SearchResults(Paged):
     """One page of results with everything a results page or the CLI shows."""
 
     query: SearchQuery
@@ -68,18 +69,7 @@ class SearchResults:
     per_page: int = PER_PAGE
     problem: str | None = None
     url_for: Callable[[int], str] | None = None
-
-    @property
-    def pages(self) -> int:
-        return max(1, math.ceil(min(self.total, MAX_RESULTS) / self.per_page))
-
-    @property
-    def has_prev(self) -> bool:
-        return self.number > 1
-
-    @property
-    def has_next(self) -> bool:
-        return self.number < self.pages
+    max_items = MAX_RESULTS
 
     @property
     def hit_count(self) -> int:
