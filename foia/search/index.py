@@ -115,8 +115,11 @@ def marked_html(text: str) -> str:
 
 
 #: Han, kana and Hangul: written without spaces between words (the Tantivy tokenizer's \p{Han} etc.).
-_UNSPACED = re.compile("([\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9d"
-                       "\U00020000-\U0003134f])")
+UNSPACED_CHARS = ("\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uac00-\ud7af\uff66-\uff9d"
+                  "\U00020000-\U0003134f")
+_UNSPACED = re.compile(f"[{UNSPACED_CHARS}]")
+#: Between a CJK character and a letter or digit (CJK or not): where spacing puts one space.
+_UNSPACED_GAP = re.compile(rf"(?<=[{UNSPACED_CHARS}])(?=\w)|(?<=\w)(?=[{UNSPACED_CHARS}])")
 
 
 def has_unspaced(text: str) -> bool:
@@ -126,7 +129,7 @@ def has_unspaced(text: str) -> bool:
 
 def space_unspaced(text: str) -> str:
     """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces."""
-    return _UNSPACED.sub(r" \1 ", text) if has_unspaced(text) else text
+    return _UNSPACED_GAP.sub(" ", text) if has_unspaced(text) else text
 
 
 def clean_text(text: str | None) -> str:

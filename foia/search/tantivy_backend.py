@@ -12,6 +12,7 @@ from __future__ import annotations
 import fcntl
 import logging
 import os
+import re
 import shutil
 import threading
 import time
@@ -23,14 +24,14 @@ import tantivy
 from tantivy import Document, Filter, Index, Occur, Query, SchemaBuilder, SnippetGenerator, TextAnalyzerBuilder, Tokenizer
 
 from foia.search import indexer
-from foia.search.index import (EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
-                               index_name, marked_html)
+from foia.search.index import (UNSPACED_CHARS, EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
+                               index_name, marked_html, space_unspaced)
 from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
 
 log = logging.getLogger("foia.search")
 
 #: Bump when the fields change: an index of another version is rebuilt.
-SCHEMA_VERSION = 2
+SCHEMA_VERSION = 3
 #: How many dictionary words a prefix* may stand for (the most frequent ones).
 MAX_PREFIX_EXPANSIONS = 64
 SNIPPET_CHARS = 220
@@ -50,24 +51,29 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("sender", stored=True)
     builder.add_date_field("date", stored=True, indexed=True, fast=True)
     builder.add_text_field("doc_type", stored=True, tokenizer_name="raw")
+    # Chinese, Japanese and Korean characters are stored spaced (index.space_unspaced), each a word
+    # of its own: the simple tokenizer would keep a whole sentence as one over-long word and drop
+    # it. A query word in them becomes a phrase of characters ("警察" inside "京都の警察は…").
     builder.add_text_field("text", stored=True, tokenizer_name=TEXT_TOKENIZER)
     return builder.build()
 
 
-#: Scripts written without spaces between words: each character is a word of its own, and a
-#: query word in them becomes a phrase of characters ("警察" is found inside "京都の警察は…").
-_UNSPACED = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
-#: One unspaced character, or a run of letters, digits and combining marks (as Tantivy's simple
-#: tokenizer, which would keep a whole CJK sentence as one over-long word and drop it).
-WORD_PATTERN = rf"[{_UNSPACED}]|[[\p{{L}}\p{{N}}\p{{M}}]--[{_UNSPACED}]]+"
 TEXT_TOKENIZER = "foia_text"
+#: A space that spacing put between two CJK characters, perhaps beside highlight tags.
+_CJK_SPACE = re.compile(rf"([{UNSPACED_CHARS}])((?:</?b>)*) ((?:</?b>)*)(?=[{UNSPACED_CHARS}])")
+
+
+def _unspaced(snippet: str) -> str:
+    """A snippet of stored (spaced) text as it was written."""
+    return _CJK_SPACE.sub(r"\1\2\3", snippet)
 
 
 def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
-    """Words as the text field indexes them (stem=True), or unstemmed for prefixes and senders."""
-    builder = TextAnalyzerBuilder(Tokenizer.regex(WORD_PATTERN)).filter(Filter.remove_long(40)).filter(Filter.lowercase())
+    """Words as the text field indexes them (stem=True: accents folded, so "cafe" finds "café", and
+    English stems), or as typed, lower-cased, for prefixes and the sender field."""
+    builder = TextAnalyzerBuilder(Tokenizer.simple()).filter(Filter.remove_long(40)).filter(Filter.lowercase())
     if stem:
-        builder = builder.filter(Filter.stemmer("english"))
+        builder = builder.filter(Filter.ascii_fold()).filter(Filter.stemmer("english"))
     return builder.build()
 
 
@@ -227,7 +233,7 @@ class TantivySearchIndex:
         if item.date is not None:
             doc.add_date("date", item.date.astimezone(UTC))
         doc.add_text("doc_type", item.doc_type)
-        doc.add_text("text", item.text)
+        doc.add_text("text", space_unspaced(item.text))
         return doc
 
     def rebuild(self, session) -> int:
@@ -349,14 +355,14 @@ class TantivySearchIndex:
     def _snippet(self, generator: SnippetGenerator, doc: Document) -> str:
         # Tantivy escapes the fragment (&, <, >, quotes) and wraps the matched words in <b>; as any <b> of the
         # text itself is escaped, every <b> left is one of its marks.
-        snippet = generator.snippet_from_doc(doc).to_html().strip()
+        snippet = _unspaced(generator.snippet_from_doc(doc).to_html().strip())
         if not snippet:
-            text = doc.get_first("text") or ""
+            text = _unspaced(doc.get_first("text") or "")
             return marked_html(text[:SNIPPET_CHARS].strip())
         return snippet.replace("<b>", "<mark>").replace("</b>", "</mark>")
 
     def _tokens(self, text: str) -> list[str]:
-        return [token for token in self._text_words.analyze(text) if token]
+        return [token for token in self._text_words.analyze(space_unspaced(text)) if token]
 
     def _text_query(self, searcher, node) -> Query | None:
         """A node of the query tree as a Tantivy query on the page text; None when it cannot match."""
@@ -377,7 +383,7 @@ class TantivySearchIndex:
 
     def _prefix_query(self, searcher, prefix: str) -> Query | None:
         # Stored words are stems ("recognition" -> "recognit"), so look for the prefix and its stem.
-        starts = {token for token in self._plain_words.analyze(prefix)[:1]}
+        starts = {token for token in self._plain_words.analyze(space_unspaced(prefix))[:1]}
         starts.update(self._tokens(prefix)[:1])
         counts: dict[str, int] = {}
         for start in starts:

@@ -316,9 +316,25 @@ def test_chinese_japanese_and_accented_words_find_their_document(session, runtim
     japanese = add_document(session, world["first"], ["京都の警察は顔認識システムを導入した。"], filename="kyoto.pdf")
     accented = add_document(session, world["first"], ["The café in Zürich served crème brûlée."], filename="menu.pdf")
     owner = world["owner"]
-    assert _documents(_search(session, runtime, "警察", owner)) == {japanese.id}  # a word inside a sentence
+    found = _search(session, runtime, "警察", owner)  # a word inside a sentence
+    assert _documents(found) == {japanese.id}
+    assert "京都の" in found.groups[0].pages[0].snippet  # shown as written, not spaced out
     assert _documents(_search(session, runtime, "京都の警察は顔認識システムを導入した", owner)) == {japanese.id}
     assert _documents(_search(session, runtime, "認識システム", owner)) == {japanese.id}
     assert _search(session, runtime, "警視庁", owner).groups == []  # the same characters in another order are not
     assert _documents(_search(session, runtime, "Zürich", owner)) == {accented.id}
     assert _documents(_search(session, runtime, "café", owner)) == {accented.id}
+
+
+def test_accents_are_optional_on_the_default_backend(session, runtime, world, app_config):
+    if app_config["SEARCH_BACKEND"] != "tantivy":
+        pytest.skip("accent folding is Tantivy's; PostgreSQL's english configuration keeps accents")
+    accented = add_document(session, world["first"], ["The café in Zürich served crème brûlée."], filename="menu.pdf")
+    plain = add_document(session, world["first"], ["A resume of the naive cafe owner."], filename="plain.pdf")
+    owner = world["owner"]
+    assert _documents(_search(session, runtime, "cafe", owner)) == {accented.id, plain.id}
+    assert _documents(_search(session, runtime, "Zurich", owner)) == {accented.id}
+    assert _documents(_search(session, runtime, "résumé", owner)) == {plain.id}
+    assert _documents(_search(session, runtime, "brûl*", owner)) == {accented.id}
+    snippets = {group.document.id: group.pages[0].snippet for group in _search(session, runtime, "cafe", owner).groups}
+    assert "<mark>café</mark>" in snippets[accented.id]  # the words as written are highlighted
