@@ -44,4 +44,5 @@ def clamp(number: int, total: int, per_page: int) -> int:
 
 def page_number(value: str | None) -> int:
     """A page number from a query string: 1 when missing or unusable."""
-    return int(value) if value and value.isdigit() and int(value) > 0 else 1
+    value = (value or "").strip()
+    return int(value) if value.isdigit() and int(value) > 0 else 1

@@ -14,7 +14,7 @@ from sqlmodel import Session, select
 from foia.agencies.models import Agency
 from foia.documents.models import Document, Page
 from foia.mail.models import Message
-from foia.pagination import Paged
+from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
 from foia.requests.access import visible_request_ids
 from foia.requests.models import FoiaRequest
@@ -134,8 +134,8 @@ def parse_filters(args: Mapping) -> tuple[SearchFilters, dict[str, str]]:
 
 
 def page_number(value) -> int:
-    """A results page number from user input (1 when unusable)."""
-    return min(_int(value) or 1, MAX_RESULTS // PER_PAGE)
+    """A results page number from user input (1 when unusable), no further than results are offered."""
+    return min(pagination_page_number(value), MAX_RESULTS // PER_PAGE)
 
 
 def search(session: Session, runtime, actor, now: datetime, query: str, filters: SearchFilters | None = None,
