@@ -16,8 +16,12 @@ def _template_folder() -> Path:
     return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "templates"
 
 
-def create_app(config: dict | None = None, clock=None) -> Flask:
-    """Build the web app: config, database, ports, blueprints."""
+def create_app(config: dict | None = None, clock=None, *, create_instance: bool = True) -> Flask:
+    """Build the web app: config, database, ports, blueprints.
+
+    With `create_instance` false (the command line) nothing is written: the instance folder and its
+    secret key are made by the commands that create state (`foia db upgrade`, `foia run`, `foia serve`).
+    """
     from flask_login import LoginManager
     from flask_wtf.csrf import CSRFProtect
 
@@ -29,9 +33,11 @@ def create_app(config: dict | None = None, clock=None) -> Flask:
     settings = config_module.load(instance, config)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
                 template_folder=str(_template_folder()), static_folder="static")
-    instance.mkdir(parents=True, exist_ok=True)
     app.config.update(settings)
-    app.config["SECRET_KEY"] = settings["SECRET_KEY"] or config_module.secret_key(instance)
+    if create_instance:
+        prepare_instance(app)
+    else:
+        app.config["SECRET_KEY"] = settings["SECRET_KEY"] or config_module.existing_secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
     app.config["SESSION_COOKIE_HTTPONLY"] = True
@@ -61,3 +67,11 @@ def create_app(config: dict | None = None, clock=None) -> Flask:
 
     register_commands(app.cli)
     return app
+
+
+def prepare_instance(app: Flask) -> None:
+    """Create the instance folder and, unless configured, its secret key (mode 0600)."""
+    instance = Path(app.config["INSTANCE_PATH"])
+    instance.mkdir(parents=True, exist_ok=True)
+    if not app.config.get("SECRET_KEY"):
+        app.config["SECRET_KEY"] = config_module.secret_key(instance)

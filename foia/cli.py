@@ -12,7 +12,7 @@ def _create_app():
     from foia.config import ConfigError
 
     try:
-        app = create_app()
+        app = create_app(create_instance=False)
     except ConfigError as error:
         click.echo(f"Error: {error}", err=True)
         sys.exit(2)

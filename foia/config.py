@@ -32,9 +32,12 @@ DEFAULTS = {
     "PAGE_SIZE": 25,
     "DISPLAY_TIMEZONE": "America/New_York",  # how times are shown; legal dates use each jurisdiction's zone
     "MAX_UPLOAD_MB": 200,
+    "JOB_INTERVAL_SCALE": 1.0,  # multiplies every periodic job's interval (tests run the real jobs quickly)
+    "OUTBOX_RETRY_SECONDS": 60,  # wait before the first retry of an email; each further one waits twice as long
 }
 
 INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB"}
+FLOAT_KEYS = {"JOB_INTERVAL_SCALE", "OUTBOX_RETRY_SECONDS"}
 BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
 CHOICES = {
     "SMTP_TLS": {"starttls", "ssl", "none"},
@@ -70,6 +73,16 @@ def _parse_int(key: str, value) -> int:
         raise ConfigError(f"FOIA_{key} must be a whole number, not {value!r}") from None
 
 
+def _parse_positive_float(key: str, value) -> float:
+    try:
+        number = float(value)
+    except (TypeError, ValueError):
+        raise ConfigError(f"FOIA_{key} must be a number, not {value!r}") from None
+    if not number > 0:
+        raise ConfigError(f"FOIA_{key} must be more than 0, not {value!r}")
+    return number
+
+
 def load(instance: Path, overrides: dict | None = None) -> dict:
     """Merge defaults, instance/config.py, FOIA_* environment and overrides, then validate."""
     config = dict(DEFAULTS)
@@ -86,6 +99,8 @@ def load(instance: Path, overrides: dict | None = None) -> dict:
 
     for key in INT_KEYS:
         config[key] = _parse_int(key, config[key])
+    for key in FLOAT_KEYS:
+        config[key] = _parse_positive_float(key, config[key])
     for key in BOOL_KEYS:
         config[key] = _parse_bool(key, config[key])
     for key, allowed in CHOICES.items():
@@ -93,11 +108,25 @@ def load(instance: Path, overrides: dict | None = None) -> dict:
             raise ConfigError(f"FOIA_{key} must be one of {', '.join(sorted(allowed))}, not {config[key]!r}")
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'foia.sqlite3'}"
+    #: Links in emails follow the address `foia run --port` serves unless FOIA_BASE_URL says otherwise.
+    config["BASE_URL_DEFAULTED"] = not config["BASE_URL"]
     if not config["BASE_URL"]:
-        config["BASE_URL"] = f"http://{config['HOST']}:{config['PORT']}"
+        config["BASE_URL"] = served_url(config["HOST"], config["PORT"])
     config["BASE_URL"] = config["BASE_URL"].rstrip("/")
     config["INSTANCE_PATH"] = str(instance)
     return config
+
+
+def served_url(host: str, port: int) -> str:
+    """The address a browser uses for a process listening on host:port (any-address becomes localhost)."""
+    shown = "localhost" if host in ("0.0.0.0", "::", "") else host
+    return f"http://{shown}:{port}"
+
+
+def existing_secret_key(instance: Path) -> str | None:
+    """The instance's secret key if it has one yet (reads only)."""
+    path = instance / "secret_key"
+    return path.read_text().strip() if path.exists() else None
 
 
 def secret_key(instance: Path) -> str:

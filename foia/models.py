@@ -7,10 +7,11 @@ from foia.mail.models import DeliveryState, Direction, ImapFolderState, Message,
 from foia.requests.models import (FeeWaiver, FoiaRequest, RequestBatch, RequestEvent, Status,
                                   SubmissionMethod, Visibility)
 from foia.search.models import SearchChange, SearchWatermark
+from foia.system.models import JobStatus
 
 __all__ = [
     "Agency", "AgencyChange", "DayType", "DeliveryState", "Direction", "Document", "EmbeddedMessage",
-    "ExtractionState", "FeeWaiver", "FoiaRequest", "ImapFolderState", "Jurisdiction", "Message",
+    "ExtractionState", "FeeWaiver", "FoiaRequest", "ImapFolderState", "JobStatus", "Jurisdiction", "Message",
     "MessageKind", "OutboxMessage", "Page", "PageMethod", "Reminder", "RequestBatch", "RequestEvent",
     "SearchChange", "SearchWatermark", "Status", "SubmissionMethod", "Team", "TeamMembership", "User",
     "Visibility",

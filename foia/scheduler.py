@@ -8,21 +8,18 @@ from __future__ import annotations
 import importlib
 import logging
 import threading
+import time
+from datetime import UTC, datetime
 
 import sqlalchemy as sa
-from apscheduler.schedulers.background import BackgroundScheduler
+
+from foia.system.jobs import Job
 
 log = logging.getLogger("foia.scheduler")
 
 LEADER_LOCK_ID = 724012
-
-#: (name, "module:function", seconds between runs, config key that must be set or None)
-JOBS = [
-    ("dispatch-outbox", "foia.mail.outbox:dispatch_due", 30, None),
-    ("send-reminders", "foia.deadlines.reminders:run_scheduled", 900, None),
-    ("fetch-mail", "foia.mail.imap:run_scheduled", 300, "IMAP_HOST"),
-    ("update-search-index", "foia.search.indexer:run_scheduled", 20, None),
-]
+#: How often a process checks that it (still) leads, or tries to take over.
+LEADERSHIP_CHECK_SECONDS = 15
 
 
 def _resolve(target: str):
@@ -30,12 +27,52 @@ def _resolve(target: str):
     return getattr(importlib.import_module(module_name), function_name)
 
 
-def run_job(runtime, name: str, target: str) -> None:
-    """Run one job, logging (never raising) its failure so the scheduler keeps going."""
+def _record(runtime, step, *args) -> None:
+    """Write one line of job bookkeeping in its own short transaction; never let it stop the job."""
     try:
-        _resolve(target)(runtime)
+        with runtime.session(immediate=True) as session:
+            step(session, *args)
+            session.commit()
     except Exception:
-        log.exception("job %s failed", name)
+        log.exception("could not record the job's progress")
+
+
+def run_job(runtime, job: Job) -> None:
+    """Run one job, recording its start, outcome and duration; log (never raise) its failure."""
+    from foia.mail.outbox import worker_name
+    from foia.system import services
+
+    host = worker_name()
+    _record(runtime, services.job_started, job.name, host, runtime.clock.now())
+    started = time.monotonic()
+    error = None
+    try:
+        _resolve(job.target)(runtime)
+    except Exception as failure:
+        log.exception("job %s failed", job.name)
+        error = f"{type(failure).__name__}: {failure}"
+    _record(runtime, services.job_finished, job.name, runtime.clock.now(), time.monotonic() - started, error)
+
+
+def _start_jobs(runtime):
+    """Register this process as the one running the jobs, and start each: once now, then on its interval."""
+    from apscheduler.schedulers.background import BackgroundScheduler
+
+    from foia.mail.outbox import worker_name
+    from foia.system import services
+
+    with runtime.session(immediate=True) as session:
+        jobs = services.register_jobs(session, runtime.config, worker_name(), runtime.clock.now())
+        session.commit()
+    # misfire_grace_time=None: a run delayed by a busy machine still happens (coalesced into one).
+    scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1,
+                                                                  "misfire_grace_time": None})
+    for job in jobs:
+        scheduler.add_job(run_job, "interval", seconds=job.interval(runtime.config), args=(runtime, job),
+                          id=job.name, name=job.name, next_run_time=datetime.now(UTC))
+    scheduler.start()
+    log.info("this process leads the scheduler: %s", ", ".join(job.name for job in jobs))
+    return scheduler
 
 
 class Leadership:
@@ -79,22 +116,17 @@ def _scheduler_loop(runtime, stop: threading.Event) -> None:
     scheduler = None
     try:
         while not stop.is_set():
-            leading = leadership.try_lead()
-            if leading and scheduler is None:
-                log.info("this process leads the scheduler")
-                scheduler = BackgroundScheduler(timezone="UTC", job_defaults={"coalesce": True, "max_instances": 1})
-                for name, target, seconds, needs in JOBS:
-                    if needs and not runtime.config.get(needs):
-                        continue
-                    scheduler.add_job(run_job, "interval", seconds=seconds, args=(runtime, name, target),
-                                      id=name, next_run_time=None)
-                    # Run once at start so anything missed during downtime is caught up.
-                    scheduler.add_job(run_job, args=(runtime, name, target), id=f"{name}-at-start")
-                scheduler.start()
-            elif not leading and scheduler is not None:
-                scheduler.shutdown(wait=True)
-                scheduler = None
-            stop.wait(15)
+            try:
+                leading = leadership.try_lead()
+                if leading and scheduler is None:
+                    scheduler = _start_jobs(runtime)
+                elif not leading and scheduler is not None:
+                    log.warning("this process no longer leads the scheduler")
+                    scheduler.shutdown(wait=True)
+                    scheduler = None
+            except Exception:  # the database is away: keep trying, /healthz reports the jobs late meanwhile
+                log.exception("the scheduler could not check its leadership; trying again")
+            stop.wait(LEADERSHIP_CHECK_SECONDS)
     finally:
         if scheduler is not None:
             scheduler.shutdown(wait=True)

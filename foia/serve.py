@@ -13,20 +13,24 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from foia.cli_support import command_errors, current_runtime, with_appcontext
+from foia import prepare_instance
+from foia.cli_support import (command_errors, current_runtime, database_location, needs_database,
+                              sqlite_file_missing, with_appcontext)
 
 log = logging.getLogger("foia")
 
 
-def upgrade_database(runtime) -> None:
-    """Alembic to head, then the jurisdictions data file into its table."""
+def upgrade_database(runtime) -> tuple[str | None, str]:
+    """Alembic to head, then the jurisdictions data file into its table; returns (revision before or None, after)."""
     from foia import migrations
     from foia.agencies.jurisdictions import sync_jurisdictions
 
+    before = None if sqlite_file_missing(runtime) else migrations.current_revision(runtime.engine)
     migrations.upgrade(runtime.engine)
     with runtime.session() as session:
         sync_jurisdictions(session)
         session.commit()
+    return before, migrations.current_revision(runtime.engine)
 
 
 @click.group()
@@ -38,9 +42,17 @@ def db():
 @with_appcontext
 @command_errors
 def db_upgrade():
-    """Apply every migration and load the jurisdictions."""
-    upgrade_database(current_runtime())
-    click.echo("Database is up to date.")
+    """Create the database, or apply the migrations it lacks, and load the jurisdictions."""
+    prepare_instance(current_app)
+    runtime = current_runtime()
+    before, after = upgrade_database(runtime)
+    where = database_location(runtime)
+    if before is None:
+        click.echo(f"Created the database at {where} (revision {after}).")
+    elif before != after:
+        click.echo(f"Upgraded the database at {where} from revision {before} to {after}.")
+    else:
+        click.echo(f"The database at {where} is up to date (revision {after}).")
 
 
 def _serve(app, host: str, port: int, threads: int = 8) -> None:
@@ -69,8 +81,10 @@ def run(host: str | None, port: int | None):
 
     _logging()
     app = current_app._get_current_object()
+    prepare_instance(app)
     runtime = current_runtime()
     upgrade_database(runtime)
+    _follow_served_address(app, host, port)
     stop = threading.Event()
     start_background(runtime, stop, with_worker=app.config["WORKER_ENABLED"],
                      with_scheduler=app.config["SCHEDULER_ENABLED"])
@@ -85,11 +99,23 @@ def run(host: str | None, port: int | None):
 @click.option("--port", type=int, default=None)
 @click.option("--threads", type=int, default=8)
 @with_appcontext
+@needs_database
 def serve(host: str | None, port: int | None, threads: int):
     """Serve the web app only (scale-out: run as many as you like)."""
     _logging()
     app = current_app._get_current_object()
+    prepare_instance(app)
+    _follow_served_address(app, host, port)
     _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
+
+
+def _follow_served_address(app, host: str | None, port: int | None) -> None:
+    """Without FOIA_BASE_URL, links in emails and feeds point where this process really serves."""
+    from foia.config import served_url
+
+    if app.config.get("BASE_URL_DEFAULTED"):
+        url = served_url(host or app.config["HOST"], port or app.config["PORT"])
+        app.config["BASE_URL"] = current_runtime().config["BASE_URL"] = url
 
 
 def _run_in_background(name: str, *, with_worker: bool, with_scheduler: bool) -> None:
@@ -108,6 +134,7 @@ def _run_in_background(name: str, *, with_worker: bool, with_scheduler: bool) ->
 
 @click.command()
 @with_appcontext
+@needs_database
 def scheduler():
     """Run the periodic jobs (reminders, outbox, mail, index); one leads on PostgreSQL."""
     _run_in_background("Scheduler", with_worker=False, with_scheduler=True)
@@ -115,6 +142,7 @@ def scheduler():
 
 @click.command()
 @with_appcontext
+@needs_database
 def worker():
     """Extract text from queued documents until stopped."""
     _run_in_background("Worker", with_worker=True, with_scheduler=False)
@@ -124,6 +152,7 @@ def worker():
 @click.argument("path", type=click.Path(path_type=Path))
 @with_appcontext
 @command_errors
+@needs_database
 def backup(path: Path):
     """Copy the database (SQLite) and the blobs into PATH, a new folder."""
     runtime = current_runtime()

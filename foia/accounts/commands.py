@@ -2,7 +2,7 @@
 import click
 
 from foia.accounts import services
-from foia.cli_support import command_errors, current_runtime, with_appcontext
+from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
 
 
 @click.command("create-user")
@@ -12,6 +12,7 @@ from foia.cli_support import command_errors, current_runtime, with_appcontext
 @click.option("--name", "display_name", default="", help="The name shown in timelines and letters.")
 @with_appcontext
 @command_errors
+@needs_database
 def create_user(email: str, admin: bool, password: str | None, display_name: str):
     """Create a user who can log in."""
     if password is None:

@@ -6,7 +6,7 @@ from pathlib import Path
 import click
 
 from foia.agencies import services
-from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
+from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 from foia.errors import ValidationError
 
 
@@ -29,6 +29,7 @@ def _read_text(path: Path) -> str:
 @click.option("--json", "as_json", is_flag=True, help="Print the report as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def import_agencies(file: Path, as_json: bool):
     """Create or update agencies from a CSV file (columns: name, jurisdiction, abbreviation,
     foia_email, portal_url, address, phone, notes)."""
@@ -54,6 +55,7 @@ def import_agencies(file: Path, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the agencies as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def list_agencies(jurisdiction: str | None, as_json: bool):
     """Every agency in the directory."""
     with current_runtime().session() as session:

@@ -5,7 +5,7 @@ from datetime import date
 
 import click
 
-from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
+from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
 
 def _parse_date(value: str, option: str) -> date:
@@ -50,6 +50,7 @@ def deadline(slug: str, received: str, as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def send_reminders(as_of: str | None, dry_run: bool, as_json: bool):
     """Create and send the reminders that are due, each exactly once, then deliver the outbox."""
     from foia.deadlines.reminders import send_reminders as run

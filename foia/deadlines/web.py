@@ -71,7 +71,7 @@ def calculator():
 
 @bp.app_template_global()
 def deadline_panel(foia_request) -> dict:
-    """What the request page's deadline panel shows: dates, explanations, overdue, drafts, mail trouble."""
+    """What the request page's deadline panel shows: dates, explanations, overdue, drafts."""
     from foia.mail import outbound
 
     session = db_session()
@@ -91,7 +91,6 @@ def deadline_panel(foia_request) -> dict:
         "can_follow_up": status in ("submitted", "acknowledged", "partial", "appealing"),
         "can_appeal": status in ("partial", "rejected", "no_records", "done"),
         "waiting_draft": draft,
-        "undelivered": outbound.undelivered_letters(session, foia_request),
     }
 
 

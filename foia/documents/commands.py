@@ -1,13 +1,14 @@
 """`foia extract`, `foia documents`, `foia text`."""
 import click
 
-from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
+from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
 
 @click.command()
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def extract(as_json: bool):
     """Extract the text of every queued document, then stop."""
     from foia.documents.ocr import find_tesseract
@@ -30,6 +31,7 @@ def extract(as_json: bool):
 @click.option("--json", "as_json", is_flag=True, help="Print the list as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def documents(as_json: bool):
     """List every document with its page count and extraction state."""
     from foia.documents.services import all_documents
@@ -50,6 +52,7 @@ def documents(as_json: bool):
 @click.argument("document_id")
 @with_appcontext
 @command_errors
+@needs_database
 def text(document_id: str):
     """Print a document's extracted text, pages separated by form feeds."""
     from foia.documents.services import document_text

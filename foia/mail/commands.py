@@ -6,7 +6,7 @@ import sys
 import click
 from sqlmodel import select
 
-from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
+from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
 
 @click.command("import")
@@ -15,6 +15,7 @@ from foia.cli_support import command_errors, current_runtime, echo_json, with_ap
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def import_mail(paths, request_code, as_json):
     """Import emails (.eml, .mbox, .msg) and files (.pdf, .docx, .zip, folders, ...)."""
     from tqdm import tqdm
@@ -46,6 +47,7 @@ def import_mail(paths, request_code, as_json):
 @click.option("--json", "as_json", is_flag=True, help="Print the summary as JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def fetch_mail(as_json):
     """Poll the IMAP folder once."""
     from foia.mail.imap import ImapError, poll

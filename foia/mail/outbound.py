@@ -211,10 +211,10 @@ def resolve_waiting_draft(session: Session, request: FoiaRequest, kind: str, now
         session.add(event)
 
 
-def undelivered_letters(session: Session, request: FoiaRequest) -> list[tuple[Message, "outbox.OutboxMessage"]]:
-    """Letters of this request the mail server has not accepted yet (queued, sending or failed)."""
-    from foia.mail.models import DeliveryState, OutboxMessage
+def deliveries(session: Session, request: FoiaRequest) -> dict[int, "outbox.OutboxMessage"]:
+    """Each outgoing email of this request (by Message id) with its outbox row: queued, sending, sent or failed."""
+    from foia.mail.models import OutboxMessage
 
-    return list(session.exec(select(Message, OutboxMessage).join(OutboxMessage, OutboxMessage.message_id == Message.id)
-                             .where(Message.request_id == request.id, OutboxMessage.state != DeliveryState.sent)
-                             .order_by(OutboxMessage.created_at)).all())
+    rows = session.exec(select(OutboxMessage).join(Message, OutboxMessage.message_id == Message.id)
+                        .where(Message.request_id == request.id).order_by(OutboxMessage.id)).all()
+    return {row.message_id: row for row in rows}

@@ -25,7 +25,7 @@ from foia.ports import OutgoingEmail
 
 #: Tries before a message is marked failed.
 MAX_ATTEMPTS = 8
-#: First retry after this long; each further one waits twice as long, up to BACKOFF_MAX.
+#: First retry after this long (FOIA_OUTBOX_RETRY_SECONDS); each further one waits twice as long, up to BACKOFF_MAX.
 BACKOFF_BASE = timedelta(minutes=1)
 BACKOFF_MAX = timedelta(hours=6)
 #: A claim older than this belongs to a process that died mid-send.
@@ -81,9 +81,9 @@ def enqueue(session: Session, email: OutgoingEmail, *, sender: str, purpose: str
     return row
 
 
-def backoff(attempts: int) -> timedelta:
+def backoff(attempts: int, base: timedelta = BACKOFF_BASE) -> timedelta:
     """How long to wait after the `attempts`-th failed try."""
-    return min(BACKOFF_BASE * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
+    return min(base * (2 ** max(attempts - 1, 0)), BACKOFF_MAX)
 
 
 def _due_condition(now: datetime):
@@ -112,7 +112,8 @@ def _finish(session: Session, row_id: int, claimed_at: datetime, **values) -> No
     session.commit()
 
 
-def deliver_one(session: Session, mailer, row: OutboxMessage, now: datetime) -> bool:
+def deliver_one(session: Session, mailer, row: OutboxMessage, now: datetime, *,
+                backoff_base: timedelta = BACKOFF_BASE) -> bool:
     """Deliver a claimed row and record the outcome; True when the server accepted it."""
     recipients = [r.strip() for r in row.recipients.split(",") if r.strip()]
     try:
@@ -125,7 +126,7 @@ def deliver_one(session: Session, mailer, row: OutboxMessage, now: datetime) -> 
                     f"Not delivered after {attempts} tr{'y' if attempts == 1 else 'ies'}: {message}")
         else:
             _finish(session, row.id, now, state=DeliveryState.queued,
-                    next_attempt_at=now + backoff(attempts), last_error=f"Try {attempts} failed: {message}")
+                    next_attempt_at=now + backoff(attempts, backoff_base), last_error=f"Try {attempts} failed: {message}")
         return False
     _finish(session, row.id, now, state=DeliveryState.sent, sent_at=now, last_error="")
     _mark_message_sent(session, row, now)
@@ -148,6 +149,7 @@ def dispatch_due(runtime, *, limit: int = 100) -> int:
     """Send every due outbox row (claimed one by one); return how many the server accepted."""
     sent = 0
     now = runtime.clock.now()
+    backoff_base = timedelta(seconds=runtime.config.get("OUTBOX_RETRY_SECONDS") or BACKOFF_BASE.total_seconds())
     with runtime.session() as session:
         ids = session.exec(select(OutboxMessage.id).where(_due_condition(now))
                            .order_by(OutboxMessage.next_attempt_at, OutboxMessage.id).limit(limit)).all()
@@ -158,7 +160,7 @@ def dispatch_due(runtime, *, limit: int = 100) -> int:
             row = session.get(OutboxMessage, row_id)
             session.refresh(row)
             session.commit()  # hold no transaction (nor SQLite's write lock) while the mail server answers
-            if deliver_one(session, runtime.mailer, row, now):
+            if deliver_one(session, runtime.mailer, row, now, backoff_base=backoff_base):
                 sent += 1
     return sent
 

@@ -74,7 +74,20 @@ def release_email(request: FoiaRequest, agency: Agency, requester: User) -> byte
     return message.as_bytes()
 
 
-def add_release(session: Session, blobs: BlobStore, requester: User, request: FoiaRequest, agency: Agency) -> bool:
-    """Receive the release on the request through the ingest service; False when it was already there."""
+def add_release(session: Session, blobs: BlobStore, requester: User, request: FoiaRequest, agency: Agency) -> int | None:
+    """Receive the release on the request through the ingest service; the email's Message row id, or
+    None when it was already there."""
     intake = Intake(session=session, blobs=blobs, now=RELEASED_ON, actor=requester, source="demo", request=request)
-    return ingest_email(intake, release_email(request, agency, requester)) is not None
+    message = ingest_email(intake, release_email(request, agency, requester))
+    return message.id if message is not None else None
+
+
+def release_pages(session: Session, message_id: int) -> tuple[int, bool]:
+    """(pages read so far of the release's documents, whether every one of them is still waiting or being read)."""
+    from sqlmodel import select
+
+    from foia.documents.models import Document, ExtractionState
+
+    documents = session.exec(select(Document).where(Document.message_id == message_id)).all()
+    waiting = any(d.state in (ExtractionState.queued, ExtractionState.extracting) for d in documents)
+    return sum(d.page_count or 0 for d in documents), waiting

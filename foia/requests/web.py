@@ -9,6 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from foia.accounts.models import Team, User
 from foia.errors import InvalidTransition, ValidationError
+from foia.mail import outbound
 from foia.requests import access, forms, services
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
@@ -178,6 +179,7 @@ def _render_detail(view: services.RequestView, status: int = 200, **overrides):
     return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
                            owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
                            timeline=services.timeline(session, view.request),
+                           deliveries=outbound.deliveries(session, view.request) if can_work else {},
                            method_labels=forms.METHOD_LABELS,
                            can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
 

@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import click
 
-from foia.cli_support import command_errors, current_runtime, echo_json, with_appcontext
+from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
 
 @click.command()
@@ -12,6 +12,7 @@ from foia.cli_support import command_errors, current_runtime, echo_json, with_ap
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @with_appcontext
 @command_errors
+@needs_database
 def search(query: str, limit: int, as_json: bool):
     """Search every page and message body (the command line sees all requests)."""
     from foia.search import services
@@ -37,6 +38,7 @@ def search(query: str, limit: int, as_json: bool):
 @click.command()
 @with_appcontext
 @command_errors
+@needs_database
 def reindex():
     """Rebuild the search index from the database."""
     from foia.search.indexer import reindex as rebuild

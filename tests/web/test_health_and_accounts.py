@@ -1,11 +1,5 @@
-"""The health check, registration, login and logout through the test client."""
+"""Registration, login and logout through the test client."""
 from tests.factories import PASSWORD
-
-
-def test_healthz_answers_ok_when_database_answers(client):
-    response = client.get("/healthz")
-    assert response.status_code == 200
-    assert response.get_json() == {"status": "ok"}
 
 
 def test_register_then_log_out_and_in(client):
