@@ -83,14 +83,14 @@ def start_foia(tmp_path, database_url):
         port = free_port()
         env = {k: v for k, v in os.environ.items() if not k.startswith("FOIA_")}
         env.update({"FOIA_INSTANCE_PATH": str(tmp_path / "instance"), "FOIA_DATABASE_URL": database_url,
-                    "FOIA_PORT": str(port), "FOIA_MAIL_FROM": "requests@foia.test", "FOIA_SECRET_KEY": "system-test",
+                    "FOIA_MAIL_FROM": "requests@foia.test", "FOIA_SECRET_KEY": "system-test",
                     "FOIA_JOB_INTERVAL_SCALE": INTERVAL_SCALE, "FOIA_OUTBOX_RETRY_SECONDS": "1",
                     "FOIA_LOG_LEVEL": "INFO"})
         env.update({f"FOIA_{key}": str(value) for key, value in settings.items()})
         log_path = tmp_path / f"foia-run-{len(servers)}.log"
         foia = str(Path(sys.executable).with_name("foia"))
         with open(log_path, "wb") as log:
-            process = subprocess.Popen([foia, "run"], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
+            process = subprocess.Popen([foia, "run", "--port", str(port)], env=env, stdout=log, stderr=subprocess.STDOUT, cwd=tmp_path)
         server = FoiaServer(process, f"http://127.0.0.1:{port}", log_path, env)
         servers.append(server)
 

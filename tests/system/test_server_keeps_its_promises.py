@@ -7,10 +7,13 @@ from __future__ import annotations
 
 import re
 import socket
+import subprocess
+import sys
 import threading
 from datetime import date, timedelta
 from email import message_from_bytes, policy
 from email.message import EmailMessage
+from pathlib import Path
 
 import pytest
 
@@ -91,7 +94,7 @@ def test_a_reminder_that_becomes_due_while_the_server_runs_is_delivered(start_fo
     mails = wait_for(reminder, 90, "the overdue reminder reaching the requester", server)
     text = mails[0].get_body(("plain",)).get_content()
     assert "Rekognition emails" in text
-    assert server.url in text  # its links lead to this server
+    assert f"{server.url}/requests/{request_id}" in text  # its link leads to the port `foia run --port` serves
 
 
 def test_a_reply_dropped_in_the_mailbox_appears_on_its_request_without_any_command(start_foia, smtp, dovecot):
@@ -180,3 +183,20 @@ def test_healthz_goes_503_naming_a_stalled_job_and_back_to_200(start_foia):
     assert body["jobs"]["send-reminders"]["late"] is False
     stalling.release()
     wait_for(lambda: server.health()[0] == 200, 30, "/healthz back to 200", server)
+
+
+def test_foia_demo_beside_a_running_server_reports_the_pages_read_and_the_servers_login_address(start_foia):
+    server = start_foia()
+    port = server.url.rsplit(":", 1)[1]
+    foia = str(Path(sys.executable).with_name("foia"))
+    # A second terminal with the same FOIA_* settings as the server's (the README says so).
+    env = dict(server.env, FOIA_PORT=port)
+    result = subprocess.run([foia, "demo", "--password", "demo-password-1"], env=env, capture_output=True, text=True,
+                            timeout=120)
+    assert result.returncode == 0, result.stderr
+    assert "read its 3 pages" in result.stdout, result.stdout  # whichever worker read them
+    assert f"Log in at {server.url}/login" in result.stdout
+    user = WebUser(server.url)
+    user.submit("/login", fields={"email": "demo@example.org", "password": "demo-password-1"})
+    wait_for(lambda: "OPD_Rekognition_release_1.pdf" in user.get("/search?q=Rekognition").text, 20,
+             "the release's pages being found by search", server)
