@@ -1,7 +1,7 @@
 """Job bookkeeping, the health verdict /healthz gives, and the queue lengths admins watch."""
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime, timedelta
 
 import sqlalchemy as sa
@@ -114,13 +114,14 @@ def health(session: Session, now: datetime) -> tuple[bool, dict]:
     if late:
         body["status"] = "late"
         body["detail"] = "; ".join(
-            f"{j.name} has not succeeded for {_age(now - j.since) if j.since else 'ever'} (runs every "
-            f"{_age(timedelta(seconds=j.status.interval_seconds))})" for j in late)
+            f"{j.name} has not succeeded for {age_words(now - j.since) if j.since else 'ever'} (runs every "
+            f"{age_words(timedelta(seconds=j.status.interval_seconds))})" for j in late)
         return False, body
     return True, {"status": "ok", **body}
 
 
-def _age(delta: timedelta) -> str:
+def age_words(delta: timedelta) -> str:
+    """A duration as a person reads it: 45 s, 12 min, 5 h, 3 days."""
     seconds = int(delta.total_seconds())
     if seconds < 120:
         return f"{seconds} s"
@@ -140,9 +141,11 @@ class Queue:
     oldest: datetime | None
     failed: int | None = None
     note: str = ""
+    #: How long the oldest waiting item has waited, in words ("" when nothing waits).
+    oldest_age: str = ""
 
 
-def queues(session: Session) -> list[Queue]:
+def queues(session: Session, now: datetime) -> list[Queue]:
     """The outbox, the extraction queue and each search index's backlog."""
     from foia.documents.models import Document, ExtractionState
     from foia.mail.models import DeliveryState, OutboxMessage
@@ -154,21 +157,12 @@ def queues(session: Session) -> list[Queue]:
     waiting, oldest = count_and_oldest(OutboxMessage, OutboxMessage.created_at,
                                        OutboxMessage.state.in_([DeliveryState.queued, DeliveryState.sending]))
     failed = session.exec(select(sa.func.count()).where(OutboxMessage.state == DeliveryState.failed)).one()
-    result = [Queue("Email to send (outbox)", waiting, _aware(oldest), failed)]
+    result = [Queue("Email to send (outbox)", waiting, oldest, failed)]
     waiting, oldest = count_and_oldest(Document, Document.created_at,
                                        Document.state.in_([ExtractionState.queued, ExtractionState.extracting]))
     failed = session.exec(select(sa.func.count()).where(Document.state == ExtractionState.failed)).one()
-    result.append(Queue("Documents waiting for text extraction", waiting, _aware(oldest), failed))
+    result.append(Queue("Documents waiting for text extraction", waiting, oldest, failed))
     for mark in session.exec(select(SearchWatermark).order_by(SearchWatermark.index_name)).all():
         waiting, oldest = count_and_oldest(SearchChange, SearchChange.at, SearchChange.id > mark.last_change_id)
-        result.append(Queue("Search changes not yet indexed", waiting, _aware(oldest), note=mark.index_name))
-    return result
-
-
-def _aware(moment: datetime | None) -> datetime | None:
-    """Aggregates bypass the UTC column type: give back an aware UTC datetime."""
-    from datetime import UTC
-
-    if moment is None or moment.tzinfo is not None:
-        return moment
-    return moment.replace(tzinfo=UTC)
+        result.append(Queue("Search changes not yet indexed", waiting, oldest, note=mark.index_name))
+    return [replace(q, oldest_age=age_words(now - q.oldest)) if q.oldest else q for q in result]

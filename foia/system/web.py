@@ -29,5 +29,5 @@ def status():
         abort(404)
     session = db_session()
     return render_template("system/status.html", jobs=services.job_health(session, now()),
-                           queues=services.queues(session), config=runtime().config,
+                           queues=services.queues(session, now()), config=runtime().config,
                            scheduler_here=runtime().config["SCHEDULER_ENABLED"])
