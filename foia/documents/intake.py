@@ -150,7 +150,8 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename: str, request_id: int | None,
-                   message_id: int | None, now: datetime, skip_existing: bool = False) -> StoredDocument | None:
+                   message_id: int | None, now: datetime, skip_existing: bool = False,
+                   uploaded_by_id: int | None = None) -> StoredDocument | None:
     """Store one file as a queued Document; bytes the request already has are linked via duplicate_of_id.
 
     With skip_existing, a file the request (or the holding pen) already has on its own is not added
@@ -159,13 +160,16 @@ def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename:
     sha256 = hashlib.sha256(data).hexdigest()
     same = select(Document).where(Document.sha256 == sha256, Document.duplicate_of_id.is_(None))
     same = same.where(Document.request_id == request_id if request_id is not None else Document.request_id.is_(None))
-    if request_id is None:
-        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None))
+    if request_id is None:  # the holding pen: each uploader's files are their own
+        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None),
+                          Document.uploaded_by_id == uploaded_by_id if uploaded_by_id is not None
+                          else Document.uploaded_by_id.is_(None))
     original = session.exec(same.order_by(Document.id)).first()
     if original is not None and skip_existing and original.message_id is None and message_id is None:
         return None
     key = blobs.put(data)
     document = Document(request_id=request_id, message_id=message_id, filename=(filename or "file")[:500],
+                        uploaded_by_id=uploaded_by_id,
                         content_type=sniff_type(data, filename), sha256=sha256, size=len(data), blob_key=key,
                         duplicate_of_id=original.id if original is not None else None,
                         state=ExtractionState.queued, created_at=now, updated_at=now)
