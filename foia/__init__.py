@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from foia import config as config_module
+from foia.accounts.services import LOGIN_LIFETIME
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -25,18 +26,24 @@ def create_app(config: dict | None = None, clock=None) -> Flask:
     from foia.runtime import build_runtime
     from foia.web import register as register_web
 
+    from foia.accounts import throttle
+    from foia.runtime import keep_private
+
     instance = Path((config or {}).get("INSTANCE_PATH") or config_module.instance_path())
     settings = config_module.load(instance, config)
+    keep_private(instance)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
                 template_folder=str(_template_folder()), static_folder="static")
-    instance.mkdir(parents=True, exist_ok=True)
     app.config.update(settings)
     app.config["SECRET_KEY"] = settings["SECRET_KEY"] or config_module.secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["SESSION_COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
+    https = settings["BASE_URL"].startswith("https://")
+    for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        app.config[f"{cookie}_HTTPONLY"] = True
+        app.config[f"{cookie}_SAMESITE"] = "Lax"
+        app.config[f"{cookie}_SECURE"] = https
+    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
     app.extensions["foia"] = build_runtime(settings, clock=clock)
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -47,16 +54,16 @@ def create_app(config: dict | None = None, clock=None) -> Flask:
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from foia.accounts.models import User
-        from foia.web.context import db_session
+    def load_user(identity: str):
+        # Both cookies carry "user id:login token"; a login that was ended (logout, password change,
+        # "log out everywhere") or has expired no longer logs anyone in.
+        from foia.accounts.services import user_of_identity
+        from foia.web.context import db_session, now
 
-        if not user_id.isdigit():
-            return None
-        user = db_session().get(User, int(user_id))
-        return user if user and user.is_active else None
+        return user_of_identity(db_session(), identity, now())
 
     register_web(app)
+    throttle.install(app, settings, app.extensions["foia"].engine)
     from foia.cli import register_commands
 
     register_commands(app.cli)
