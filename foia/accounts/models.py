@@ -47,7 +47,13 @@ class User(SQLModel, table=True):
 
     @property
     def name(self) -> str:
+        """How the user is addressed in their own mail and pages."""
         return self.display_name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """How others (anyone reading a public request or an agency's history) see the user: never the address."""
+        return self.display_name or "a requester"
 
 
 class Team(SQLModel, table=True):

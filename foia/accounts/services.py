@@ -99,7 +99,8 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
 
 
 def update_profile(session: Session, user: User, *, display_name: str, signature: str) -> None:
-    user.display_name = display_name.strip()
+    # A name goes into mail headers (From) and pages: one line of printable text.
+    user.display_name = " ".join("".join(c if c.isprintable() else " " for c in display_name).split())[:200]
     user.signature = signature.strip()
 
 

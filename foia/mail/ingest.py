@@ -598,7 +598,7 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
         if message.request_id == request.id:
             continue
         message.request_id = request.id
-        message.match_reason = f"assigned by {actor.name}"
+        message.match_reason = f"assigned by {actor.public_name}"
         message.updated_at = now
         session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
         documents = session.exec(select(Document).where(Document.message_id == message.id)).all()
