@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, expand_zip, is_zip, sniff_type, store_document
+from foia.documents.intake import ZipRefused, expand_zip_to_disk, is_zip, sniff_type, store_document
 from foia.documents.models import Document
 from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from foia.mail.match import match_request
@@ -205,17 +206,29 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
     return message
 
 
+def _attachment_files(message: Message, filename: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """An attachment's files: itself, or a zip's members one at a time (unpacked to disk, within caps)."""
+    if not is_zip(data, filename):
+        yield filename, data
+        return
+    with tempfile.TemporaryDirectory(prefix="foia-zip-") as folder:
+        try:
+            for member in expand_zip_to_disk(data, folder):
+                if member.problem:
+                    message.parse_warnings = [*message.parse_warnings,
+                                              clean(f"{filename}/{member.name} was left in the archive: {member.problem}.")]
+                    continue
+                yield safe_path(f"{filename}/{member.name}"), member.path.read_bytes()
+        except ZipRefused as error:
+            message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
+            yield filename, data
+
+
 def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
     stored = 0
     for attachment in attachments:
         filename = safe_filename(attachment.filename)
-        files = [(filename, attachment.data)]
-        if is_zip(attachment.data, filename):
-            try:
-                files = [(safe_path(f"{filename}/{name}"), data) for name, data in expand_zip(attachment.data)]
-            except ZipRefused as error:
-                message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
-        for name, data in files:
+        for name, data in _attachment_files(message, filename, attachment.data):
             if not data:
                 continue
             result = store_document(intake.session, intake.blobs, data=data, filename=name,
@@ -410,13 +423,15 @@ def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = Non
         ingest_mbox_bytes(intake, data, label)
         return
     if is_zip(data, name):
-        try:
-            members = expand_zip(data)
-        except ZipRefused as error:
-            intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
-            return
-        for member, content in members:
-            ingest_bytes(intake, member, content, f"{label}/{member}")
+        with tempfile.TemporaryDirectory(prefix="foia-zip-") as folder:
+            try:
+                for member in expand_zip_to_disk(data, folder):
+                    if member.problem:
+                        intake.summary.errors.append({"path": f"{label}/{member.name}", "reason": member.problem})
+                    else:
+                        ingest_bytes(intake, member.name, member.path.read_bytes(), f"{label}/{member.name}")
+            except ZipRefused as error:
+                intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
         return
     if _is_email_bytes(name, data):
         if data[:8] == OLE_MAGIC or looks_like_email(data) or might_be_email(data):

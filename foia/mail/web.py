@@ -19,6 +19,7 @@ from foia.mail.models import Message, MessageKind
 from foia.requests.access import can_work_on_content, get_workable_request, workable_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.web.context import actor, db_session, now, runtime
+from foia.web.input import bounded_id
 
 bp = Blueprint("mail", __name__)
 
@@ -47,17 +48,17 @@ def inbox():
 @bp.post("/inbox/assign")
 @login_required
 def assign():
-    ids = [int(v) for v in request.form.getlist("message_ids") if v.isdigit() and len(v) < 12]
-    file_ids = [int(v) for v in request.form.getlist("document_ids") if v.isdigit() and len(v) < 12]
-    request_id = request.form.get("request_id", "")
+    ids = [i for i in map(bounded_id, request.form.getlist("message_ids")) if i]
+    file_ids = [i for i in map(bounded_id, request.form.getlist("document_ids")) if i]
+    request_id = bounded_id(request.form.get("request_id"))
     session = db_session()
     try:
-        if not request_id.isdigit() or len(request_id) > 11:
+        if request_id is None:
             raise ValidationError("Choose the request to put the messages on.")
         if not ids and not file_ids:
             raise ValidationError("Choose at least one message or file.")
-        files = document_services.assign_documents(session, actor(), now(), file_ids, int(request_id))
-        assigned = ingest.assign_messages(session, actor(), now(), ids, int(request_id)) if ids else []
+        files = document_services.assign_documents(session, actor(), now(), file_ids, request_id)
+        assigned = ingest.assign_messages(session, actor(), now(), ids, request_id) if ids else []
         session.commit()
     except (ValidationError, NotAllowed) as error:
         session.rollback()
@@ -84,8 +85,8 @@ def _uploaded_files():
 @login_required
 def upload():
     session = db_session()
-    request_id = request.form.get("request_id", "")
-    target = get_workable_request(session, actor(), int(request_id), now()) if request_id.isdigit() else None
+    request_id = bounded_id(request.form.get("request_id"))
+    target = get_workable_request(session, actor(), request_id, now()) if request_id else None
     files = _uploaded_files()
     wants_json = request.accept_mimetypes.best == "application/json"
     if not files:

@@ -99,7 +99,7 @@ def _int(value) -> int | None:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**62 else None
+    return number if 0 < number < 2**31 else None
 
 
 def _date(value, name: str, errors: dict) -> date | None:
@@ -125,7 +125,7 @@ def parse_filters(args: Mapping) -> tuple[SearchFilters, dict[str, str]]:
         agency_id=_int(args.get("agency")),
         date_from=_date(args.get("from"), "from", errors),
         date_to=_date(args.get("to"), "to", errors),
-        sender=str(args.get("sender") or "").strip()[:200],
+        sender=str(args.get("sender") or "").replace("\x00", "").strip()[:200],
         doc_type=str(args.get("type") or "").strip() if args.get("type") in DOC_TYPES else "",
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
