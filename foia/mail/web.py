@@ -127,8 +127,12 @@ def _can_work(foia_request: FoiaRequest) -> bool:
 
 @bp.get("/messages/<int:message_id>/html")
 def message_html(message_id: int):
-    message = ingest.get_visible_message(db_session(), actor(), message_id, now())
-    page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{message.body_html}"
+    session = db_session()
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    body = message.body_html
+    if message.request_id and not can_work_on_content(session, actor(), message.request_id, None):
+        body = body.replace(session.get(FoiaRequest, message.request_id).reply_token, "…")  # the reply address stays secret
+    page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{body}"
     response = make_response(page)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = HTML_BODY_CSP

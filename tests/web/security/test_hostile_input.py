@@ -45,9 +45,11 @@ def test_dates_at_the_end_of_time_are_a_clear_400_or_error(client, make):
 
 def test_a_nul_anywhere_is_refused_with_a_message(client, make):
     client.login(make.user().email)
-    for url in ("/search?q=records&sender=a%00b", "/requests?q=%00", "/agencies?q=a%00"):
+    for url in ("/requests?q=%00", "/agencies?q=a%00", "/documents?state=%00"):
         response = client.get(url)
         assert response.status_code == 400 and "NUL" in response.get_data(as_text=True), url
+    # The search page answers every query itself; a NUL in its sender filter is dropped, on PostgreSQL too.
+    assert client.get("/search?q=records&sender=a%00b").status_code == 200
     assert client.post_form("/teams", {"team-name": "bad\x00name"}).status_code == 400
 
 
