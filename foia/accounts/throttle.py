@@ -23,6 +23,8 @@ from foia.accounts.models import ThrottleCounter
 
 #: Flask-Limiter's storage scheme for the database.
 DB_SCHEME = "foia-db"
+#: Registrations (each sends a mail) per client address: the form is no way to flood someone's inbox.
+REGISTRATION_LIMIT = "10 per hour"
 
 
 def _now() -> datetime:
@@ -119,15 +121,22 @@ def install(app: Flask, settings: dict, engine) -> Limiter:
     view = limiter.limit(settings["LOGIN_LIMIT"], methods=["POST"], key_func=_account_key, deduct_when=_failed,
                          scope="login-account")(view)
     app.view_functions["accounts.login"] = view
+    app.view_functions["accounts.register"] = limiter.limit(REGISTRATION_LIMIT, methods=["POST"],
+                                                            scope="register-address")(app.view_functions["accounts.register"])
 
     @app.errorhandler(429)
     def too_many(error):
-        from foia.accounts.forms import LoginForm
+        from foia.accounts.forms import LoginForm, RegisterForm
 
         reset_at = limiter.current_limit.reset_at if limiter.current_limit else time.time() + 60
         minutes = max(1, math.ceil((reset_at - time.time() - 2) / 60))
+        later = f"Try again in {minutes} minute{'s' if minutes != 1 else ''}."
+        if request.endpoint == "accounts.register":
+            form = RegisterForm()
+            form.email.errors = [f"Too many registrations from your address. {later}"]
+            return render_template("accounts/register.html", form=form), 429
         form = LoginForm()
-        form.password.errors = [f"Too many failed logins. Try again in {minutes} minute{'s' if minutes != 1 else ''}."]
+        form.password.errors = [f"Too many failed logins. {later}"]
         return render_template("accounts/login.html", form=form), 429
 
     return limiter

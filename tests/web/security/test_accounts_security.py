@@ -164,3 +164,13 @@ def test_adding_to_a_team_is_an_invitation_that_says_nothing_about_the_address(c
     # Someone else cannot answer an invitation that is not theirs.
     other_invitation = session.exec(select(TeamInvitation)).one()
     assert client.post_form(f"/account/invitations/{other_invitation.id}", {"answer": "accept"}).status_code == 404
+
+
+def test_the_registration_form_cannot_flood_an_inbox(client, session):
+    from foia.mail.models import OutboxMessage
+
+    answers = [client.post_form("/register", {"email": "target@example.org", "password": "violet okapi lantern",
+                                              "confirm": "violet okapi lantern"}).status_code for _ in range(12)]
+    assert answers[:10] == [200] * 10 and answers[-1] == 429
+    session.rollback()
+    assert len(session.exec(select(OutboxMessage).where(OutboxMessage.recipients == "target@example.org")).all()) == 10
