@@ -199,7 +199,7 @@ def main() -> None:
         owner = session.get(type(owner), owner.id)
         at = runtime.clock.now()
         # The raw engine is given what the app works out per search: the owner's visible requests.
-        visible = services.visible_ids(session.connection(), owner, at)
+        visible = services.visible_scopes(session.connection(), owner, at)
         for name, text in QUERIES.items():
             def app_query():
                 return services.search(session, runtime, owner, at, text)

@@ -6,6 +6,7 @@ from pathlib import Path
 from flask import Flask
 
 from foia import config as config_module
+from foia.accounts.services import LOGIN_LIFETIME
 
 PACKAGE_DIR = Path(__file__).parent
 
@@ -26,11 +27,13 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     from flask_wtf.csrf import CSRFProtect
 
     from foia import models  # noqa: F401  (registers every table)
-    from foia.runtime import build_runtime
+    from foia.accounts import throttle
+    from foia.runtime import build_runtime, keep_private
     from foia.web import register as register_web
 
     instance = Path((config or {}).get("INSTANCE_PATH") or config_module.instance_path())
     settings = config_module.load(instance, config)
+    keep_private(instance, create=create_instance)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
                 template_folder=str(_template_folder()), static_folder="static")
     app.config.update(settings)
@@ -40,9 +43,12 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
         app.config["SECRET_KEY"] = settings["SECRET_KEY"] or config_module.existing_secret_key(instance)
     app.config["MAX_CONTENT_LENGTH"] = settings["MAX_UPLOAD_MB"] * 1024 * 1024
     app.config.setdefault("WTF_CSRF_TIME_LIMIT", None)
-    app.config["SESSION_COOKIE_HTTPONLY"] = True
-    app.config["SESSION_COOKIE_SAMESITE"] = "Lax"
-    app.config["SESSION_COOKIE_SECURE"] = settings["BASE_URL"].startswith("https://")
+    https = settings["BASE_URL"].startswith("https://")
+    for cookie in ("SESSION_COOKIE", "REMEMBER_COOKIE"):
+        app.config[f"{cookie}_HTTPONLY"] = True
+        app.config[f"{cookie}_SAMESITE"] = "Lax"
+        app.config[f"{cookie}_SECURE"] = https
+    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
     app.extensions["foia"] = build_runtime(settings, clock=clock)
     app.jinja_env.add_extension("jinja2.ext.do")
 
@@ -53,16 +59,16 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     login_manager.login_message_category = "info"
 
     @login_manager.user_loader
-    def load_user(user_id: str):
-        from foia.accounts.models import User
-        from foia.web.context import db_session
+    def load_user(identity: str):
+        # Both cookies carry "user id:login token"; a login that was ended (logout, password change,
+        # "log out everywhere") or has expired no longer logs anyone in.
+        from foia.accounts.services import user_of_identity
+        from foia.web.context import db_session, now
 
-        if not user_id.isdigit():
-            return None
-        user = db_session().get(User, int(user_id))
-        return user if user and user.is_active else None
+        return user_of_identity(db_session(), identity, now())
 
     register_web(app)
+    throttle.install(app, settings, app.extensions["foia"].engine)
     from foia.cli import register_commands
 
     register_commands(app.cli)
@@ -71,7 +77,9 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
 
 def prepare_instance(app: Flask) -> None:
     """Create the instance folder and, unless configured, its secret key (mode 0600)."""
+    from foia.runtime import keep_private
+
     instance = Path(app.config["INSTANCE_PATH"])
-    instance.mkdir(parents=True, exist_ok=True)
+    keep_private(instance)
     if not app.config.get("SECRET_KEY"):
         app.config["SECRET_KEY"] = config_module.secret_key(instance)

@@ -34,9 +34,13 @@ DEFAULTS = {
     "MAX_UPLOAD_MB": 200,
     "JOB_INTERVAL_SCALE": 1.0,  # multiplies every periodic job's interval (tests run the real jobs quickly)
     "OUTBOX_RETRY_SECONDS": 60,  # wait before the first retry of an email; each further one waits twice as long
+    "REDIS_URL": None,  # redis://host:6379/0 keeps the login throttle there instead of the database
+    "LOGIN_LIMIT": "5 per 15 minutes",  # failed logins per account
+    "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",  # failed logins per client address
+    "DAILY_SEND_LIMIT": 20,  # letters a user may have emailed per day (admins: no limit)
 }
 
-INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB"}
+INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT"}
 FLOAT_KEYS = {"JOB_INTERVAL_SCALE", "OUTBOX_RETRY_SECONDS"}
 BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
 CHOICES = {
@@ -83,6 +87,15 @@ def _parse_positive_float(key: str, value) -> float:
     return number
 
 
+def _check_limit(key: str, value) -> None:
+    from limits import parse_many
+
+    try:
+        parse_many(str(value))
+    except ValueError:
+        raise ConfigError(f"FOIA_{key} must read like '5 per 15 minutes', not {value!r}") from None
+
+
 def load(instance: Path, overrides: dict | None = None) -> dict:
     """Merge defaults, instance/config.py, FOIA_* environment and overrides, then validate."""
     config = dict(DEFAULTS)
@@ -106,6 +119,10 @@ def load(instance: Path, overrides: dict | None = None) -> dict:
     for key, allowed in CHOICES.items():
         if config[key] not in allowed:
             raise ConfigError(f"FOIA_{key} must be one of {', '.join(sorted(allowed))}, not {config[key]!r}")
+    for key in ("LOGIN_LIMIT", "LOGIN_LIMIT_PER_ADDRESS"):
+        _check_limit(key, config[key])
+    if config["REDIS_URL"] and not str(config["REDIS_URL"]).startswith(("redis://", "rediss://", "unix://")):
+        raise ConfigError(f"FOIA_REDIS_URL must start with redis://, rediss:// or unix://, not {config['REDIS_URL']!r}")
     if not config["DATABASE_URL"]:
         config["DATABASE_URL"] = f"sqlite:///{instance / 'foia.sqlite3'}"
     #: Links in emails follow the address `foia run --port` serves unless FOIA_BASE_URL says otherwise.

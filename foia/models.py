@@ -1,9 +1,9 @@
 """Every table, imported once so SQLModel.metadata (and Alembic) see them all."""
-from foia.accounts.models import Team, TeamMembership, User
-from foia.agencies.models import Agency, AgencyChange, DayType, Jurisdiction
+from foia.accounts.models import LoginSession, Team, TeamInvitation, TeamMembership, ThrottleCounter, User
+from foia.agencies.models import Agency, AgencyChange, AgencySuggestion, DayType, Jurisdiction
 from foia.deadlines.models import Reminder
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
-from foia.mail.models import DeliveryState, Direction, ImapFolderState, Message, MessageKind, OutboxMessage
+from foia.mail.models import ApprovedAddress, DeliveryState, Direction, ImapFolderState, Message, MessageKind, OutboxMessage
 from foia.requests.models import (FeeWaiver, FoiaRequest, RequestBatch, RequestEvent, Status,
                                   SubmissionMethod, Visibility)
 from foia.search.models import SearchChange, SearchWatermark
@@ -14,5 +14,5 @@ __all__ = [
     "ExtractionState", "FeeWaiver", "FoiaRequest", "ImapFolderState", "JobStatus", "Jurisdiction", "Message",
     "MessageKind", "OutboxMessage", "Page", "PageMethod", "Reminder", "RequestBatch", "RequestEvent",
     "SearchChange", "SearchWatermark", "Status", "SubmissionMethod", "Team", "TeamMembership", "User",
-    "Visibility",
+    "Visibility", "LoginSession", "TeamInvitation", "ThrottleCounter", "AgencySuggestion", "ApprovedAddress",
 ]

@@ -42,7 +42,13 @@ def clamp(number: int, total: int, per_page: int) -> int:
     return min(max(1, number), max(1, math.ceil(total / per_page)))
 
 
+#: No list pages further than this (a bigger number is a typo or a probe, and overflows offsets).
+MAX_PAGE = 100_000
+
+
 def page_number(value: str | None) -> int:
-    """A page number from a query string: 1 when missing or unusable."""
+    """A page number from a query string: 1 when missing or unusable, at most MAX_PAGE."""
     value = (value or "").strip()
-    return int(value) if value.isdigit() and int(value) > 0 else 1
+    if not (value.isascii() and value.isdigit()) or len(value) > 9:
+        return 1 if not (value.isascii() and value.isdigit()) else MAX_PAGE
+    return min(max(int(value), 1), MAX_PAGE)

@@ -79,6 +79,6 @@ class SearchIndex(Protocol):
     def rebuild(self, session) -> int:
         """Rebuild from every page and message; return how many it holds."""
 
-    def search(self, session, query, *, visible_request_ids, filters, limit: int, offset: int):
+    def search(self, session, query, *, visible_scopes, filters, limit: int, offset: int):
         """An EngineResult (total, hits with <mark>ed snippets) for a query string or parsed SearchQuery;
-        visible_request_ids None means every request and the holding pen (admins)."""
+        visible_scopes (access.content_scope values) None means everything (admins)."""

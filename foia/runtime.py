@@ -1,6 +1,7 @@
 """What the services need from the outside world, built once from config for web, CLI and jobs."""
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -40,6 +41,29 @@ class Runtime:
 
             self._search = make_search_index(self.config, self.engine)
         return self._search
+
+
+#: What the process creates is its own alone: folders 0700, files 0600 (the database, blobs, outbox, index).
+PRIVATE_UMASK = 0o077
+
+
+def keep_private(instance: Path, *, create: bool = True) -> None:
+    """Make the instance folder and what the process will create in it readable by its owner only,
+    whatever the umask it was started with; tighten an instance folder made before. With `create`
+    false a missing folder is left missing (a command that only reads)."""
+    os.umask(PRIVATE_UMASK)
+    if create:
+        instance.mkdir(mode=0o700, parents=True, exist_ok=True)
+    elif not instance.is_dir():
+        return
+    for path in [instance, *instance.iterdir()]:
+        try:
+            mode = path.stat().st_mode
+            wanted = 0o700 if path.is_dir() else 0o600
+            if mode & 0o777 & ~wanted:
+                path.chmod(mode & 0o777 & wanted)
+        except OSError:  # not ours to change (a mounted volume): the umask still covers new files
+            pass
 
 
 def build_runtime(config: dict, clock: Clock | None = None) -> Runtime:

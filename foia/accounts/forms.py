@@ -35,4 +35,4 @@ class TeamForm(FlaskForm):
 
 
 class MemberForm(FlaskForm):
-    email = EmailField("Member's email", validators=[DataRequired()])
+    email = EmailField("Email address to invite", validators=[DataRequired()])

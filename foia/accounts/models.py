@@ -47,7 +47,13 @@ class User(SQLModel, table=True):
 
     @property
     def name(self) -> str:
+        """How the user is addressed in their own mail and pages."""
         return self.display_name or self.email
+
+    @property
+    def public_name(self) -> str:
+        """How others (anyone reading a public request or an agency's history) see the user: never the address."""
+        return self.display_name or "a requester"
 
 
 class Team(SQLModel, table=True):
@@ -67,3 +73,42 @@ class TeamMembership(SQLModel, table=True):
     user_id: int = Field(foreign_key="user.id", primary_key=True, ondelete="CASCADE")
     is_team_admin: bool = Field(default=False)
     joined_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class TeamInvitation(SQLModel, table=True):
+    """An invitation to join a team, waiting for the invited address's owner to accept it."""
+
+    __tablename__ = "team_invitation"
+    __table_args__ = (sa.UniqueConstraint("team_id", "email"),)
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    team_id: int = Field(foreign_key="team.id", index=True, ondelete="CASCADE")
+    #: The invited address, lower-case; it need not have an account yet.
+    email: str = Field(max_length=254, index=True)
+    invited_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+
+
+class LoginSession(SQLModel, table=True):
+    """One login (a browser): its token is in the session and remember cookies; deleting the row ends it."""
+
+    __tablename__ = "login_session"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    user_id: int = Field(foreign_key="user.id", index=True, ondelete="CASCADE")
+    #: sha256 of the token the cookies carry; never the token itself.
+    token_hash: str = Field(sa_column=sa.Column(sa.String(64), unique=True, nullable=False))
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    last_seen_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    #: The browser, as its User-Agent says, to tell sessions apart on the account page.
+    user_agent: str = Field(default="", max_length=300)
+
+
+class ThrottleCounter(SQLModel, table=True):
+    """A login-throttle counter (Flask-Limiter's fixed window) kept in the database, shared by every web host."""
+
+    __tablename__ = "throttle_counter"
+
+    key: str = Field(sa_column=sa.Column(sa.String(300), primary_key=True))
+    count: int = Field(default=0)
+    expires_at: datetime = Field(sa_type=UTCDateTime, nullable=False, index=True)

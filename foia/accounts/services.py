@@ -3,15 +3,27 @@ from __future__ import annotations
 
 from datetime import datetime
 
+import hashlib
+import secrets
+from datetime import timedelta
+
+import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
+from zxcvbn import zxcvbn
 
-from foia.accounts.models import Team, TeamMembership, User
+from foia.accounts.models import LoginSession, Team, TeamInvitation, TeamMembership, User
 from foia.errors import NotAllowed, NotFound, ValidationError
 
 MIN_PASSWORD_LENGTH = 8
+#: zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10^8 guesses and more).
+MIN_PASSWORD_SCORE = 3
+#: zxcvbn looks at this much of a password; more adds nothing to its verdict and costs time.
+_SCORED_CHARS = 100
+#: A login lasts this long, whatever its cookies say.
+LOGIN_LIFETIME = timedelta(days=30)
 _hasher = PasswordHasher()
 
 
@@ -27,10 +39,18 @@ def hash_password(password: str) -> str:
     return _hasher.hash(password)
 
 
-def check_password_strength(password: str) -> None:
+def check_password_strength(password: str, hints: tuple[str, ...] = (), field: str = "password") -> None:
+    """Refuse short, common and guessable passwords (zxcvbn), saying why and what would do."""
     if len(password) < MIN_PASSWORD_LENGTH:
         message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
-        raise ValidationError(message, {"password": message})
+        raise ValidationError(message, {field: message})
+    verdict = zxcvbn(password[:_SCORED_CHARS], user_inputs=[h for h in hints if h])
+    if verdict["score"] < MIN_PASSWORD_SCORE:
+        feedback = verdict.get("feedback") or {}
+        reason = feedback.get("warning") or "This password is too easy to guess."
+        advice = " ".join(feedback.get("suggestions") or []) or "Add another word or two; uncommon words are better."
+        message = f"{reason.rstrip('.')}. {advice}"
+        raise ValidationError(message, {field: message})
 
 
 def find_user(session: Session, email: str) -> User | None:
@@ -41,7 +61,7 @@ def create_user(session: Session, email: str, password: str, *, display_name: st
                 is_admin: bool = False) -> User:
     """Add a user; the caller commits. Raises ValidationError for a taken address or weak password."""
     address = normalise_email(email)
-    check_password_strength(password)
+    check_password_strength(password, (address, address.split("@")[0], display_name))
     if find_user(session, address):
         message = "An account with this email address already exists."
         raise ValidationError(message, {"email": message})
@@ -74,12 +94,13 @@ def change_password(session: Session, user: User, current: str, new: str) -> Non
     except (VerificationError, InvalidHashError):
         message = "The current password is wrong."
         raise ValidationError(message, {"current_password": message}) from None
-    check_password_strength(new)
+    check_password_strength(new, (user.email, user.email.split("@")[0], user.display_name), field="new_password")
     user.password_hash = hash_password(new)
 
 
 def update_profile(session: Session, user: User, *, display_name: str, signature: str) -> None:
-    user.display_name = display_name.strip()
+    # A name goes into mail headers (From) and pages: one line of printable text.
+    user.display_name = " ".join("".join(c if c.isprintable() else " " for c in display_name).split())[:200]
     user.signature = signature.strip()
 
 
@@ -139,15 +160,125 @@ def _require_team_admin(session: Session, actor: User, team: Team) -> None:
         raise NotAllowed("Only the team's admins can change who is in it.")
 
 
-def add_member(session: Session, actor: User, team: Team, email: str) -> User:
-    """Add an existing user to a team by email address."""
+def invite_member(session: Session, actor: User, team: Team, email: str, now: datetime) -> TeamInvitation:
+    """Invite an address to a team; its owner joins when they accept. Whether the address has an account
+    (or is already in the team) is never told: the answer is the same."""
     _require_team_admin(session, actor, team)
-    user = find_user(session, email)
-    if user is None:
-        message = "No user has this email address. They need an account first."
-        raise ValidationError(message, {"email": message})
-    if session.get(TeamMembership, (team.id, user.id)) is None:
+    address = normalise_email(email)
+    invitation = session.exec(select(TeamInvitation).where(TeamInvitation.team_id == team.id,
+                                                           TeamInvitation.email == address)).first()
+    if invitation is None:
+        invitation = TeamInvitation(team_id=team.id, email=address, invited_by_id=actor.id, created_at=now)
+        session.add(invitation)
+        session.flush()
+    return invitation
+
+
+def pending_invitations(session: Session, user: User) -> list[tuple[TeamInvitation, Team]]:
+    """Invitations waiting for this user's answer, with their teams."""
+    return list(session.exec(select(TeamInvitation, Team).join(Team, Team.id == TeamInvitation.team_id)
+                             .where(TeamInvitation.email == user.email).order_by(TeamInvitation.created_at)))
+
+
+def team_invitations(session: Session, team: Team) -> list[TeamInvitation]:
+    """Invitations to the team nobody has answered yet (for its admins)."""
+    return list(session.exec(select(TeamInvitation).where(TeamInvitation.team_id == team.id)
+                             .order_by(TeamInvitation.created_at)))
+
+
+def answer_invitation(session: Session, user: User, invitation_id: int, accept: bool) -> Team:
+    """Join the team (accept) or drop the invitation; only the invited address's owner may."""
+    invitation = session.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.email != user.email:
+        raise NotFound("invitation")
+    team = session.get(Team, invitation.team_id)
+    if accept and session.get(TeamMembership, (team.id, user.id)) is None:
         session.add(TeamMembership(team_id=team.id, user_id=user.id))
+    session.delete(invitation)
+    session.flush()
+    return team
+
+
+def cancel_invitation(session: Session, actor: User, team: Team, invitation_id: int) -> None:
+    _require_team_admin(session, actor, team)
+    invitation = session.get(TeamInvitation, invitation_id)
+    if invitation is None or invitation.team_id != team.id:
+        raise NotFound("invitation")
+    session.delete(invitation)
+
+
+# Logins ------------------------------------------------------------------------------------------
+
+def _token_hash(token: str) -> str:
+    return hashlib.sha256(token.encode()).hexdigest()
+
+
+def start_login(session: Session, user: User, now: datetime, user_agent: str = "") -> str:
+    """A new login for this browser; returns the token its cookies carry (only its hash is stored)."""
+    token = secrets.token_urlsafe(32)
+    session.add(LoginSession(user_id=user.id, token_hash=_token_hash(token), created_at=now, last_seen_at=now,
+                             user_agent=(user_agent or "")[:300]))
+    session.flush()
+    return token
+
+
+def login_identity(user: User, token: str) -> str:
+    """What the session and remember cookies carry: the user's id and their login's token."""
+    return f"{user.id}:{token}"
+
+
+def user_of_identity(session: Session, identity: str, now: datetime) -> User | None:
+    """The active user whose login this identity names, while the login lasts; None otherwise."""
+    user_id, _, token = (identity or "").partition(":")
+    if not user_id.isdigit() or len(user_id) > 12 or not token:
+        return None
+    login = session.exec(select(LoginSession).where(LoginSession.token_hash == _token_hash(token))).first()
+    if login is None or login.user_id != int(user_id) or login.created_at < now - LOGIN_LIFETIME:
+        return None
+    user = session.get(User, login.user_id)
+    return user if user is not None and user.is_active else None
+
+
+def end_login(session: Session, identity: str | None) -> None:
+    """End one login (log out): its cookies, even copied, no longer log anyone in."""
+    _, _, token = (identity or "").partition(":")
+    if token:
+        session.exec(sa.delete(LoginSession).where(LoginSession.token_hash == _token_hash(token)))
+
+
+def end_other_logins(session: Session, user: User, identity: str | None) -> int:
+    """End every login of the user but this one; how many ended."""
+    _, _, token = (identity or "").partition(":")
+    keep = _token_hash(token) if token else ""
+    result = session.exec(sa.delete(LoginSession).where(LoginSession.user_id == user.id,
+                                                        LoginSession.token_hash != keep))
+    return result.rowcount or 0
+
+
+def logins_of(session: Session, user: User) -> list[LoginSession]:
+    return list(session.exec(select(LoginSession).where(LoginSession.user_id == user.id)
+                             .order_by(LoginSession.created_at.desc())))
+
+
+# Registration ------------------------------------------------------------------------------------
+
+def registration_claims(session: Session, email: str, password: str, display_name: str) -> dict:
+    """Check a registration and return what its confirmation link will carry (never the password itself).
+
+    Whether the address already has an account is not told here: both cases get a mail."""
+    address = normalise_email(email)
+    check_password_strength(password, (address, address.split("@")[0], display_name))
+    return {"email": address, "name": display_name.strip()[:200], "hash": hash_password(password)}
+
+
+def complete_registration(session: Session, claims: dict) -> User | None:
+    """Create the account a confirmation link names; None when the address has one already."""
+    address = normalise_email(claims.get("email", ""))
+    if find_user(session, address):
+        return None
+    user = User(email=address, password_hash=claims["hash"], display_name=claims.get("name", ""))
+    session.add(user)
+    session.flush()
     return user
 
 

@@ -89,3 +89,23 @@ class AgencyChange(SQLModel, table=True):
     #: {"field": [old, new], ...}; {} with summary "created" for the first version.
     changes: dict = Field(default_factory=dict, sa_type=sa.JSON)
     summary: str = Field(default="", max_length=300)
+
+
+class AgencySuggestion(SQLModel, table=True):
+    """A non-admin's change to where an agency's mail goes (email, portal), waiting for confirmation
+    by an admin or by someone who filed a request with the agency."""
+
+    __tablename__ = "agency_suggestion"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    agency_id: int = Field(foreign_key="agency.id", index=True, ondelete="CASCADE")
+    actor_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
+    #: foia_email | portal_url
+    field: str = Field(max_length=32)
+    old_value: str = Field(default="", max_length=500)
+    new_value: str = Field(default="", max_length=500)
+    #: open | accepted | rejected
+    state: str = Field(default="open", max_length=16, index=True)
+    decided_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    decided_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)

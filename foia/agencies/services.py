@@ -14,8 +14,8 @@ from sqlmodel import Session, func, select
 
 from foia.accounts.models import User
 from foia.agencies.jurisdictions import find_jurisdiction
-from foia.agencies.models import Agency, AgencyChange, Jurisdiction
-from foia.errors import NotFound, ValidationError
+from foia.agencies.models import Agency, AgencyChange, AgencySuggestion, Jurisdiction
+from foia.errors import NotAllowed, NotFound, ValidationError
 from foia.pagination import Page, clamp
 from foia.requests.access import visible_clause
 from foia.requests.models import FoiaRequest
@@ -301,3 +301,67 @@ def import_csv(session: Session, actor: User | None, now: datetime, text: str) -
         else:
             seen[key] = row_number
     return report
+
+
+# ---------------------------------------------------------------- where mail goes: suggestions
+
+#: Fields that decide where requests go; a non-admin's change to them waits for confirmation.
+ROUTING_FIELDS = ("foia_email", "portal_url")
+
+
+def edit_agency(session: Session, actor: User | None, now: datetime, agency: Agency,
+                **values) -> tuple[AgencyChange | None, list[AgencySuggestion]]:
+    """Apply an edit; for users who are not admins, a new email or portal becomes a suggestion that an
+    admin or one of the agency's past requesters confirms. The caller commits."""
+    suggestions: list[AgencySuggestion] = []
+    if actor is not None and not actor.is_admin:
+        current = {key: getattr(agency, key) for key in EDITABLE_FIELDS}
+        cleaned = _clean(session, {**current, **values}, agency)
+        for key in ROUTING_FIELDS:
+            if key in values and cleaned[key] != current[key]:
+                suggestion = AgencySuggestion(agency_id=agency.id, actor_id=actor.id, at=now, field=key,
+                                              old_value=current[key] or "", new_value=cleaned[key] or "")
+                session.add(suggestion)
+                suggestions.append(suggestion)
+                values = {k: v for k, v in values.items() if k != key}
+    change = update_agency(session, actor, now, agency, **values)
+    session.flush()
+    return change, suggestions
+
+
+def open_suggestions(session: Session, agency: Agency) -> list[AgencySuggestion]:
+    """Suggested addresses for the agency nobody has confirmed or rejected yet."""
+    return list(session.exec(select(AgencySuggestion).where(AgencySuggestion.agency_id == agency.id,
+                                                            AgencySuggestion.state == "open")
+                             .order_by(AgencySuggestion.at)))
+
+
+def can_confirm(session: Session, actor: User | None, suggestion: AgencySuggestion) -> bool:
+    """Admins, and users (other than its author) who filed a request with the agency, may decide a suggestion."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    if actor.id == suggestion.actor_id:
+        return False
+    return session.exec(select(FoiaRequest.id).where(FoiaRequest.agency_id == suggestion.agency_id,
+                                                     FoiaRequest.owner_id == actor.id,
+                                                     FoiaRequest.submitted_on.is_not(None))).first() is not None
+
+
+def decide_suggestion(session: Session, actor: User, now: datetime, agency: Agency, suggestion_id: int,
+                      accept: bool) -> AgencySuggestion:
+    """Confirm (apply, recorded in the history) or reject a suggested address. The caller commits."""
+    suggestion = session.get(AgencySuggestion, suggestion_id)
+    if suggestion is None or suggestion.agency_id != agency.id or suggestion.state != "open":
+        raise NotFound("suggestion")
+    if not can_confirm(session, actor, suggestion):
+        raise NotAllowed("Only an admin or someone who filed a request with this agency can confirm its address.")
+    if accept:
+        update_agency(session, actor, now, agency, **{suggestion.field: suggestion.new_value})
+    suggestion.state = "accepted" if accept else "rejected"
+    suggestion.decided_by_id = actor.id
+    suggestion.decided_at = now
+    session.add(suggestion)
+    session.flush()
+    return suggestion

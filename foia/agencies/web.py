@@ -63,7 +63,20 @@ def show_agency(agency_id: int):
         "agencies/detail.html", agency=agency, jurisdiction=jurisdiction,
         rules=laws.rules_summary(jurisdiction), history=services.agency_history(session, agency),
         foia_requests=services.requests_to_agency(session, actor(), now(), agency),
-        field_labels=services.FIELD_LABELS)
+        field_labels=services.FIELD_LABELS,
+        suggestions=[(s, services.can_confirm(session, actor(), s)) for s in services.open_suggestions(session, agency)])
+
+
+@bp.post("/agencies/<int:agency_id>/suggestions/<int:suggestion_id>")
+@login_required
+def decide_suggestion(agency_id: int, suggestion_id: int):
+    session = db_session()
+    agency = services.get_agency(session, agency_id)
+    accept = request.form.get("answer") == "accept"
+    services.decide_suggestion(session, actor(), now(), agency, suggestion_id, accept)
+    session.commit()
+    flash("The address is confirmed and in use." if accept else "The suggestion is rejected.", "success")
+    return redirect(url_for("agencies.show_agency", agency_id=agency.id))
 
 
 @bp.route("/agencies/<int:agency_id>/edit", methods=["GET", "POST"])
@@ -74,14 +87,19 @@ def edit_agency(agency_id: int):
     form = _agency_form(session, obj=agency)
     if form.validate_on_submit():
         try:
-            change = services.update_agency(session, actor(), now(), agency, **form.values())
+            change, suggested = services.edit_agency(session, actor(), now(), agency, **form.values())
         except ValidationError as error:
             session.rollback()
             show_errors(form, error)
         else:
             session.commit()
-            flash("Saved. The change is in the agency's history." if change else "Nothing was changed.",
-                  "success" if change else "info")
+            if suggested:
+                names = " and ".join(services.FIELD_LABELS.get(s.field, s.field).lower() for s in suggested)
+                flash(f"The new {names} is a suggestion: it is used once an admin or someone who filed a request "
+                      f"with {agency.name} confirms it." + (" Your other changes are saved." if change else ""), "info")
+            else:
+                flash("Saved. The change is in the agency's history." if change else "Nothing was changed.",
+                      "success" if change else "info")
             return redirect(url_for("agencies.show_agency", agency_id=agency.id))
     return render_template("agencies/form.html", form=form, agency=agency)
 

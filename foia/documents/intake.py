@@ -8,6 +8,8 @@ import posixpath
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
+from pathlib import Path
+from typing import Iterator
 
 import puremagic
 from sqlmodel import Session, select
@@ -18,6 +20,10 @@ from foia.ports import BlobStore
 #: Limits on unpacking one zip (with everything nested in it).
 ZIP_MAX_MEMBERS = 2000
 ZIP_MAX_TOTAL_BYTES = 2 * 1024 ** 3
+#: The largest single file taken out of a zip.
+ZIP_MAX_MEMBER_BYTES = 512 * 1024 ** 2
+#: Unpacking copies this much at a time from the archive to disk.
+_CHUNK = 1024 * 1024
 ZIP_MAX_DEPTH = 3
 ZIP_MAX_RATIO = 100
 
@@ -82,6 +88,89 @@ def is_zip(data: bytes, filename: str = "") -> bool:
     if data[:4] != b"PK\x03\x04":
         return False
     return not filename.lower().endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".jar", ".apk"))
+
+
+@dataclass
+class ZipMember:
+    """One file out of a zip: where it was unpacked on disk, or why it was left in the archive."""
+
+    name: str
+    path: Path | None
+    problem: str = ""
+
+
+def expand_zip_to_disk(source, folder, *, depth: int = 0, budget: list[int] | None = None) -> Iterator[ZipMember]:
+    """The files inside a zip (bytes or a path), nested zips too, each streamed to a file in `folder` and
+    deleted after the caller had it: memory stays flat whatever the archive unpacks to.
+
+    A member over ZIP_MAX_MEMBER_BYTES, or compressed suspiciously well, is yielded with its problem and
+    skipped; an archive that is damaged, too deep, has too many files or unpacks to more than
+    ZIP_MAX_TOTAL_BYTES raises ZipRefused (members already yielded stay taken)."""
+    budget = budget if budget is not None else [ZIP_MAX_MEMBERS, ZIP_MAX_TOTAL_BYTES]
+    folder = Path(folder)
+    if depth >= ZIP_MAX_DEPTH:
+        raise ZipRefused(f"zip archives are nested more than {ZIP_MAX_DEPTH} deep")
+    try:
+        archive = zipfile.ZipFile(io.BytesIO(source) if isinstance(source, (bytes, bytearray)) else source)
+    except (zipfile.BadZipFile, ValueError, OSError) as error:
+        raise ZipRefused(f"the zip archive is damaged ({error})") from None
+    with archive:
+        for info in [info for info in archive.infolist() if not info.is_dir()]:
+            budget[0] -= 1
+            if budget[0] < 0:
+                raise ZipRefused(f"the zip archive holds more than {ZIP_MAX_MEMBERS} files")
+            name = _member_name(info)
+            if not name:
+                continue
+            problem = _member_problem(info, budget)
+            if problem:
+                yield ZipMember(name, None, problem)
+                continue
+            path = folder / f"member-{depth}-{ZIP_MAX_MEMBERS - budget[0]}"
+            try:
+                problem = _unpack(archive, info, path, budget)
+                if problem:
+                    yield ZipMember(name, None, problem)
+                    continue
+                with path.open("rb") as handle:
+                    head = handle.read(4)
+                if is_zip(head, name):
+                    for inner in expand_zip_to_disk(path, folder, depth=depth + 1, budget=budget):
+                        yield ZipMember(f"{name}/{inner.name}", inner.path, inner.problem)
+                else:
+                    yield ZipMember(name, path)
+            finally:
+                path.unlink(missing_ok=True)
+
+
+def _member_problem(info: zipfile.ZipInfo, budget: list[int]) -> str:
+    if info.file_size > ZIP_MAX_MEMBER_BYTES:
+        return f"larger than {ZIP_MAX_MEMBER_BYTES // 1024 ** 2} MB unpacked; left in the archive"
+    if info.file_size > budget[1]:
+        raise ZipRefused("the zip archive unpacks to more than the allowed size")
+    if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 1024 ** 2:
+        return (f"compressed {info.file_size // info.compress_size}:1 (a zip bomb?); left in the archive")
+    return ""
+
+
+def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, budget: list[int]) -> str:
+    """Copy one member to `path`, counting what really comes out (headers may lie); a problem, or ""."""
+    limit = min(ZIP_MAX_MEMBER_BYTES, budget[1], max(info.compress_size, 1) * ZIP_MAX_RATIO + 1024 ** 2)
+    written = 0
+    try:
+        with archive.open(info) as source, path.open("wb") as target:
+            while chunk := source.read(_CHUNK):
+                written += len(chunk)
+                if written > limit:
+                    if written > budget[1]:
+                        raise ZipRefused("the zip archive unpacks to more than the allowed size")
+                    return "unpacks to far more than its compressed size (a zip bomb?); left in the archive"
+                target.write(chunk)
+    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
+        return f"cannot be read ({error})"
+    finally:
+        budget[1] -= written
+    return ""
 
 
 def expand_zip(data: bytes, *, depth: int = 0, budget: list[int] | None = None) -> list[tuple[str, bytes]]:
@@ -150,7 +239,8 @@ def _member_name(info: zipfile.ZipInfo) -> str:
 
 
 def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename: str, request_id: int | None,
-                   message_id: int | None, now: datetime, skip_existing: bool = False) -> StoredDocument | None:
+                   message_id: int | None, now: datetime, skip_existing: bool = False,
+                   uploaded_by_id: int | None = None) -> StoredDocument | None:
     """Store one file as a queued Document; bytes the request already has are linked via duplicate_of_id.
 
     With skip_existing, a file the request (or the holding pen) already has on its own is not added
@@ -159,13 +249,16 @@ def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename:
     sha256 = hashlib.sha256(data).hexdigest()
     same = select(Document).where(Document.sha256 == sha256, Document.duplicate_of_id.is_(None))
     same = same.where(Document.request_id == request_id if request_id is not None else Document.request_id.is_(None))
-    if request_id is None:
-        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None))
+    if request_id is None:  # the holding pen: each uploader's files are their own
+        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None),
+                          Document.uploaded_by_id == uploaded_by_id if uploaded_by_id is not None
+                          else Document.uploaded_by_id.is_(None))
     original = session.exec(same.order_by(Document.id)).first()
     if original is not None and skip_existing and original.message_id is None and message_id is None:
         return None
     key = blobs.put(data)
     document = Document(request_id=request_id, message_id=message_id, filename=(filename or "file")[:500],
+                        uploaded_by_id=uploaded_by_id,
                         content_type=sniff_type(data, filename), sha256=sha256, size=len(data), blob_key=key,
                         duplicate_of_id=original.id if original is not None else None,
                         state=ExtractionState.queued, created_at=now, updated_at=now)

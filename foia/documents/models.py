@@ -27,6 +27,10 @@ class Document(SQLModel, table=True):
     #: The email it came attached to, if any.
     message_id: Optional[int] = Field(default=None, foreign_key="message.id", index=True, ondelete="SET NULL")
     filename: str = Field(max_length=500)
+    #: Who uploaded or imported it; with no request, the only one (besides admins) who sees it.
+    uploaded_by_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
+    #: Hidden from readers of a public request who do not work on it.
+    is_private: bool = Field(default=False)
     #: Sniffed from the bytes, not the sender's claim.
     content_type: str = Field(default="application/octet-stream", max_length=200)
     sha256: str = Field(max_length=64, index=True)

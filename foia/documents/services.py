@@ -10,8 +10,8 @@ from sqlmodel import Session, select
 from foia.accounts.models import User
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.documents.release import FoundMessage
-from foia.errors import InvalidTransition, NotFound
-from foia.requests.access import can_work_on, visible_request_ids
+from foia.errors import InvalidTransition, NotAllowed, NotFound
+from foia.requests.access import can_work_on_content, document_visible_clause, visible_request_ids
 from foia.requests.models import FoiaRequest
 from foia.search.models import SearchChange
 
@@ -30,22 +30,9 @@ STATE_LABELS = {
 }
 
 
-def _imported_by(actor: User):
-    """Holding-pen documents that came with a message the actor imported (mail ingest records who)."""
-    from foia.mail.models import Message
-
-    imported = select(Message.id).where(Message.request_id.is_(None), Message.imported_by_id == actor.id)
-    return sa.and_(Document.request_id.is_(None), Document.message_id.in_(imported))
-
-
 def visible_documents_clause(actor: User | None, now: datetime):
-    """SQL condition: documents the actor may see (holding-pen ones only to admins and their importer)."""
-    if actor is not None and actor.is_admin:
-        return sa.true()
-    on_visible_request = Document.request_id.in_(visible_request_ids(actor, now))
-    if actor is None:
-        return on_visible_request
-    return sa.or_(on_visible_request, _imported_by(actor))
+    """SQL condition: documents the actor may see (access.document_visible_clause)."""
+    return document_visible_clause(actor, now)
 
 
 def get_visible_document(session: Session, actor: User | None, document_id: int, now: datetime) -> Document:
@@ -58,15 +45,75 @@ def get_visible_document(session: Session, actor: User | None, document_id: int,
 
 
 def can_work_on_document(session: Session, actor: User | None, document: Document) -> bool:
-    """Whether the actor may act on the document (retry its extraction)."""
-    if actor is None:
-        return False
-    if actor.is_admin:
-        return True
-    if document.request_id is None:
-        return session.exec(select(Document.id).where(Document.id == document.id, _imported_by(actor))).first() is not None
-    request = session.get(FoiaRequest, document.request_id)
-    return request is not None and can_work_on(session, actor, request)
+    """Whether the actor may act on the document (retry its extraction, mark it private, delete it)."""
+    holder = document.uploaded_by_id
+    if holder is None and document.message_id is not None and document.request_id is None:
+        from foia.mail.models import Message
+
+        message = session.get(Message, document.message_id)
+        holder = message.imported_by_id if message else None
+    return can_work_on_content(session, actor, document.request_id, holder)
+
+
+def set_private(session: Session, actor: User | None, document_id: int, private: bool, now: datetime) -> Document:
+    """Mark a document private (only those who work on its request see it) or shared again."""
+    document = get_visible_document(session, actor, document_id, now)
+    if not can_work_on_document(session, actor, document):
+        raise NotAllowed("Only the requester and their team can change who sees this document.")
+    document.is_private = private
+    document.updated_at = now
+    session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+    return document
+
+
+def delete_held_document(session: Session, actor: User | None, document_id: int, now: datetime) -> Document:
+    """Delete a file waiting in the holding pen (its bytes stay in the blob store if other rows use them)."""
+    from foia.documents.models import EmbeddedMessage
+
+    document = get_visible_document(session, actor, document_id, now)
+    if document.request_id is not None:
+        raise InvalidTransition("Only files in the holding pen can be deleted; this one is on a request.")
+    if not can_work_on_document(session, actor, document):
+        raise NotAllowed("Only the person who uploaded this file can delete it.")
+    pages = session.exec(select(Page.id).where(Page.document_id == document.id)).all()
+    for page_id in pages:
+        session.add(SearchChange(item_type="page", item_id=page_id, op="delete", at=now))
+    session.exec(sa.delete(EmbeddedMessage).where(EmbeddedMessage.document_id == document.id))
+    session.exec(sa.delete(Page).where(Page.document_id == document.id))
+    session.exec(sa.update(Document).where(Document.duplicate_of_id == document.id).values(duplicate_of_id=None))
+    session.delete(document)
+    session.flush()
+    return document
+
+
+def assign_documents(session: Session, actor: User, now: datetime, document_ids: list[int], request_id: int) -> list[Document]:
+    """Put holding-pen files on a request the actor works on; the caller commits."""
+    from foia.requests.access import get_workable_request
+    from foia.requests.timeline import add_event
+
+    request = get_workable_request(session, actor, request_id, now)
+    moved = []
+    for document_id in dict.fromkeys(document_ids):
+        document = get_visible_document(session, actor, document_id, now)
+        if document.request_id == request.id:
+            continue
+        if document.request_id is not None or not can_work_on_document(session, actor, document):
+            raise NotAllowed("Only files in your holding pen can be put on a request here.")
+        document.request_id = request.id
+        document.updated_at = now
+        session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+        add_event(session, request, actor, "document", f"File assigned: {document.filename}", now,
+                  detail={"document_id": document.id})
+        moved.append(document)
+    session.flush()
+    return moved
+
+
+def held_documents(session: Session, actor: User | None, now: datetime, limit: int = 200) -> list[Document]:
+    """Files in the holding pen the actor may see that came on their own (not attached to a message)."""
+    return list(session.exec(select(Document).where(Document.request_id.is_(None), Document.message_id.is_(None),
+                                                    visible_documents_clause(actor, now))
+                             .order_by(Document.id.desc()).limit(limit)))
 
 
 @dataclass
@@ -117,9 +164,10 @@ def filter_requests(session: Session, actor: User | None, now: datetime) -> list
                              .order_by(FoiaRequest.tracking_code)))
 
 
-def request_documents(session: Session, request_id: int) -> list[Document]:
-    """A request's documents in the order they arrived (the caller has checked the request is visible)."""
-    return list(session.exec(select(Document).where(Document.request_id == request_id).order_by(Document.id)))
+def request_documents(session: Session, actor: User | None, now: datetime, request_id: int) -> list[Document]:
+    """A request's documents the actor may see, in the order they arrived."""
+    return list(session.exec(select(Document).where(Document.request_id == request_id,
+                                                    visible_documents_clause(actor, now)).order_by(Document.id)))
 
 
 def document_pages(session: Session, document: Document) -> list[Page]:
@@ -137,8 +185,6 @@ def retry_extraction(session: Session, actor: User | None, document_id: int, now
     """Put a document back in the extraction queue."""
     document = get_visible_document(session, actor, document_id, now)
     if not can_work_on_document(session, actor, document):
-        from foia.errors import NotAllowed
-
         raise NotAllowed("Only the requester and their team can retry this document's extraction.")
     if document.state in (ExtractionState.queued, ExtractionState.extracting):
         raise InvalidTransition("This document is already waiting for extraction.")

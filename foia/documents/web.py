@@ -11,6 +11,8 @@ from foia.documents import services
 from foia.documents.blobstore import BlobNotFound
 from foia.documents.models import ExtractionState
 from foia.errors import DomainError
+from foia.pagination import page_number
+from foia.web.input import bounded_id
 from foia.web.context import actor, db_session, now, runtime
 
 bp = Blueprint("documents", __name__)
@@ -44,7 +46,7 @@ def highlight(text: str, words: list[str]) -> Markup:
 @bp.app_template_global()
 def request_documents(foia_request) -> dict:
     """Documents of a request (already checked visible) with extraction progress, for the request page."""
-    documents = services.request_documents(db_session(), foia_request.id)
+    documents = services.request_documents(db_session(), actor(), now(), foia_request.id)
     finished = sum(1 for d in documents if d.state in services.FINISHED)
     return {"documents": documents, "finished": finished, "total": len(documents),
             "labels": services.STATE_LABELS}
@@ -56,9 +58,9 @@ def list_documents():
     state = request.args.get("state") or None
     if state not in {s.value for s in ExtractionState}:
         state = None
-    request_id = request.args.get("request", type=int)
+    request_id = bounded_id(request.args.get("request"))
     listing = services.list_documents(db_session(), actor(), now(), state=state, request_id=request_id,
-                                      number=request.args.get("page", 1, type=int),
+                                      number=page_number(request.args.get("page")),
                                       per_page=runtime().config["PAGE_SIZE"])
     return render_template("documents/list.html", listing=listing, state=state, request_id=request_id,
                            states=list(ExtractionState), labels=services.STATE_LABELS,
@@ -67,7 +69,6 @@ def list_documents():
 
 
 @bp.get("/documents/<int:document_id>")
-@login_required
 def show_document(document_id: int):
     session = db_session()
     document = services.get_visible_document(session, actor(), document_id, now())
@@ -86,7 +87,18 @@ def show_document(document_id: int):
                            labels=services.STATE_LABELS)
 
 
-def _send_blob(key: str, *, filename: str, mimetype: str, as_attachment: bool):
+#: Types a browser shows without running anything; every other download is application/octet-stream.
+SHOWN_TYPES = {"application/pdf", "image/png", "image/jpeg", "image/gif", "image/webp", "text/plain", "text/csv"}
+#: A downloaded file may run nothing and load nothing, even if a browser were made to render it.
+DOWNLOAD_CSP = "sandbox; default-src 'none'; img-src 'self' data:; style-src 'unsafe-inline'"
+
+
+def download_type(content_type: str | None) -> str:
+    """The type a download is served as: its own when a browser only displays it, else octet-stream."""
+    return content_type if content_type in SHOWN_TYPES else "application/octet-stream"
+
+
+def _send_blob(key: str, *, filename: str, mimetype: str, as_attachment: bool, sandbox: bool = True):
     try:
         path = runtime().blobs.path(key)
     except BlobNotFound:
@@ -95,30 +107,30 @@ def _send_blob(key: str, *, filename: str, mimetype: str, as_attachment: bool):
                          conditional=True, max_age=0)
     response.headers["X-Content-Type-Options"] = "nosniff"
     response.headers["Cache-Control"] = "private, no-store"
+    if sandbox:
+        response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
 
 
 @bp.get("/documents/<int:document_id>/download")
-@login_required
 def download(document_id: int):
     document = services.get_visible_document(db_session(), actor(), document_id, now())
-    return _send_blob(document.blob_key, filename=document.filename, mimetype="application/octet-stream"
-                      if not document.content_type else document.content_type, as_attachment=True)
+    return _send_blob(document.blob_key, filename=document.filename.rsplit("/", 1)[-1],
+                      mimetype=download_type(document.content_type), as_attachment=True)
 
 
 @bp.get("/documents/<int:document_id>/view")
-@login_required
 def view_pdf(document_id: int):
     document = services.get_visible_document(db_session(), actor(), document_id, now())
     if document.content_type != "application/pdf":
         abort(404)
-    response = _send_blob(document.blob_key, filename=document.filename, mimetype="application/pdf",
-                          as_attachment=False)
+    # Not sandboxed: the browser's PDF viewer does not run in a sandboxed document.
+    response = _send_blob(document.blob_key, filename=document.filename.rsplit("/", 1)[-1],
+                          mimetype="application/pdf", as_attachment=False, sandbox=False)
     return response
 
 
 @bp.get("/documents/<int:document_id>/searchable.pdf")
-@login_required
 def searchable_pdf(document_id: int):
     document = services.get_visible_document(db_session(), actor(), document_id, now())
     if not document.searchable_pdf_key:
@@ -140,3 +152,32 @@ def retry(document_id: int):
     else:
         flash("The document is back in the extraction queue.", "success")
     return redirect(url_for("documents.show_document", document_id=document_id))
+
+
+@bp.post("/documents/<int:document_id>/private")
+@login_required
+def set_private(document_id: int):
+    session = db_session()
+    private = request.form.get("private") == "1"
+    services.set_private(session, actor(), document_id, private, now())
+    session.commit()
+    flash("Only the requester and their team see this document now." if private
+              else "Everyone who may see the request sees this document now.", "success")
+    return redirect(url_for("documents.show_document", document_id=document_id))
+
+
+@bp.post("/documents/<int:document_id>/delete")
+@login_required
+def delete_held(document_id: int):
+    session = db_session()
+    try:
+        document = services.delete_held_document(session, actor(), document_id, now())
+    except DomainError as error:
+        if error.status_code == 404:
+            raise
+        session.rollback()
+        flash(str(error), "error")
+        return redirect(url_for("documents.show_document", document_id=document_id))
+    session.commit()
+    flash(f"{document.filename} deleted.", "success")
+    return redirect(url_for("mail.inbox"))

@@ -9,17 +9,18 @@ from __future__ import annotations
 import hashlib
 import os
 import re
+import tempfile
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import Callable, Iterable, Iterator
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, expand_zip, is_zip, sniff_type, store_document
+from foia.documents.intake import ZipRefused, expand_zip_to_disk, is_zip, sniff_type, store_document
 from foia.documents.models import Document
 from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from foia.mail.match import match_request
@@ -27,6 +28,8 @@ from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import (Attachment, Kind, ParsedMessage, UnreadableMessage, looks_like_email, looks_like_mbox,
                              might_be_email, parse_message, safe_filename)
 from foia.ports import BlobStore, local_date
+from foia.requests.access import MAILBOX_SCOPE, intake_scope, match_candidates_clause, workable_request_ids
+from foia.requests.access import message_visible_clause as access_message_visible_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
 from foia.search.models import SearchChange
@@ -47,6 +50,12 @@ class ImportSummary:
     errors: list[dict] = field(default_factory=list)
     #: Ids of the messages added, for the summary page.
     message_ids: list[int] = field(default_factory=list)
+    #: Where each stored email or file went: {"name", "kind" (message|document), "id", "request_id", "request"}.
+    placed: list[dict] = field(default_factory=list)
+
+    def place(self, name: str, kind: str, item_id: int, request: FoiaRequest | None) -> None:
+        self.placed.append({"name": name, "kind": kind, "id": item_id, "request_id": request.id if request else None,
+                            "request": request.tracking_code if request else None})
 
     def as_json(self) -> dict:
         return {"messages": self.messages, "documents": self.documents, "duplicates": self.duplicates,
@@ -67,6 +76,21 @@ class Intake:
     request: FoiaRequest | None = None
     summary: ImportSummary = field(default_factory=ImportSummary)
 
+    @property
+    def scope(self) -> str:
+        """Whose copy this mail is (access.intake_scope)."""
+        return intake_scope(self.actor, self.source)
+
+    @property
+    def uploader_id(self) -> int | None:
+        return self.actor.id if self.actor is not None and self.source != "imap" else None
+
+    def same_copy_clause(self, request_column, scope_column):
+        """SQL condition: rows this intake would duplicate (its own scope, or requests the actor works on)."""
+        if self.scope == MAILBOX_SCOPE:
+            return scope_column == MAILBOX_SCOPE
+        return sa.or_(scope_column == self.scope, request_column.in_(workable_request_ids(self.actor)))
+
 
 class Skip(Exception):
     """Stops the chain for one input with a reason (a duplicate, or an error)."""
@@ -85,8 +109,10 @@ def _preflight(raw: bytes) -> None:
         raise Skip(f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB")
 
 
-def _dedupe(session: Session, raw_sha256: str) -> None:
-    if session.exec(select(Message.id).where(Message.raw_sha256 == raw_sha256)).first() is not None:
+def _dedupe(intake: Intake, raw_sha256: str) -> None:
+    """The same bytes already in this intake's own copy (or on a request its user works on)."""
+    same = intake.same_copy_clause(Message.request_id, Message.intake_scope)
+    if intake.session.exec(select(Message.id).where(Message.raw_sha256 == raw_sha256, same)).first() is not None:
         raise Skip("already imported", duplicate=True)
 
 
@@ -103,12 +129,16 @@ def _body_bytes(raw: bytes) -> bytes:
     return body
 
 
-def _same_message_id(session: Session, blobs: BlobStore, parsed: ParsedMessage, raw: bytes) -> None:
+def _same_message_id(intake: Intake, parsed: ParsedMessage, raw: bytes) -> None:
     """A message with this Message-ID is a duplicate when it says the same (relays add only headers);
-    a different mail that reuses the Message-ID is kept as well, without it."""
+    a different mail that reuses the Message-ID is kept as well, without it. Only this intake's own copy
+    (and the requests its user works on) is compared: nobody learns of mail they cannot see."""
+    session, blobs = intake.session, intake.blobs
     if not parsed.message_id:
         return
-    known = session.exec(select(Message).where(Message.message_id == parsed.message_id)).first()
+    known = session.exec(select(Message).where(Message.message_id == parsed.message_id,
+                                               intake.same_copy_clause(Message.request_id, Message.intake_scope))
+                         .order_by(Message.id)).first()
     if known is None:
         return
     same = known.direction == Direction.outbound
@@ -121,7 +151,8 @@ def _same_message_id(session: Session, blobs: BlobStore, parsed: ParsedMessage, 
         raise Skip("already imported", duplicate=True)
     parsed.warnings.append(f"Message #{known.id} has the same Message-ID <{parsed.message_id}> but says something "
                            "else; both are kept.")
-    parsed.message_id = None
+    if known.intake_scope == intake.scope:
+        parsed.message_id = None
 
 
 def clean(text: str) -> str:
@@ -166,7 +197,8 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
         to_addresses=clean(", ".join(parsed.to)), cc_addresses=clean(", ".join(parsed.cc)), subject=clean(parsed.subject),
         sent_at=parsed.date, received_at=intake.now, body_text=clean(parsed.text), body_html=clean(parsed.html),
         raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=clean(reason)[:300], source=intake.source,
-        parse_warnings=[clean(w)[:1000] for w in parsed.warnings], imported_by_id=intake.actor.id if intake.actor else None,
+        intake_scope=intake.scope, parse_warnings=[clean(w)[:1000] for w in parsed.warnings],
+        imported_by_id=intake.uploader_id,
         created_at=intake.now, updated_at=intake.now)
     intake.session.add(message)
     intake.session.flush()
@@ -174,21 +206,34 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
     return message
 
 
+def _attachment_files(message: Message, filename: str, data: bytes) -> Iterator[tuple[str, bytes]]:
+    """An attachment's files: itself, or a zip's members one at a time (unpacked to disk, within caps)."""
+    if not is_zip(data, filename):
+        yield filename, data
+        return
+    with tempfile.TemporaryDirectory(prefix="foia-zip-") as folder:
+        try:
+            for member in expand_zip_to_disk(data, folder):
+                if member.problem:
+                    message.parse_warnings = [*message.parse_warnings,
+                                              clean(f"{filename}/{member.name} was left in the archive: {member.problem}.")]
+                    continue
+                yield safe_path(f"{filename}/{member.name}"), member.path.read_bytes()
+        except ZipRefused as error:
+            message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
+            yield filename, data
+
+
 def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
     stored = 0
     for attachment in attachments:
         filename = safe_filename(attachment.filename)
-        files = [(filename, attachment.data)]
-        if is_zip(attachment.data, filename):
-            try:
-                files = [(safe_path(f"{filename}/{name}"), data) for name, data in expand_zip(attachment.data)]
-            except ZipRefused as error:
-                message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
-        for name, data in files:
+        for name, data in _attachment_files(message, filename, attachment.data):
             if not data:
                 continue
             result = store_document(intake.session, intake.blobs, data=data, filename=name,
-                                    request_id=message.request_id, message_id=message.id, now=intake.now)
+                                    request_id=message.request_id, message_id=message.id, now=intake.now,
+                                    uploaded_by_id=intake.uploader_id)
             stored += 1
             intake.summary.documents += 1  # a file the request already had is linked to it, still listed here
     return stored
@@ -196,7 +241,9 @@ def _store_attachments(intake: Intake, message: Message, attachments: list[Attac
 
 def _mark_agency_failing(intake: Intake, parsed: ParsedMessage, request: FoiaRequest | None) -> Agency | None:
     agency = None
-    if parsed.failed_recipient:
+    if intake.scope != MAILBOX_SCOPE and request is None:
+        return None  # a user's upload speaks only for the requests they work on
+    if parsed.failed_recipient and intake.scope == MAILBOX_SCOPE:
         agency = intake.session.exec(select(Agency).where(
             sa.func.lower(Agency.foia_email) == parsed.failed_recipient.lower())).first()
     if agency is None and request is not None:
@@ -235,9 +282,9 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
     raw_sha256 = hashlib.sha256(raw).hexdigest()
     try:
         _preflight(raw)
-        _dedupe(session, raw_sha256)
+        _dedupe(intake, raw_sha256)
         parsed = _parse(raw)
-        _same_message_id(session, intake.blobs, parsed, raw)
+        _same_message_id(intake, parsed, raw)
     except Skip as skip:
         if skip.duplicate:
             intake.summary.duplicates += 1
@@ -247,7 +294,7 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
     if intake.request is not None:
         request, reason = intake.request, f"{intake.source} to {intake.request.tracking_code}"
     else:
-        request, reason = match_request(session, parsed)
+        request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source))
     try:
         message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
     except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
@@ -261,6 +308,7 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
     intake.summary.messages += 1
     intake.summary.unmatched += request is None
     intake.summary.message_ids.append(message.id)
+    intake.summary.place(parsed.subject or "(no subject)", "message", message.id, request)
     return message
 
 
@@ -283,11 +331,12 @@ def _store_file(intake: Intake, name: str, data: bytes) -> int:
     request = intake.request
     result = store_document(intake.session, intake.blobs, data=data, filename=name,
                             request_id=request.id if request else None, message_id=None, now=intake.now,
-                            skip_existing=True)
+                            skip_existing=True, uploaded_by_id=intake.uploader_id)
     if result is None:
         intake.summary.duplicates += 1
         return 0
     intake.summary.documents += 1
+    intake.summary.place(name, "document", result.document.id, request)
     return 1
 
 
@@ -336,7 +385,7 @@ def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
         request = intake.request
         result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
                                 request_id=request.id if request else None, message_id=None, now=intake.now,
-                                skip_existing=True)
+                                skip_existing=True, uploaded_by_id=intake.uploader_id)
         intake.session.commit()
     except Exception as error:  # noqa: BLE001
         intake.session.rollback()
@@ -344,7 +393,9 @@ def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
         return f"its bytes were kept as blob {key} ({type(error).__name__})"
     if result is None:
         return None
-    return f"kept as a file (document {result.document.id})"
+    intake.summary.place(_document_name(name), "document", result.document.id, request)
+    where = f"on {request.tracking_code}" if request else "in the holding pen"
+    return f"kept as a file {where} (document {result.document.id})"
 
 
 def _document_name(label: str) -> str:
@@ -372,13 +423,15 @@ def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = Non
         ingest_mbox_bytes(intake, data, label)
         return
     if is_zip(data, name):
-        try:
-            members = expand_zip(data)
-        except ZipRefused as error:
-            intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
-            return
-        for member, content in members:
-            ingest_bytes(intake, member, content, f"{label}/{member}")
+        with tempfile.TemporaryDirectory(prefix="foia-zip-") as folder:
+            try:
+                for member in expand_zip_to_disk(data, folder):
+                    if member.problem:
+                        intake.summary.errors.append({"path": f"{label}/{member.name}", "reason": member.problem})
+                    else:
+                        ingest_bytes(intake, member.name, member.path.read_bytes(), f"{label}/{member.name}")
+            except ZipRefused as error:
+                intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
         return
     if _is_email_bytes(name, data):
         if data[:8] == OLE_MAGIC or looks_like_email(data) or might_be_email(data):
@@ -532,15 +585,8 @@ def suggest_status(request: FoiaRequest, subject: str, text: str) -> str | None:
 # --- holding pen: assignment, status confirmation ---------------------------------------------------
 
 def message_visible_clause(actor: User | None, now: datetime):
-    """SQL condition: messages the actor may see (their requests; in the holding pen, admins and the importer)."""
-    from foia.requests.access import visible_request_ids
-
-    if actor is None:
-        return sa.and_(Message.request_id.in_(visible_request_ids(None, now)))
-    if actor.is_admin:
-        return sa.true()
-    return sa.or_(Message.request_id.in_(visible_request_ids(actor, now)),
-                  sa.and_(Message.request_id.is_(None), Message.imported_by_id == actor.id))
+    """SQL condition: messages the actor may see (access.message_visible_clause)."""
+    return access_message_visible_clause(actor, now)
 
 
 def get_visible_message(session: Session, actor: User | None, message_id: int, now: datetime) -> Message:
@@ -567,7 +613,7 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
         if message.request_id == request.id:
             continue
         message.request_id = request.id
-        message.match_reason = f"assigned by {actor.name}"
+        message.match_reason = f"assigned by {actor.public_name}"
         message.updated_at = now
         session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
         documents = session.exec(select(Document).where(Document.message_id == message.id)).all()
@@ -624,4 +670,21 @@ def dismiss_suggested_status(session: Session, actor: User, now: datetime, messa
         get_workable_request(session, actor, message.request_id, now)
     message.suggested_status = None
     session.commit()
+    return message
+
+
+def set_message_private(session: Session, actor: User | None, now: datetime, message_id: int, private: bool) -> Message:
+    """Mark a message (and the files that came with it) private to those who work on its request, or shared again."""
+    from foia.requests.access import can_work_on_content
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is None or not can_work_on_content(session, actor, message.request_id, None):
+        raise NotAllowed("Only the requester and their team can change who sees this message.")
+    message.is_private = private
+    message.updated_at = now
+    session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+    for document in session.exec(select(Document).where(Document.message_id == message.id)).all():
+        document.is_private = private
+        document.updated_at = now
+        session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
     return message

@@ -1,4 +1,9 @@
-"""Which request a received message belongs to, and why; None sends it to the holding pen."""
+"""Which request a received message belongs to, and why; None sends it to the holding pen.
+
+Every rule looks only among `candidates` (an SQL condition on FoiaRequest): for mail a user uploads,
+the requests they work on (access.match_candidates_clause), so nobody's mail lands on, or tells of,
+another's request.
+"""
 from __future__ import annotations
 
 import re
@@ -27,25 +32,26 @@ def _reply_tokens(addresses: list[str]) -> list[str]:
     return [t for t in tokens if t]
 
 
-def by_reply_token(session: Session, parsed: ParsedMessage):
+def by_reply_token(session: Session, parsed: ParsedMessage, candidates=sa.true()):
     """The request whose reply token is in a recipient's plus-address."""
     addresses = parsed.recipient_addresses + parsed.returned_addresses
     tokens = _reply_tokens(addresses)
     if not tokens:
         return None, ""
-    request = session.exec(select(FoiaRequest).where(FoiaRequest.reply_token.in_(tokens))).first()
+    request = session.exec(select(FoiaRequest).where(FoiaRequest.reply_token.in_(tokens), candidates)).first()
     if request is None:
         return None, ""
     address = next(a for a in addresses if "+" + request.reply_token in a.split("@")[0])
     return request, f"reply address {address}"
 
 
-def by_thread(session: Session, parsed: ParsedMessage):
+def by_thread(session: Session, parsed: ParsedMessage, candidates=sa.true()):
     """The request of a known message this one answers (In-Reply-To, References, a bounce's original)."""
     ids = parsed.related_ids
     if not ids:
         return None, ""
-    rows = session.exec(select(Message).where(Message.message_id.in_(ids), Message.request_id.is_not(None))).all()
+    rows = session.exec(select(Message).where(Message.message_id.in_(ids), Message.request_id.in_(
+        select(FoiaRequest.id).where(candidates)))).all()
     by_id = {row.message_id: row for row in rows}
     for message_id in ids:
         if message_id in by_id:
@@ -65,16 +71,16 @@ def _subject_tokens(subject: str) -> list[str]:
     return sorted(tokens)
 
 
-def by_subject(session: Session, parsed: ParsedMessage):
+def by_subject(session: Session, parsed: ParsedMessage, candidates=sa.true()):
     """The request whose tracking code, or agency tracking number, the subject names."""
     for code in TRACKING_CODE.findall(parsed.subject):
-        request = session.exec(select(FoiaRequest).where(FoiaRequest.tracking_code == code.upper())).first()
+        request = session.exec(select(FoiaRequest).where(FoiaRequest.tracking_code == code.upper(), candidates)).first()
         if request is not None:
             return request, f"tracking code {request.tracking_code} in the subject"
     tokens = _subject_tokens(parsed.subject)
     if tokens:
         found = session.exec(select(FoiaRequest).where(FoiaRequest.agency_tracking_number.in_(tokens),
-                                                       FoiaRequest.agency_tracking_number != "")).all()
+                                                       FoiaRequest.agency_tracking_number != "", candidates)).all()
         if len(found) == 1:
             return found[0], f"agency tracking number {found[0].agency_tracking_number} in the subject"
     return None, ""
@@ -94,13 +100,14 @@ def agencies_of_sender(session: Session, address: str) -> list[Agency]:
     return list(session.exec(select(Agency).where(sa.func.lower(Agency.foia_email).like(f"%@{domain}"))).all())
 
 
-def by_sender(session: Session, parsed: ParsedMessage):
+def by_sender(session: Session, parsed: ParsedMessage, candidates=sa.true()):
     """The one open request to the sender's agency, when there is exactly one."""
     agencies = agencies_of_sender(session, parsed.from_address)
     if not agencies:
         return None, ""
     open_requests = session.exec(select(FoiaRequest).where(
-        FoiaRequest.agency_id.in_([a.id for a in agencies]), FoiaRequest.status.in_(list(OPEN_STATUSES)))).all()
+        FoiaRequest.agency_id.in_([a.id for a in agencies]), FoiaRequest.status.in_(list(OPEN_STATUSES)),
+        candidates)).all()
     if len(open_requests) == 1:
         agency = next(a for a in agencies if a.id == open_requests[0].agency_id)
         return open_requests[0], f"sender {parsed.from_address} is {agency.name}, which has one open request"
@@ -110,10 +117,10 @@ def by_sender(session: Session, parsed: ParsedMessage):
 RULES = (by_reply_token, by_thread, by_subject, by_sender)
 
 
-def match_request(session: Session, parsed: ParsedMessage) -> tuple[FoiaRequest | None, str]:
-    """(request, why) by the first rule that finds one, else (None, "") for the holding pen."""
+def match_request(session: Session, parsed: ParsedMessage, candidates=sa.true()) -> tuple[FoiaRequest | None, str]:
+    """(request, why) by the first rule that finds one among the candidates, else (None, "") for the holding pen."""
     for rule in RULES:
-        request, reason = rule(session, parsed)
+        request, reason = rule(session, parsed, candidates)
         if request is not None:
             return request, reason
     return None, ""

@@ -29,12 +29,15 @@ class MessageKind(str, enum.Enum):
 class Message(SQLModel, table=True):
     """An email to or from an agency; request_id None means it waits in the holding pen."""
 
+    __table_args__ = (sa.UniqueConstraint("intake_scope", "message_id"),
+                      sa.UniqueConstraint("intake_scope", "raw_sha256"))
+
     id: Optional[int] = Field(default=None, primary_key=True)
     request_id: Optional[int] = Field(default=None, foreign_key="foia_request.id", index=True, ondelete="SET NULL")
     direction: Direction = Field(sa_type=enum_type(Direction))
     kind: MessageKind = Field(default=MessageKind.reply, sa_type=enum_type(MessageKind))
-    #: The Message-ID header without angle brackets; unique when present.
-    message_id: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(998), unique=True))
+    #: The Message-ID header without angle brackets; unique within its intake scope when present.
+    message_id: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(998), index=True))
     in_reply_to: str = Field(default="", sa_type=sa.Text)
     references: str = Field(default="", sa_type=sa.Text)
     from_address: str = Field(default="", max_length=998, index=True)
@@ -51,7 +54,12 @@ class Message(SQLModel, table=True):
     #: BlobStore key of the raw message exactly as received or sent.
     raw_blob_key: Optional[str] = Field(default=None, max_length=64)
     #: sha256 of the raw bytes; dedupes messages that have no Message-ID.
-    raw_sha256: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
+    raw_sha256: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), index=True))
+    #: Whose mail this is for deduplication: "mailbox" (the instance's own mail) or "user:<id>" (an upload):
+    #: each user's copy of the same bytes is their own (access.intake_scope).
+    intake_scope: str = Field(default="mailbox", max_length=32)
+    #: Hidden from readers of a public request who do not work on it.
+    is_private: bool = Field(default=False)
     #: How it was matched to its request (reply token, In-Reply-To, subject code, sender, by hand).
     match_reason: str = Field(default="", max_length=300)
     #: upload | import | imap | outbox
@@ -64,6 +72,19 @@ class Message(SQLModel, table=True):
     suggested_status: Optional[str] = Field(default=None, max_length=32)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
+
+
+class ApprovedAddress(SQLModel, table=True):
+    """An address an admin allowed letters to go to, besides agencies' own and those that wrote to a request."""
+
+    __tablename__ = "approved_address"
+
+    id: Optional[int] = Field(default=None, primary_key=True)
+    #: Lower-case address.
+    address: str = Field(sa_column=sa.Column(sa.String(254), unique=True, nullable=False))
+    note: str = Field(default="", max_length=300)
+    approved_by_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
+    created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
 class DeliveryState(str, enum.Enum):
@@ -83,6 +104,8 @@ class OutboxMessage(SQLModel, table=True):
     message_id: Optional[int] = Field(default=None, foreign_key="message.id", ondelete="SET NULL")
     #: letter | follow_up | appeal | reminder | digest
     purpose: str = Field(max_length=32)
+    #: The user who had it sent (letters), counted against their daily sending limit.
+    sent_by_id: Optional[int] = Field(default=None, foreign_key="user.id", index=True, ondelete="SET NULL")
     sender: str = Field(max_length=998)
     #: Envelope recipients, comma-separated.
     recipients: str = Field(sa_type=sa.Text)

@@ -106,6 +106,85 @@ def appeal_address(agency: Agency) -> str:
     return agency.foia_email
 
 
+def allowed_recipients(session: Session, request: FoiaRequest) -> set[str]:
+    """Where this request's letters may go without an admin's approval: the agency's addresses on record
+    (FOIA and appeal), the address the request was sent to, and every address that wrote to this request."""
+    agency = session.get(Agency, request.agency_id)
+    allowed = {agency.foia_email, appeal_address(agency), request.sent_to_email}
+    allowed |= set(session.exec(select(Message.from_address).where(
+        Message.request_id == request.id, Message.direction == Direction.inbound)).all())
+    return {a.strip().lower() for a in allowed if a and "@" in a}
+
+
+def check_recipient(session: Session, actor: User | None, request: FoiaRequest, to: str) -> None:
+    """Refuse an address the server may not mail for this request (issue: the server as a mail cannon)."""
+    from foia.mail.models import ApprovedAddress
+
+    address = to.strip().lower()
+    if actor is None or actor.is_admin or address in allowed_recipients(session, request):
+        return
+    if session.exec(select(ApprovedAddress.id).where(ApprovedAddress.address == address)).first() is not None:
+        return
+    agency = session.get(Agency, request.agency_id)
+    message = (f"Letters for this request go to {agency.name}'s address on record"
+               f"{' (' + agency.foia_email + ')' if agency.foia_email else ''} or to an address that wrote to this "
+               f"request. {to} is neither: ask an admin to approve it, or suggest it as the agency's address.")
+    raise ValidationError(message, {"to": message})
+
+
+def check_daily_limit(session: Session, actor: User | None, now: datetime, limit: int) -> None:
+    """Refuse a letter past the user's daily sending limit (FOIA_DAILY_SEND_LIMIT; admins have none)."""
+    from datetime import timedelta
+
+    import sqlalchemy as sa
+
+    from foia.mail.models import OutboxMessage
+
+    if actor is None or actor.is_admin:
+        return
+    sent = session.exec(select(sa.func.count()).select_from(OutboxMessage).where(
+        OutboxMessage.sent_by_id == actor.id, OutboxMessage.created_at > now - timedelta(days=1))).one()
+    if sent >= limit:
+        raise ValidationError(f"You have had {sent} letters emailed in the last 24 hours, the most this site allows "
+                              "a user in a day. Send this one later, or ask an admin.")
+
+
+def approved_addresses(session: Session):
+    """Addresses admins allowed letters to go to, by address."""
+    from foia.mail.models import ApprovedAddress
+
+    return list(session.exec(select(ApprovedAddress).order_by(ApprovedAddress.address)))
+
+
+def approve_address(session: Session, actor: User, address: str, note: str, now: datetime):
+    """Allow letters to an address (admins only); approving one twice changes nothing. The caller commits."""
+    from foia.accounts.services import normalise_email
+    from foia.errors import NotAllowed
+    from foia.mail.models import ApprovedAddress
+
+    if not actor.is_admin:
+        raise NotAllowed("Only admins approve addresses.")
+    address = normalise_email(address)
+    row = session.exec(select(ApprovedAddress).where(ApprovedAddress.address == address)).first()
+    if row is None:
+        row = ApprovedAddress(address=address, note=note.strip()[:300], approved_by_id=actor.id, created_at=now)
+        session.add(row)
+        session.flush()
+    return row
+
+
+def withdraw_approval(session: Session, actor: User, approved_id: int) -> None:
+    from foia.errors import NotAllowed, NotFound
+    from foia.mail.models import ApprovedAddress
+
+    if not actor.is_admin:
+        raise NotAllowed("Only admins approve addresses.")
+    row = session.get(ApprovedAddress, approved_id)
+    if row is None:
+        raise NotFound("approved address")
+    session.delete(row)
+
+
 def draft_letter(session: Session, request: FoiaRequest, kind: str, today: date) -> LetterDraft:
     """A follow-up or appeal letter for the request, rendered from templates/letters/."""
     if kind not in LETTER_TEMPLATES:
@@ -117,13 +196,13 @@ def draft_letter(session: Session, request: FoiaRequest, kind: str, today: date)
     body = render_text(LETTER_TEMPLATES[kind], foia_request=request, agency=agency, jurisdiction=jurisdiction,
                        requester=owner, today=today, first_letter=first_letter,
                        overdue_days=(today - request.response_due).days if request.response_due else None)
-    to = appeal_address(agency) if kind == "appeal" else agency.foia_email
+    to = appeal_address(agency) if kind == "appeal" else (request.sent_to_email or agency.foia_email)
     return LetterDraft(kind, to, subject_for(kind, request), body)
 
 
 def send_letter(session: Session, actor: User | None, request: FoiaRequest, now: datetime, *, mail_from: str,
                 kind: str = "letter", body: str | None = None, subject: str | None = None,
-                to: str | None = None) -> Message:
+                to: str | None = None, daily_limit: int | None = None) -> Message:
     """Queue a letter to the agency and record it; for the request itself, mark it submitted by email."""
     if kind not in KIND_WORDS:
         raise ValueError(f"unknown letter kind {kind!r}")
@@ -135,12 +214,18 @@ def send_letter(session: Session, actor: User | None, request: FoiaRequest, now:
     body = (body if body is not None else request.letter_text if kind == "letter" else "").strip()
     if not body:
         raise ValidationError("The letter is empty.", {"body": "Write the letter before sending it."})
-    default_to = appeal_address(agency) if kind == "appeal" else agency.foia_email
+    default_to = appeal_address(agency) if kind == "appeal" else (request.sent_to_email or agency.foia_email)
     to = (to or default_to or "").strip()
     if "@" not in parseaddr(to)[1]:
         raise ValidationError(f"{agency.name} has no email address for records requests; add one to the agency "
                               "or file the request another way.", {"to": "Give the agency's email address."})
+    to = parseaddr(to)[1]
+    check_recipient(session, actor, request, to)
+    if daily_limit is not None:
+        check_daily_limit(session, actor, now, daily_limit)
     subject = (subject or subject_for(kind, request)).strip()
+    if any(ord(c) < 32 and c != "\t" for c in subject):
+        raise ValidationError("The subject may not contain line breaks.", {"subject": "Keep the subject on one line."})
     if request.tracking_code not in subject:
         subject = f"{subject} [{request.tracking_code}]"
 
@@ -160,18 +245,19 @@ def send_letter(session: Session, actor: User | None, request: FoiaRequest, now:
     message = Message(request_id=request.id, direction=Direction.outbound, kind=MessageKind(kind),
                       message_id=message_id.strip("<>"), in_reply_to=headers.get("In-Reply-To", "").strip("<>"),
                       references=headers.get("References", ""), from_address=sender,
-                      from_name=owner.name if owner else "", to_addresses=email.to[0], subject=subject,
+                      from_name=owner.display_name if owner else "", to_addresses=email.to[0], subject=subject,
                       body_text=email.body, source="outbox", received_at=now, created_at=now, updated_at=now)
     session.add(message)
     session.flush()
     outbox.enqueue(session, email, sender=sender, purpose=kind, now=now, message_row_id=message.id,
-                   sender_name=owner.name if owner else "")
+                   sender_name=owner.display_name if owner else "", sent_by_id=actor.id if actor else None)
 
     if kind == "letter":
         from foia.requests import services as request_services
         from foia.requests.models import SubmissionMethod
 
         request.letter_text = body
+        request.sent_to_email = email.to[0]
         request_services.mark_submitted(session, actor, request.id, local_date(now, jurisdiction.timezone),
                                         SubmissionMethod.email, now, note=f"Emailed to {email.to[0]}.")
     else:

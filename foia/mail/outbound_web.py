@@ -1,13 +1,14 @@
 """Sending letters to agencies by email: the request itself, follow-ups and appeals; shown for editing first."""
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms import StringField, TextAreaField
-from wtforms.validators import DataRequired, Email
+from wtforms.validators import DataRequired, Email, Regexp
 
 from foia.agencies.models import Agency, Jurisdiction
+from foia.agencies.services import open_suggestions
 from foia.errors import DomainError, ValidationError
 from foia.mail import outbound, outbox
 from foia.mail.models import Message, OutboxMessage
@@ -29,7 +30,8 @@ SENT_MESSAGES = {
 class LetterForm(FlaskForm):
     to = StringField("To", validators=[DataRequired("Give the agency's email address."),
                                        Email("That is not an email address.", check_deliverability=False)])
-    subject = StringField("Subject", validators=[DataRequired("Give a subject.")])
+    subject = StringField("Subject", validators=[DataRequired("Give a subject."),
+                                                 Regexp(r"^[^\r\n]*$", message="Keep the subject on one line.")])
     body = TextAreaField("Letter", validators=[DataRequired("Write the letter before sending it.")])
 
 
@@ -52,7 +54,8 @@ def _compose(request_id: int, kind: str):
     if form.validate_on_submit():
         try:
             outbound.send_letter(session, actor(), foia_request, now(), mail_from=mail_from, kind=kind,
-                                 body=form.body.data, subject=form.subject.data, to=form.to.data)
+                                 body=form.body.data, subject=form.subject.data, to=form.to.data,
+                                 daily_limit=runtime().config["DAILY_SEND_LIMIT"])
         except ValidationError as error:
             session.rollback()
             show_errors(form, error)
@@ -66,7 +69,7 @@ def _compose(request_id: int, kind: str):
             return redirect(url_for("requests.detail", request_id=foia_request.id))
     elif request.method == "GET":
         if kind == "letter":
-            form.to.data = agency.foia_email
+            form.to.data = foia_request.sent_to_email or agency.foia_email
             form.subject.data = outbound.subject_for("letter", foia_request)
             form.body.data = foia_request.letter_text or foia_request.records_sought
         elif waiting is not None:
@@ -76,9 +79,12 @@ def _compose(request_id: int, kind: str):
         else:
             draft = outbound.draft_letter(session, foia_request, kind, local_date(now(), jurisdiction.timezone))
             form.to.data, form.subject.data, form.body.data = draft.to, draft.subject, draft.body
+    directory_changed = (foia_request.sent_to_email and agency.foia_email
+                         and foia_request.sent_to_email.lower() != agency.foia_email.lower())
     return render_template("deadlines/compose.html", form=form, foia_request=foia_request, heading=HEADINGS[kind],
                            mail_from=mail_from, reply_to=outbound.reply_address(mail_from, foia_request.reply_token),
-                           can_discard=waiting is not None)
+                           can_discard=waiting is not None, agency=agency,
+                           directory_changed=directory_changed, suggestions=open_suggestions(session, agency))
 
 
 @bp.route("/requests/<int:request_id>/send", methods=["GET", "POST"])
@@ -113,3 +119,42 @@ def retry(request_id: int, outbox_id: int):
         session.commit()
         flash("The email is queued again.", "success")
     return redirect(url_for("requests.detail", request_id=foia_request.id))
+
+
+class ApproveForm(FlaskForm):
+    address = StringField("Address", validators=[DataRequired("Give the address."),
+                                                 Email("That is not an email address.", check_deliverability=False)])
+    note = StringField("Why (shown to admins)")
+
+
+@bp.route("/mail/approved-addresses", methods=["GET", "POST"])
+@login_required
+def approved_addresses():
+    """Admins: addresses letters may go to besides agencies' own and those that wrote to a request."""
+    if not actor().is_admin:
+        abort(404)
+    session = db_session()
+    form = ApproveForm()
+    if form.validate_on_submit():
+        try:
+            outbound.approve_address(session, actor(), form.address.data, form.note.data or "", now())
+        except ValidationError as error:
+            session.rollback()
+            show_errors(form, error)
+        else:
+            session.commit()
+            flash(f"Letters may now go to {form.address.data}.", "success")
+            return redirect(url_for("outbound.approved_addresses"))
+    return render_template("mail/approved_addresses.html", form=form, rows=outbound.approved_addresses(session))
+
+
+@bp.post("/mail/approved-addresses/<int:approved_id>/withdraw")
+@login_required
+def withdraw_approval(approved_id: int):
+    if not actor().is_admin:
+        abort(404)
+    session = db_session()
+    outbound.withdraw_approval(session, actor(), approved_id)
+    session.commit()
+    flash("Approval withdrawn.", "success")
+    return redirect(url_for("outbound.approved_addresses"))

@@ -13,6 +13,7 @@ import os
 import socket
 from datetime import datetime, timedelta
 from email import policy
+from email.headerregistry import Address
 from email.message import EmailMessage
 from email.utils import format_datetime, make_msgid
 
@@ -47,16 +48,39 @@ def new_message_id(sender: str) -> str:
     return make_msgid(domain=message_domain(sender))
 
 
+class HeaderInjection(ValueError):
+    """A line break (or another control character) in a subject or address: it would start a new header."""
+
+
+def one_line(text: str, what: str = "subject") -> str:
+    """Text for a header, refused when it holds a line break or control character."""
+    if any(c in text for c in "\r\n\x00") or any(ord(c) < 32 and c != "\t" for c in text):
+        raise HeaderInjection(f"The {what} may not contain line breaks or control characters.")
+    return text
+
+
+def address(addr_spec: str, display_name: str = "") -> Address:
+    """One address header item, its display name quoted by the email package (commas, brackets and all)."""
+    name = " ".join("".join(c if c.isprintable() else " " for c in display_name or "").split())
+    addr_spec = one_line(addr_spec.strip(), "address")
+    if not addr_spec or "@" not in addr_spec or any(c in addr_spec for c in " ,<>\"();:"):
+        raise HeaderInjection(f"{addr_spec!r} is not a single email address.")
+    return Address(display_name=name, addr_spec=addr_spec)
+
+
 def build_message(email: OutgoingEmail, sender: str, now: datetime, *, sender_name: str = "") -> tuple[bytes, str]:
-    """Render an OutgoingEmail to RFC 5322 bytes; returns (raw, Message-ID header)."""
+    """Render an OutgoingEmail to RFC 5322 bytes; returns (raw, Message-ID header).
+
+    Every address is an email.headerregistry.Address (display names quoted), and a subject or address
+    with a line break raises HeaderInjection: no header can carry a second sender or recipient."""
     message = EmailMessage()
-    message["From"] = f"{sender_name} <{sender}>" if sender_name else sender
-    message["To"] = ", ".join(email.to)
+    message["From"] = address(sender, sender_name)
+    message["To"] = [address(to) for to in email.to]
     if email.cc:
-        message["Cc"] = ", ".join(email.cc)
+        message["Cc"] = [address(cc) for cc in email.cc]
     if email.reply_to:
-        message["Reply-To"] = email.reply_to
-    message["Subject"] = email.subject
+        message["Reply-To"] = address(email.reply_to)
+    message["Subject"] = one_line(email.subject)
     message["Date"] = format_datetime(now)
     message_id = email.message_id or new_message_id(sender)
     message["Message-ID"] = message_id
@@ -70,10 +94,10 @@ def build_message(email: OutgoingEmail, sender: str, now: datetime, *, sender_na
 
 
 def enqueue(session: Session, email: OutgoingEmail, *, sender: str, purpose: str, now: datetime,
-            message_row_id: int | None = None, sender_name: str = "") -> OutboxMessage:
+            message_row_id: int | None = None, sender_name: str = "", sent_by_id: int | None = None) -> OutboxMessage:
     """Queue one email in the caller's transaction (nothing is sent until the caller commits)."""
     raw, message_id = build_message(email, sender, now, sender_name=sender_name)
-    row = OutboxMessage(message_id=message_row_id, purpose=purpose, sender=sender,
+    row = OutboxMessage(message_id=message_row_id, purpose=purpose, sender=sender, sent_by_id=sent_by_id,
                         recipients=", ".join([*email.to, *(email.cc or [])]), raw=raw,
                         message_id_header=message_id, state=DeliveryState.queued, next_attempt_at=now,
                         created_at=now)

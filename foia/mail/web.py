@@ -1,8 +1,8 @@
 """The inbox (holding pen), uploads, message pages and status confirmation.
 
-Who sees a message: anyone who may see its request. A message in the holding pen (no request yet)
-is seen by admins and by the user who uploaded or imported it; mail fetched by IMAP that matched
-nothing is for admins to sort out.
+Who sees a message or file is decided in foia.requests.access: in short, whoever may see its request
+(unless it is marked private); in the holding pen, the user who uploaded it and admins; mail fetched
+by IMAP that matched nothing is for admins to sort out.
 """
 from __future__ import annotations
 
@@ -10,14 +10,16 @@ from flask import Blueprint, abort, flash, jsonify, make_response, redirect, ren
 from flask_login import login_required
 from sqlmodel import select
 
+from foia.documents import services as document_services
 from foia.documents.models import Document
-from foia.errors import DomainError, NotFound, ValidationError
+from foia.errors import DomainError, NotAllowed, NotFound, ValidationError
 from foia.mail import ingest
 from foia.mail.match import likely_requests
 from foia.mail.models import Message, MessageKind
-from foia.requests.access import get_workable_request, workable_clause
+from foia.requests.access import can_work_on_content, get_workable_request, workable_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.web.context import actor, db_session, now, runtime
+from foia.web.input import bounded_id
 
 bp = Blueprint("mail", __name__)
 
@@ -38,22 +40,36 @@ def inbox():
                                                   ingest.message_visible_clause(actor(), now()))
                             .order_by(Message.received_at.desc(), Message.id.desc()).limit(200)).all()
     guesses = {m.id: likely_requests(session, m, workable_clause(actor())) for m in messages}
-    return render_template("mail/inbox.html", messages=messages, guesses=guesses, requests=_workable_requests())
+    files = document_services.held_documents(session, actor(), now())
+    return render_template("mail/inbox.html", messages=messages, guesses=guesses, files=files,
+                           requests=_workable_requests())
 
 
 @bp.post("/inbox/assign")
 @login_required
 def assign():
-    ids = [int(v) for v in request.form.getlist("message_ids") if v.isdigit()]
-    request_id = request.form.get("request_id", "")
+    ids = [i for i in map(bounded_id, request.form.getlist("message_ids")) if i]
+    file_ids = [i for i in map(bounded_id, request.form.getlist("document_ids")) if i]
+    request_id = bounded_id(request.form.get("request_id"))
+    session = db_session()
     try:
-        if not request_id.isdigit():
+        if request_id is None:
             raise ValidationError("Choose the request to put the messages on.")
-        assigned = ingest.assign_messages(db_session(), actor(), now(), ids, int(request_id))
-    except ValidationError as error:
+        if not ids and not file_ids:
+            raise ValidationError("Choose at least one message or file.")
+        files = document_services.assign_documents(session, actor(), now(), file_ids, request_id)
+        assigned = ingest.assign_messages(session, actor(), now(), ids, request_id) if ids else []
+        session.commit()
+    except (ValidationError, NotAllowed) as error:
+        session.rollback()
         flash(str(error), "error")
         return redirect(url_for("mail.inbox"))
-    flash(f"{len(assigned)} message{'s' if len(assigned) != 1 else ''} assigned.", "success")
+    moved = []
+    if assigned or not files:
+        moved.append(f"{len(assigned)} message{'s' if len(assigned) != 1 else ''}")
+    if files:
+        moved.append(f"{len(files)} file{'s' if len(files) != 1 else ''}")
+    flash(f"{' and '.join(moved)} assigned.", "success")
     return redirect(request.form.get("next") if request.form.get("next", "").startswith("/") else url_for("mail.inbox"))
 
 
@@ -69,8 +85,8 @@ def _uploaded_files():
 @login_required
 def upload():
     session = db_session()
-    request_id = request.form.get("request_id", "")
-    target = get_workable_request(session, actor(), int(request_id), now()) if request_id.isdigit() else None
+    request_id = bounded_id(request.form.get("request_id"))
+    target = get_workable_request(session, actor(), request_id, now()) if request_id else None
     files = _uploaded_files()
     wants_json = request.accept_mimetypes.best == "application/json"
     if not files:
@@ -82,20 +98,21 @@ def upload():
                            request=target)
     summary = ingest.ingest_uploads(intake, files)
     messages = session.exec(select(Message).where(Message.id.in_(summary.message_ids))).all() if summary.message_ids else []
+    by_id = {m.id: m for m in messages}
     if wants_json:
-        return jsonify({**summary.as_json(), "summary_html": render_template(
-            "mail/_upload_summary.html", summary=summary, messages=messages, foia_request=target)})
-    return render_template("mail/upload_summary.html", summary=summary, messages=messages, foia_request=target)
+        return jsonify({**summary.as_json(), "placed": summary.placed, "summary_html": render_template(
+            "mail/_upload_summary.html", summary=summary, messages_by_id=by_id, foia_request=target)})
+    return render_template("mail/upload_summary.html", summary=summary, messages_by_id=by_id, foia_request=target)
 
 
 @bp.get("/messages/<int:message_id>")
-@login_required
 def show_message(message_id: int):
     session = db_session()
     message = ingest.get_visible_message(session, actor(), message_id, now())
     documents = session.exec(select(Document).where(Document.message_id == message.id).order_by(Document.id)).all()
     foia_request = session.get(FoiaRequest, message.request_id) if message.request_id else None
     can_work = foia_request is not None and _can_work(foia_request)
+    documents = [d for d in documents if not d.is_private or can_work]
     guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
     suggested = Status(message.suggested_status) if message.suggested_status else None
     return render_template("mail/message.html", message=message, documents=documents, foia_request=foia_request,
@@ -109,10 +126,13 @@ def _can_work(foia_request: FoiaRequest) -> bool:
 
 
 @bp.get("/messages/<int:message_id>/html")
-@login_required
 def message_html(message_id: int):
-    message = ingest.get_visible_message(db_session(), actor(), message_id, now())
-    page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{message.body_html}"
+    session = db_session()
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    body = message.body_html
+    if message.request_id and not can_work_on_content(session, actor(), message.request_id, None):
+        body = body.replace(session.get(FoiaRequest, message.request_id).reply_token, "…")  # the reply address stays secret
+    page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{body}"
     response = make_response(page)
     response.headers["Content-Type"] = "text/html; charset=utf-8"
     response.headers["Content-Security-Policy"] = HTML_BODY_CSP
@@ -121,10 +141,12 @@ def message_html(message_id: int):
 
 
 @bp.get("/messages/<int:message_id>/raw")
-@login_required
 def message_raw(message_id: int):
-    message = ingest.get_visible_message(db_session(), actor(), message_id, now())
-    if not message.raw_blob_key:
+    session = db_session()
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    # The raw mail carries the request's reply address: only those who work on it get it.
+    if not message.raw_blob_key or not can_work_on_content(session, actor(), message.request_id,
+                                                           message.imported_by_id):
         abort(404)
     response = send_file(runtime().blobs.open(message.raw_blob_key), mimetype="message/rfc822", as_attachment=True,
                          download_name=f"message-{message.id}.eml")
@@ -133,17 +155,36 @@ def message_raw(message_id: int):
 
 
 @bp.get("/messages/<int:message_id>/files/<int:document_id>")
-@login_required
 def attachment(message_id: int, document_id: int):
+    from foia.documents.web import DOWNLOAD_CSP
+
     session = db_session()
     message = ingest.get_visible_message(session, actor(), message_id, now())
-    document = session.get(Document, document_id)
-    if document is None or document.message_id != message.id:
+    document = document_services.get_visible_document(session, actor(), document_id, now())
+    if document.message_id != message.id:
         raise NotFound("document")
     response = send_file(runtime().blobs.open(document.blob_key), mimetype="application/octet-stream",
                          as_attachment=True, download_name=document.filename.rsplit("/", 1)[-1])
     response.headers["X-Content-Type-Options"] = "nosniff"
+    response.headers["Content-Security-Policy"] = DOWNLOAD_CSP
     return response
+
+
+@bp.post("/messages/<int:message_id>/private")
+@login_required
+def set_private(message_id: int):
+    session = db_session()
+    private = request.form.get("private") == "1"
+    try:
+        ingest.set_message_private(session, actor(), now(), message_id, private)
+    except NotAllowed as error:
+        session.rollback()
+        flash(str(error), "error")
+    else:
+        session.commit()
+        flash("Only the requester and their team see this message now." if private
+              else "Everyone who may see the request sees this message now.", "success")
+    return redirect(url_for("mail.show_message", message_id=message_id))
 
 
 @bp.post("/messages/<int:message_id>/status")
@@ -172,7 +213,8 @@ def confirm_status(message_id: int):
 @bp.app_template_global()
 def request_messages(foia_request) -> list[Message]:
     """The messages of a request, newest first (the request page already checked the user may see it)."""
-    return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id)
+    return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id,
+                                                        ingest.message_visible_clause(actor(), now()))
                                   .order_by(Message.received_at.desc(), Message.id.desc())).all())
 
 

@@ -1,8 +1,21 @@
-"""Who may see and work on a request: the one place these rules live.
+"""Who may see and work on a request and on what it holds: the one place these rules live.
 
+Requests
 - The owner, members of the team it is shared with, and admins see and work on it.
 - Anyone (logged in or not) may see a public request, or an embargoed one once its embargo ended.
 - Everyone else is told it does not exist (NotFound), the same as for an unknown id.
+
+What a request holds (messages, documents, their pages)
+- Whoever may see the request sees its messages and documents, unless one is marked private:
+  private ones only those who work on the request see. So a public request's documents are
+  public, on its page, their own pages, downloads, search and the API alike.
+- In the holding pen (no request yet): the user who uploaded or imported it, and admins. Mail
+  the instance fetched from its own mailbox that matched nothing: admins only.
+
+Matching received mail
+- Mail a user uploads or imports is matched only among the requests that user may work on, and is
+  deduplicated only against their own uploads and those requests (each user's copy is their own).
+- Mail fetched from the instance's own mailbox (or imported by the operator) may match any request.
 """
 from __future__ import annotations
 
@@ -12,9 +25,14 @@ import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.accounts.models import TeamMembership, User
-from foia.errors import NotFound
+from foia.errors import NotAllowed, NotFound
 from foia.ports import local_date
 from foia.requests.models import FoiaRequest, Visibility
+
+#: The intake scope of the instance's own mail (IMAP, letters it sent, operator imports).
+MAILBOX_SCOPE = "mailbox"
+#: Search scopes of holding-pen items start here (see content_scope).
+_PEN_SCOPE_BASE = 2 ** 40
 
 
 def _public_clause(now: datetime):
@@ -50,8 +68,13 @@ def visible_clause(actor: User | None, now: datetime):
 
 
 def visible_request_ids(actor: User | None, now: datetime):
-    """A subquery of the ids of requests the actor may see (for documents, messages, search)."""
+    """A subquery of the ids of requests the actor may see."""
     return select(FoiaRequest.id).where(visible_clause(actor, now))
+
+
+def workable_request_ids(actor: User | None):
+    """A subquery of the ids of requests the actor may work on."""
+    return select(FoiaRequest.id).where(workable_clause(actor))
 
 
 def can_work_on(session: Session, actor: User | None, request: FoiaRequest) -> bool:
@@ -82,9 +105,87 @@ def get_visible_request(session: Session, actor: User | None, request_id: int, n
 def get_workable_request(session: Session, actor: User | None, request_id: int, now: datetime) -> FoiaRequest:
     """The request if the actor may work on it. Seeing but not working on it is still NotFound for
     private ones; for public ones the actor learns it exists, so it is NotAllowed."""
-    from foia.errors import NotAllowed
-
     request = get_visible_request(session, actor, request_id, now)
     if not can_work_on(session, actor, request):
         raise NotAllowed("Only the requester and their team can change this request.")
     return request
+
+
+# --- what requests hold: messages and documents ----------------------------------------------------
+
+def _contents_clause(actor: User | None, now: datetime, request_id, is_private, holder_id, extra_pen=None):
+    """Rows (messages or documents) the actor may see, given their request, private flag and uploader columns."""
+    if actor is not None and actor.is_admin:
+        return sa.true()
+    shared = sa.and_(request_id.in_(visible_request_ids(actor, now)), is_private.is_(False))
+    if actor is None:
+        return shared
+    own_pen = sa.and_(request_id.is_(None), holder_id == actor.id)
+    if extra_pen is not None:
+        own_pen = sa.or_(own_pen, sa.and_(request_id.is_(None), extra_pen))
+    return sa.or_(shared, request_id.in_(workable_request_ids(actor)), own_pen)
+
+
+def message_visible_clause(actor: User | None, now: datetime):
+    """SQL condition: messages the actor may see."""
+    from foia.mail.models import Message
+
+    return _contents_clause(actor, now, Message.request_id, Message.is_private, Message.imported_by_id)
+
+
+def document_visible_clause(actor: User | None, now: datetime):
+    """SQL condition: documents the actor may see (those of a message they imported count as theirs)."""
+    from foia.documents.models import Document
+    from foia.mail.models import Message
+
+    their_messages = None
+    if actor is not None:
+        their_messages = Document.message_id.in_(select(Message.id).where(Message.imported_by_id == actor.id))
+    return _contents_clause(actor, now, Document.request_id, Document.is_private, Document.uploaded_by_id,
+                            their_messages)
+
+
+def can_work_on_content(session: Session, actor: User | None, request_id: int | None, holder_id: int | None) -> bool:
+    """Whether the actor may act on a message or document (assign, delete, mark private, retry)."""
+    if actor is None:
+        return False
+    if actor.is_admin:
+        return True
+    if request_id is None:
+        return holder_id == actor.id
+    request = session.get(FoiaRequest, request_id)
+    return request is not None and can_work_on(session, actor, request)
+
+
+# --- received mail: where it may be matched, what it is deduplicated against ---------------------------
+
+def intake_scope(actor: User | None, source: str) -> str:
+    """Whose copy received mail is: the instance's mailbox, or one user's upload or import."""
+    if actor is None or source == "imap":
+        return MAILBOX_SCOPE
+    return f"user:{actor.id}"
+
+
+def match_candidates_clause(actor: User | None, source: str):
+    """SQL condition: the requests received mail may be matched to (all for the instance's own mail)."""
+    if intake_scope(actor, source) == MAILBOX_SCOPE:
+        return sa.true()
+    return workable_clause(actor)
+
+
+# --- search: each indexed item carries a scope; a searcher sees a set of scopes -----------------------
+
+def content_scope(request_id: int | None, is_private: bool, holder_id: int | None) -> int:
+    """The search scope of a page or message: its request (negated when private), its uploader's holding
+    pen, or 0 (the mailbox's holding pen, admins only)."""
+    if request_id is not None:
+        return -request_id if is_private else request_id
+    return -(_PEN_SCOPE_BASE + holder_id) if holder_id else 0
+
+
+def scopes_for(actor: User | None, visible_ids, workable_ids) -> set[int]:
+    """The scopes a searcher sees, from the ids of the requests they may see and work on."""
+    scopes = set(visible_ids) | {-request_id for request_id in workable_ids}
+    if actor is not None:
+        scopes.add(content_scope(None, False, actor.id))
+    return scopes

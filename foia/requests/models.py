@@ -149,6 +149,8 @@ class FoiaRequest(SQLModel, table=True):
     #: The agency's own reference for the request.
     agency_tracking_number: str = Field(default="", max_length=100, index=True)
     notes: str = Field(default="", sa_type=sa.Text)
+    #: The address the request letter was emailed to (the directory may change later).
+    sent_to_email: str = Field(default="", max_length=254)
     submission_method: Optional[SubmissionMethod] = Field(default=None, sa_type=enum_type(SubmissionMethod))
     #: Dates the law counts, in the jurisdiction's calendar.
     submitted_on: Optional[date] = None

@@ -300,7 +300,7 @@ def timeline(session: Session, request: FoiaRequest) -> list[TimelineEntry]:
         select(RequestEvent, User).join(User, User.id == RequestEvent.actor_id, isouter=True)
         .where(RequestEvent.request_id == request.id)
         .order_by(RequestEvent.at.desc(), RequestEvent.id.desc()))
-    return [TimelineEntry(event, user.name if user else "System") for event, user in rows]
+    return [TimelineEntry(event, user.public_name if user else "System") for event, user in rows]
 
 
 def teams_for(session: Session, user: User) -> list[Team]:

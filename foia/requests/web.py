@@ -15,6 +15,7 @@ from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import show_errors
+from foia.web.input import bounded_id
 
 bp = Blueprint("requests", __name__)
 
@@ -53,7 +54,7 @@ def _filters_from_args() -> services.RequestFilters:
     page = args.get("page", "1")
     return services.RequestFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
-        agency_id=int(agency) if agency.isdigit() else None,
+        agency_id=bounded_id(agency),
         text=args.get("q", "")[:200],
         scope="all" if args.get("scope") == "all" else "mine",
         sort=sort if sort in services.SORTS else "created",
@@ -108,8 +109,8 @@ def new_request():
     _team_choices(form, user)
     if request.method == "GET":
         picked = request.args.get("agency", "")
-        if picked.isdigit():
-            form.agency_ids.data = [int(picked)]
+        if bounded_id(picked):
+            form.agency_ids.data = [bounded_id(picked)]
         return _render_new(form)
     action = request.form.get("action", "preview")
     if action == "edit":  # back from the preview: the form as it was filled in, no errors yet

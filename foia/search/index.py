@@ -55,6 +55,8 @@ class IndexItem:
     date: datetime | None
     doc_type: str
     text: str
+    #: Who may find it: access.content_scope.
+    scope: int = 0
 
     @property
     def key(self) -> str:

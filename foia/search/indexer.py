@@ -18,6 +18,7 @@ from foia.db import IMMEDIATE, new_session, utcnow
 from foia.documents.models import Document, EmbeddedMessage, Page
 from foia.mail.models import Message
 from foia.requests.models import FoiaRequest
+from foia.requests.access import content_scope
 from foia.search.index import IndexBatch, IndexItem, clean_text, doc_type_of
 from foia.search.models import SearchChange, SearchWatermark
 
@@ -121,8 +122,9 @@ def load_pages(session: Session, page_ids) -> list[IndexItem]:
         return []
     rows = session.exec(
         select(Page.id, Page.document_id, Page.number, Page.text, Document.filename, Document.content_type,
-               Document.request_id, Document.created_at, FoiaRequest.agency_id, Message.from_name,
-               Message.from_address, Message.sent_at, Message.received_at)
+               Document.request_id, Document.created_at, Document.is_private, Document.uploaded_by_id,
+               FoiaRequest.agency_id, Message.from_name, Message.from_address, Message.sent_at, Message.received_at,
+               Message.imported_by_id)
         .join(Document, Document.id == Page.document_id)
         .outerjoin(FoiaRequest, FoiaRequest.id == Document.request_id)
         .outerjoin(Message, Message.id == Document.message_id)
@@ -145,7 +147,9 @@ def load_pages(session: Session, page_ids) -> list[IndexItem]:
         items.append(IndexItem(kind="page", item_id=row.id, document_id=row.document_id,
                                request_id=row.request_id, agency_id=row.agency_id, page=row.number,
                                filename=clean_text(row.filename), sender=clean_text(sender), date=when,
-                               doc_type=doc_type_of(row.content_type), text=clean_text(row.text)))
+                               doc_type=doc_type_of(row.content_type), text=clean_text(row.text),
+                               scope=content_scope(row.request_id, row.is_private,
+                                                   row.uploaded_by_id or row.imported_by_id)))
     return items
 
 
@@ -156,7 +160,8 @@ def load_messages(session: Session, message_ids) -> list[IndexItem]:
         return []
     rows = session.exec(
         select(Message.id, Message.request_id, Message.from_name, Message.from_address, Message.subject,
-               Message.sent_at, Message.received_at, Message.body_text, FoiaRequest.agency_id)
+               Message.sent_at, Message.received_at, Message.body_text, Message.is_private, Message.imported_by_id,
+               FoiaRequest.agency_id)
         .outerjoin(FoiaRequest, FoiaRequest.id == Message.request_id)
         .where(Message.id.in_(message_ids))
     ).all()
@@ -165,7 +170,8 @@ def load_messages(session: Session, message_ids) -> list[IndexItem]:
                   agency_id=row.agency_id, page=None, filename=clean_text(row.subject),
                   sender=clean_text(" ".join(p for p in (row.from_name, row.from_address) if p)),
                   date=row.sent_at or row.received_at, doc_type="email",
-                  text=clean_text(f"{row.subject}\n\n{row.body_text}" if row.subject else row.body_text))
+                  text=clean_text(f"{row.subject}\n\n{row.body_text}" if row.subject else row.body_text),
+                  scope=content_scope(row.request_id, row.is_private, row.imported_by_id))
         for row in rows
     ]
 

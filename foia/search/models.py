@@ -52,6 +52,8 @@ class SearchEntry(SQLModel, table=True):
     #: None while the item waits in the holding pen.
     request_id: Optional[int] = Field(default=None, index=True)
     agency_id: Optional[int] = None
+    #: Who may find it: access.content_scope of the item (request, private part of it, or an uploader's holding pen).
+    scope: int = Field(default=0, sa_type=sa.BigInteger)
     #: 1-based page number; None for messages.
     page: Optional[int] = None
     #: The document's filename, or the message's subject.

@@ -16,7 +16,7 @@ from foia.documents.models import Document, Page
 from foia.mail.models import Message
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
-from foia.requests.access import visible_request_ids
+from foia.requests.access import content_scope, scopes_for, visible_request_ids, workable_request_ids
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
 from foia.search.query import SearchQuery, parse
@@ -99,7 +99,7 @@ def _int(value) -> int | None:
         number = int(str(value).strip())
     except (TypeError, ValueError):
         return None
-    return number if 0 < number < 2**62 else None
+    return number if 0 < number < 2**31 else None
 
 
 def _date(value, name: str, errors: dict) -> date | None:
@@ -125,7 +125,7 @@ def parse_filters(args: Mapping) -> tuple[SearchFilters, dict[str, str]]:
         agency_id=_int(args.get("agency")),
         date_from=_date(args.get("from"), "from", errors),
         date_to=_date(args.get("to"), "to", errors),
-        sender=str(args.get("sender") or "").strip()[:200],
+        sender=str(args.get("sender") or "").replace("\x00", "").strip()[:200],
         doc_type=str(args.get("type") or "").strip() if args.get("type") in DOC_TYPES else "",
     )
     if filters.date_from and filters.date_to and filters.date_from > filters.date_to:
@@ -149,11 +149,12 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
         return results
     connection = session.connection()
     sees_everything = as_operator or (actor is not None and actor.is_admin)
-    visible = None if sees_everything else visible_ids(connection, actor, now)
-    if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible)):
+    visible = None if sees_everything else visible_scopes(connection, actor, now)
+    if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible
+                                                and -filters.request_id not in visible)):
         return results
     _catch_up(runtime, session)
-    found = runtime.search.search(session, parsed, visible_request_ids=visible, filters=filters,
+    found = runtime.search.search(session, parsed, visible_scopes=visible, filters=filters,
                                   limit=per_page, offset=(page - 1) * per_page)
     results.total = found.total
     results.groups = _groups(connection, found.hits, visible)
@@ -168,16 +169,26 @@ _VISIBLE_SQL_KEPT = 512
 
 def visible_ids(connection, actor, now: datetime) -> set[int]:
     """The ids of the requests the actor may see: access.visible_request_ids, in one query."""
-    key = (connection.dialect.name, getattr(actor, "id", None), bool(getattr(actor, "is_admin", False)),
+    return _ids(connection, "visible", actor, now, lambda: visible_request_ids(actor, now))
+
+
+def visible_scopes(connection, actor, now: datetime) -> set[int]:
+    """The search scopes the actor sees (access.scopes_for): visible requests, private parts of workable
+    ones, their own holding pen."""
+    workable = _ids(connection, "workable", actor, now, lambda: workable_request_ids(actor)) if actor else set()
+    return scopes_for(actor, visible_ids(connection, actor, now), workable)
+
+
+def _ids(connection, what: str, actor, now: datetime, statement) -> set[int]:
+    key = (what, connection.dialect.name, getattr(actor, "id", None), bool(getattr(actor, "is_admin", False)),
            local_date(now))
     sql = _visible_sql.get(key)
     if sql is None:
         if len(_visible_sql) >= _VISIBLE_SQL_KEPT:
             _visible_sql.clear()
         # Its values are the actor's id, visibility names and a date: rendered inline, the SQL needs no parameters.
-        statement = visible_request_ids(actor, now)
-        sql = _visible_sql[key] = str(statement.compile(dialect=connection.dialect,
-                                                        compile_kwargs={"literal_binds": True}))
+        sql = _visible_sql[key] = str(statement().compile(dialect=connection.dialect,
+                                                          compile_kwargs={"literal_binds": True}))
     return {row[0] for row in _fetch(connection, sql)}
 
 
@@ -216,11 +227,13 @@ def _catch_up(runtime, session: Session) -> None:
 # Only the columns a results page shows, in plain SQL, each kind of hit in one query with its request:
 # building ORM queries and objects would cost more than the search.
 _PAGES = ("SELECT page.id, page.number, document.id, document.filename, document.page_count, document.request_id, "
-          "foia_request.id, foia_request.tracking_code, foia_request.title "
+          "foia_request.id, foia_request.tracking_code, foia_request.title, document.is_private, "
+          "COALESCE(document.uploaded_by_id, message.imported_by_id) "
           "FROM page JOIN document ON document.id = page.document_id "
+          "LEFT JOIN message ON message.id = document.message_id "
           "LEFT JOIN foia_request ON foia_request.id = document.request_id WHERE page.id IN ({ids})")
 _MESSAGES = ("SELECT message.id, message.request_id, message.subject, message.from_name, message.from_address, "
-             "foia_request.id, foia_request.tracking_code, foia_request.title "
+             "foia_request.id, foia_request.tracking_code, foia_request.title, message.is_private, message.imported_by_id "
              "FROM message LEFT JOIN foia_request ON foia_request.id = message.request_id WHERE message.id IN ({ids})")
 
 
@@ -252,14 +265,15 @@ class RequestRow(NamedTuple):
 
 
 def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list[ResultGroup]:
+    # visible: the searcher's scopes (None: everything).
     """Group hits by document, after checking each item still exists and is still visible (one query per kind)."""
     page_ids = [hit.item_id for hit in hits if hit.kind == "page"]
     message_ids = [hit.item_id for hit in hits if hit.kind == "message"]
     pages = _rows_by_id(connection, _PAGES, page_ids)
     messages = _rows_by_id(connection, _MESSAGES, message_ids)
 
-    def allowed(request_id: int | None) -> bool:
-        return visible is None or (request_id is not None and request_id in visible)
+    def allowed(request_id: int | None, is_private, holder_id: int | None) -> bool:
+        return visible is None or content_scope(request_id, bool(is_private), holder_id) in visible
 
     def request_of(request_id, tracking_code, title):
         return None if request_id is None else RequestRow(request_id, tracking_code, title)
@@ -268,8 +282,9 @@ def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list
     by_document: dict[int, ResultGroup] = {}
     for hit in hits:
         if hit.kind == "page" and hit.item_id in pages:
-            _page_id, number, document_id, filename, page_count, request_id, found, code, title = pages[hit.item_id]
-            if not allowed(request_id):
+            _page_id, number, document_id, filename, page_count, request_id, found, code, title, private, holder = \
+                pages[hit.item_id]
+            if not allowed(request_id, private, holder):
                 continue
             group = by_document.get(document_id)
             if group is None:
@@ -279,8 +294,9 @@ def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list
                 groups.append(group)
             group.pages.append(PageMatch(number=number, snippet=hit.snippet))
         elif hit.kind == "message" and hit.item_id in messages:
-            message_id, request_id, subject, from_name, from_address, found, code, title = messages[hit.item_id]
-            if allowed(request_id):
+            message_id, request_id, subject, from_name, from_address, found, code, title, private, holder = \
+                messages[hit.item_id]
+            if allowed(request_id, private, holder):
                 groups.append(ResultGroup(kind="message", snippet=hit.snippet,
                                           message=MessageRow(message_id, request_id, subject, from_name, from_address),
                                           foia_request=request_of(found, code, title)))

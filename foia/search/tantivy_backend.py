@@ -31,7 +31,7 @@ from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
 log = logging.getLogger("foia.search")
 
 #: Bump when the fields change: an index of another version is rebuilt.
-SCHEMA_VERSION = 3
+SCHEMA_VERSION = 4
 #: How many dictionary words a prefix* may stand for (the most frequent ones).
 MAX_PREFIX_EXPANSIONS = 64
 SNIPPET_CHARS = 220
@@ -45,7 +45,8 @@ def build_schema() -> tantivy.Schema:
     builder.add_text_field("key", stored=True, tokenizer_name="raw")  # page:ID | message:ID
     builder.add_text_field("doc_key", tokenizer_name="raw")  # document:ID, to drop a document's pages
     builder.add_text_field("kind", stored=True, tokenizer_name="raw")
-    for name in ("item_id", "document_id", "request_id", "agency_id", "page"):
+    # scope: who may find it (access.content_scope).
+    for name in ("item_id", "document_id", "request_id", "agency_id", "page", "scope"):
         builder.add_integer_field(name, stored=True, indexed=True, fast=True)
     builder.add_text_field("filename", stored=True)
     builder.add_text_field("sender", stored=True)
@@ -227,6 +228,7 @@ class TantivySearchIndex:
         doc.add_integer("document_id", item.document_id or 0)
         doc.add_integer("request_id", item.request_id or 0)
         doc.add_integer("agency_id", item.agency_id or 0)
+        doc.add_integer("scope", item.scope)
         doc.add_integer("page", item.page or 0)
         doc.add_text("filename", item.filename)
         doc.add_text("sender", item.sender)
@@ -285,16 +287,16 @@ class TantivySearchIndex:
 
     # -- searching -------------------------------------------------------------------------
 
-    def search(self, session, query, *, visible_request_ids=None, filters: SearchFilters | None = None,
+    def search(self, session, query, *, visible_scopes=None, filters: SearchFilters | None = None,
                limit: int = 20, offset: int = 0) -> EngineResult:
-        """Matching pages and messages, best first; visible_request_ids None means everything (admins)."""
+        """Matching pages and messages, best first; visible_scopes None means everything (admins)."""
         query = query if isinstance(query, SearchQuery) else parse(query)
-        if not query.is_searchable or (visible_request_ids is not None and not visible_request_ids):
+        if not query.is_searchable or (visible_scopes is not None and not visible_scopes):
             return EngineResult(0, [])
         for attempt in (1, 2):
             index = self._ready(session)
             try:
-                return self._search(index, query, visible_request_ids, filters or SearchFilters(), limit, offset)
+                return self._search(index, query, visible_scopes, filters or SearchFilters(), limit, offset)
             except (OSError, ValueError):
                 if attempt == 2:
                     raise
@@ -398,7 +400,7 @@ class TantivySearchIndex:
     def _filter_queries(self, filters: SearchFilters, visible) -> list[Query]:
         queries = []
         if visible is not None:
-            queries.append(Query.term_set_query(self.schema, "request_id", sorted(int(i) for i in visible)))
+            queries.append(Query.term_set_query(self.schema, "scope", sorted(int(i) for i in visible)))
         if filters.request_id:
             queries.append(Query.term_query(self.schema, "request_id", int(filters.request_id)))
         if filters.agency_id:

@@ -15,14 +15,16 @@ def register(app: Flask) -> None:
     from foia.requests.web import bp as requests_bp
     from foia.search.web import bp as search_bp
     from foia.system.web import bp as system_bp
-    from foia.web import errors, filters, security
+    from foia.web import errors, filters, input, security
     from foia.web.context import close_session
     from foia.web.views import bp as base_bp
 
-    for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, outbound_bp, documents_bp, search_bp,
-                      system_bp):
+    input.install_converters(app)
+    for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, outbound_bp, documents_bp,
+                      search_bp, system_bp):
         app.register_blueprint(blueprint)
     app.teardown_appcontext(close_session)
     errors.register(app)
+    input.register(app)
     filters.register(app)
     security.register(app)

@@ -16,6 +16,11 @@ MESSAGES = {
 }
 
 
+def render_error(code: int, message: str):
+    """An error page (or JSON for API and JSON clients) with a message for people."""
+    return _render(code, message)
+
+
 def _render(code: int, message: str):
     if request.accept_mimetypes.best == "application/json" or request.path.startswith("/api/"):
         return {"error": message}, code

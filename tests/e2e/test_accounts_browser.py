@@ -6,7 +6,9 @@ from playwright.sync_api import expect
 from tests.factories import PASSWORD
 
 
-def test_register_log_out_and_log_in(page):
+def test_register_log_out_and_log_in(page, session):
+    from tests.web.test_health_and_accounts import registration_link
+
     page.goto("/")
     page.get_by_role("link", name="Create an account").click()
     page.get_by_label("Email").fill("newcomer@example.org")
@@ -14,6 +16,8 @@ def test_register_log_out_and_log_in(page):
     page.get_by_label("Password", exact=True).fill("a long passphrase")
     page.get_by_label("Repeat the password").fill("a long passphrase")
     page.get_by_role("button", name="Create account").click()
+    expect(page.get_by_role("heading", name="Check your inbox")).to_be_visible()
+    page.goto(registration_link(session, "newcomer@example.org"))
     expect(page).to_have_url(re.compile(r"/dashboard$"))
     expect(page.get_by_role("link", name="Nora Newcomer")).to_be_visible()
 

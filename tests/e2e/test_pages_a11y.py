@@ -12,7 +12,7 @@ from foia.requests.commands import load_demo
 from foia.requests.models import FoiaRequest, Status
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 
-PASSWORD = "demo-password"
+PASSWORD = "rekognition demo"
 
 # What a screen reader would miss, measured in the page itself.
 AUDIT = """() => {

@@ -131,9 +131,15 @@ class WebUser:
         return self.post(form["action"] or path, values)
 
     def register(self, email: str, password: str, name: str) -> Response:
+        """Fill in the registration form; the account exists once the emailed link is opened."""
         answer = self.submit("/register", fields={"email": email, "display_name": name, "password": password,
                                                   "confirm": password})
-        assert answer.status == 200 and "/register" not in answer.url, f"registration failed: {answer.text[:2000]}"
+        assert answer.status == 200 and "Check your inbox" in answer.text, f"registration failed: {text_of(answer.text)[:2000]}"
+        return answer
+
+    def log_in(self, email: str, password: str) -> Response:
+        answer = self.submit("/login", fields={"email": email, "password": password})
+        assert answer.status == 200 and "/login" not in answer.url, f"login failed: {text_of(answer.text)[:2000]}"
         return answer
 
 

@@ -32,7 +32,7 @@ def test_a_missing_index_is_rebuilt_on_search(session, runtime, make):
 
     shutil.rmtree(runtime.instance_path / "search")
     fresh = TantivySearchIndex(runtime.instance_path / "search")  # another process, say
-    found = fresh.search(session, "capybara", visible_request_ids=None, limit=5, offset=0)
+    found = fresh.search(session, "capybara", visible_scopes=None, limit=5, offset=0)
     assert [hit.document_id for hit in found.hits] == [document.id]
 
 
@@ -43,10 +43,10 @@ def test_a_corrupt_index_is_rebuilt_on_search(session, runtime, make):
     generation = (folder / "current").read_text()
     (folder / generation / "meta.json").write_text("{not json")
     fresh = TantivySearchIndex(folder)
-    found = fresh.search(session, "axolotl", visible_request_ids=None, limit=5, offset=0)
+    found = fresh.search(session, "axolotl", visible_scopes=None, limit=5, offset=0)
     assert [hit.document_id for hit in found.hits] == [document.id]
     (folder / "current").write_text("../../etc")
-    assert TantivySearchIndex(folder).search(session, "axolotl", visible_request_ids=None, limit=5,
+    assert TantivySearchIndex(folder).search(session, "axolotl", visible_scopes=None, limit=5,
                                              offset=0).total == 1
 
 
@@ -58,7 +58,7 @@ def test_only_one_process_writes(session, runtime, make):
         fcntl.flock(other_writer, fcntl.LOCK_EX)
         assert runtime.search.update(session) == 0  # someone else is writing: leave it to them
     assert runtime.search.update(session) == 1
-    assert runtime.search.search(session, "pangolin", visible_request_ids=None, limit=5, offset=0).total == 1
+    assert runtime.search.search(session, "pangolin", visible_scopes=None, limit=5, offset=0).total == 1
 
 
 def test_a_process_that_does_not_write_trusts_the_writers_watermark(session, runtime, make):

@@ -62,7 +62,7 @@ def test_create_then_see_the_agency_with_its_history(client, make):
 
 
 def test_edit_is_recorded_and_clears_the_failing_email_warning(client, make, session):
-    make.user("editor@example.org", display_name="Ed Editor")
+    make.user("editor@example.org", display_name="Ed Editor", is_admin=True)  # others' address edits are suggestions
     agency = make.agency("Orlando PD", foia_email="old@orlando.gov",
                          email_failing_since=datetime(2026, 2, 1, tzinfo=UTC), email_failing_reason="550 no such user")
     page = client.get(f"/agencies/{agency.id}").get_data(as_text=True)

@@ -5,6 +5,7 @@ import json
 
 from flask import render_template
 
+from foia.accounts.models import User
 from foia.documents.models import ExtractionState
 from tests.unit.documents.pdfs import EMAIL_PRINTOUT, add_document, text_pdf
 
@@ -102,9 +103,12 @@ def test_retry_puts_a_failed_document_back_in_the_queue(client, make, session, r
 
 
 def test_request_panel_lists_the_requests_documents(app, make, session, runtime):
+    from flask_login import login_user
+
     foia_request = make.request()
     add_document(session, runtime, text_pdf(["x"]), "answer.pdf", request=foia_request)
     with app.test_request_context("/"):
+        login_user(session.get(User, foia_request.owner_id))
         html = render_template("documents/_request_panel.html", foia_request=foia_request, can_work=True)
     assert "answer.pdf" in html and "Waiting for extraction" in html and "Documents (1)" in html
 
