@@ -1,6 +1,6 @@
 """Every table, imported once so SQLModel.metadata (and Alembic) see them all."""
 from foia.accounts.models import Team, TeamMembership, User
-from foia.agencies.models import Agency, AgencyChange, DayType, Jurisdiction
+from foia.agencies.models import Agency, AgencyChange, Jurisdiction
 from foia.deadlines.models import Reminder
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.mail.models import DeliveryState, Direction, ImapFolderState, Message, MessageKind, OutboxMessage
@@ -9,7 +9,7 @@ from foia.requests.models import (FeeWaiver, FoiaRequest, RequestBatch, RequestE
 from foia.search.models import SearchChange, SearchWatermark
 
 __all__ = [
-    "Agency", "AgencyChange", "DayType", "DeliveryState", "Direction", "Document", "EmbeddedMessage",
+    "Agency", "AgencyChange", "DeliveryState", "Direction", "Document", "EmbeddedMessage",
     "ExtractionState", "FeeWaiver", "FoiaRequest", "ImapFolderState", "Jurisdiction", "Message",
     "MessageKind", "OutboxMessage", "Page", "PageMethod", "Reminder", "RequestBatch", "RequestEvent",
     "SearchChange", "SearchWatermark", "Status", "SubmissionMethod", "Team", "TeamMembership", "User",

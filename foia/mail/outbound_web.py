@@ -11,7 +11,7 @@ from foia.agencies.models import Agency, Jurisdiction
 from foia.errors import DomainError, ValidationError
 from foia.mail import outbound, outbox
 from foia.mail.models import Message, OutboxMessage
-from foia.ports import local_date
+from foia.deadlines.calendar import law_today
 from foia.requests.access import get_workable_request
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import show_errors
@@ -74,7 +74,7 @@ def _compose(request_id: int, kind: str):
             form.subject.data = waiting.detail.get("subject")
             form.body.data = waiting.detail.get("body")
         else:
-            draft = outbound.draft_letter(session, foia_request, kind, local_date(now(), jurisdiction.timezone))
+            draft = outbound.draft_letter(session, foia_request, kind, law_today(jurisdiction, now()))
             form.to.data, form.subject.data, form.body.data = draft.to, draft.subject, draft.body
     return render_template("deadlines/compose.html", form=form, foia_request=foia_request, heading=HEADINGS[kind],
                            mail_from=mail_from, reply_to=outbound.reply_address(mail_from, foia_request.reply_token),
