@@ -57,7 +57,7 @@ KIND_HINTS = {
     "fee_due": "before your answer to a fee estimate is expected",
     "appeal_closing": "before the last day to appeal",
     "appeal_overdue": "the day after an appeal should have been decided",
-    "court": "when the law lets you go to court, or before the last day to",
+    "court": "before the last day the law leaves you to go to court",
     "remind_on": "on the day you chose on a request (always sent)",
 }
 #: Reminders a person asked for on the request itself go out whatever their settings.
@@ -143,13 +143,10 @@ def reminders_due(request: FoiaRequest, calendar, today: date, days_ahead: int) 
     if "appeal_decision_due" in running and today > running["appeal_decision_due"]:
         day = running["appeal_decision_due"]
         found.append(Due("appeal_overdue", day, day + timedelta(days=1)))
-    if "sue_due" in running:
-        day = running["sue_due"]
-        if _entry(request, "sue_due").get("last_day"):
-            if today <= day:
-                found.append(Due("court", day, early(day)))
-        else:
-            found.append(Due("court", day, day))
+    # The last day to go to court gets its own reminder; the day a suit becomes possible (a deemed denial) is told
+    # in the overdue reminder that goes out the same day.
+    if "sue_due" in running and _entry(request, "sue_due").get("last_day") and today <= running["sue_due"]:
+        found.append(Due("court", running["sue_due"], early(running["sue_due"])))
     if "remind_on" in running:
         found.append(Due("remind_on", running["remind_on"], running["remind_on"]))
     return found
@@ -231,6 +228,10 @@ def _explanation(request: FoiaRequest, kind: str) -> dict:
     entry = next((e for e in (request.deadline_explanation or []) if e.get("kind") == wanted), None)
     if kind == "remind_on":
         return {"text": request.remind_note or "You asked to be reminded of this request today."}
+    if kind == "overdue":
+        sue = _entry(request, "sue_due")
+        if entry and sue and not sue.get("last_day") and "sue_due" in running_dates(request):
+            return dict(entry, text=f"{entry['text']} {sue['text']}")
     if kind == "fee_due":
         return {"text": f"The clock stopped while the agency waits for your answer to its fee estimate. "
                         f"Agencies commonly close a request after about {FEE_RESPONSE_DAYS} days without an answer."

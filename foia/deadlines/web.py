@@ -47,7 +47,7 @@ class EstimateForm(FlaskForm):
 class RemindForm(FlaskForm):
     """"Remind me on a date" or "in N weeks", on any request."""
 
-    remind_on = DateField("Remind me on", validators=[Optional()])
+    on = DateField("Remind me on", validators=[Optional()])
     weeks = IntegerField("or in this many weeks", validators=[Optional(), NumberRange(1, 104, "Choose between 1 and 104.")])
     note = StringField("What about", validators=[Optional(), Length(max=500)])
     action = HiddenField(default="set")
@@ -115,7 +115,7 @@ def deadline_panel(foia_request) -> dict:
         "undelivered": outbound.undelivered_letters(session, foia_request),
         "estimate_form": EstimateForm(prefix="estimate", formdata=None,
                                       data={"on": today, "until": foia_request.estimated_completion}),
-        "remind_form": RemindForm(prefix="remind", formdata=None, data={"remind_on": foia_request.remind_on,
+        "remind_form": RemindForm(prefix="remind", formdata=None, data={"on": foia_request.remind_on,
                                                                         "note": foia_request.remind_note}),
         "can_estimate": foia_request.status not in (Status.draft, Status.withdrawn),
     }
@@ -156,11 +156,11 @@ def remind(request_id: int):
     if form.action.data == "clear":
         return _request_action(request_id, FlaskForm(), lambda session: request_services.set_reminder(
             session, actor(), request_id, now()), "Reminder removed.")
-    if form.validate() and form.remind_on.data is None and form.weeks.data is None:
+    if form.validate() and form.on.data is None and form.weeks.data is None:
         flash("Give a date or a number of weeks.", "error")
         return redirect(url_for("requests.detail", request_id=request_id) + "#deadlines")
     return _request_action(request_id, form, lambda session: request_services.set_reminder(
-        session, actor(), request_id, now(), on=form.remind_on.data, weeks=form.weeks.data, note=form.note.data or ""),
+        session, actor(), request_id, now(), on=form.on.data, weeks=form.weeks.data, note=form.note.data or ""),
         "Reminder set.")
 
 
