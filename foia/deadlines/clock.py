@@ -165,8 +165,9 @@ def _extended(request, law: Law, calendar: HolidayCalendar, on: date, follow_up_
     lawful = rules.extension(law, calendar, _facts(request, on), None if request.response_due_is_follow_up
                              and field == "response_due" else current, extends=extends)
     if until is not None:
-        deadline = rules.Deadline(field, until, f"the date the agency gave when it extended its time on {rules.fmt(on)}",
-                                  stage, basis="agency", citation=(stage.citation if stage else law.citation))
+        deadline = rules.Deadline(field, until,
+                                  f"the date the agency gave when it extended its time on {rules.fmt(on)}", stage,
+                                  basis="agency", citation=(stage.citation if stage else law.citation))
         if lawful.due is not None and until > lawful.due:
             deadline.notes.append(f"That is later than the law's extension allows: {rules.fmt(lawful.due)} "
                                   f"({lawful.rule}).")

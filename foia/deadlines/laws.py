@@ -354,7 +354,8 @@ class _Reader:
         try:
             names = package_names(country, subdiv)
         except NotImplementedError:
-            raise self.fail(f"{where}subdiv", f"names no calendar of the holidays package: {country}/{subdiv}") from None
+            raise self.fail(f"{where}subdiv",
+                            f"names no calendar of the holidays package: {country}/{subdiv}") from None
         lists = {}
         for key in ("remove", "optional"):
             value = raw.get(key, [])

@@ -108,9 +108,11 @@ class Deadline:
             parts = [f"{self.label} {fmt(self.due)}: {self.rule}{cite}."]
         if self.start and self.count:
             first = "business day" if self.count.unit == "business" else "day"
-            parts.append(f"Counted from {fmt(self.start)}, when {self.start_event}; day 1 is the first {first} after it.")
+            parts.append(f"Counted from {fmt(self.start)}, when {self.start_event}; "
+                         f"day 1 is the first {first} after it.")
         if self.count and self.count.unit == "business":
-            parts.append(_skipped_words(self.count) if self.count.skipped else "No weekend or closed day fell in between.")
+            parts.append(_skipped_words(self.count) if self.count.skipped
+                         else "No weekend or closed day fell in between.")
             for note in self.count.counted_optional:
                 parts.append(f"{note.reason} on {fmt(note.day)} counted: {note.rule}.")
         elif self.count and self.count.rolled_from:

@@ -48,7 +48,8 @@ class RemindForm(FlaskForm):
     """"Remind me on a date" or "in N weeks", on any request."""
 
     on = DateField("Remind me on", validators=[Optional()])
-    weeks = IntegerField("or in this many weeks", validators=[Optional(), NumberRange(1, 104, "Choose between 1 and 104.")])
+    weeks = IntegerField("or in this many weeks",
+                         validators=[Optional(), NumberRange(1, 104, "Choose between 1 and 104.")])
     note = StringField("What about", validators=[Optional(), Length(max=500)])
     action = HiddenField(default="set")
 
