@@ -26,11 +26,10 @@ def _follow_up_days() -> int:
     return config.load(config.instance_path())["FOLLOW_UP_DAYS"]
 
 
-#: The dates printed, in order, with their words.
-PRINTED = (("ack_due", "Acknowledgement due"), ("response_due", "Response due"), ("follow_up_on", "Follow up on"),
-           ("produce_due", "Records due"), ("extended_due", "Response due if extended"),
-           ("appeal_due", "Last day to appeal"), ("appeal_decided_due", "Appeal decision due"),
-           ("sue_due", "Court"))
+#: The dates printed, in order: the JSON key and its name in the label table beside Status.
+PRINTED = (("ack_due", "ack_due"), ("response_due", "response_due"), ("follow_up_on", "follow_up"),
+           ("produce_due", "produce_due"), ("extended_due", "extended_due"), ("appeal_due", "appeal_due"),
+           ("appeal_decided_due", "appeal_decision_due"), ("sue_due", "sue_due"))
 
 
 @click.command()
@@ -44,6 +43,7 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
     """Compute every due date under a law, with the reasons. Reads the packaged law data: no database needed."""
     from foia.deadlines import rules
     from foia.deadlines.laws import get_law
+    from foia.requests.models import due_date_label
 
     received_on = _parse_date(received, "--received")
     decided_on = _parse_date(determination, "--determination") if determination else None
@@ -56,10 +56,10 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
         return
     click.echo(f"{law.name}: request received {received_on.isoformat()}"
                + ("" if law.verified else " (this law's entry is not yet verified against the statute)"))
-    labels = {entry["kind"]: entry["label"] for entry in result["explanation"]}
-    for key, words in PRINTED:
+    last_day = any(entry["kind"] == "sue_due" and entry["last_day"] for entry in result["explanation"])
+    for key, name in PRINTED:
         if result[key]:
-            click.echo(f"{labels.get(key, words) if key == 'sue_due' else words}: {result[key]}")
+            click.echo(f"{due_date_label(name, last_day=last_day)}: {result[key]}")
     for entry in result["explanation"]:
         click.echo(f"- {entry['text']}")
 

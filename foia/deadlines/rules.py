@@ -358,16 +358,20 @@ def calculate(law: Law, received: date, *, determination: date | None = None, ap
     facts = Facts(received=received, ack_due=ack.due if ack else None,
                   response_due=None if response.follow_up else response.due,
                   determination=determination, appeal_filed=appeal_filed)
-    extended = extension(law, calendar, facts, facts.response_due)
-    if extended.due is not None:
-        extended.notes.insert(0, "If the agency takes the extension the law allows.")
     entries = list(deadlines)
-    if extended.due is not None or law.stage("extend") is not None:
-        entries.append(extended)
     if determination is not None and "produce_due" in by_kind:
         produce = stage_deadline(law, calendar, "produce", facts)
         entries = [produce if e.kind == "produce_due" else e for e in entries]
         by_kind["produce_due"] = produce
+    # The law's extension of the response, or (where it extends only the production) of the production.
+    extends = "produce" if law.stage("extend") is None and law.stage("extend", extends="produce") else "respond"
+    produced = by_kind.get("produce_due")
+    extended = extension(law, calendar, facts, facts.response_due if extends == "respond"
+                         else (produced.due if produced is not None else None), extends=extends)
+    if extended.due is not None:
+        extended.notes.insert(0, "If the agency takes the extension the law allows.")
+    if extended.due is not None or law.stage("extend", extends=extends) is not None:
+        entries.append(extended)
     appeal = stage_deadline(law, calendar, "appeal", facts)
     if appeal is None:
         stage = law.stage("appeal")

@@ -99,3 +99,19 @@ def test_unknown_slug_names_the_known_ones():
 ])
 def test_the_holiday_rule_vocabulary(rule, year, expected):
     assert rule_date(rule, year).isoformat() == expected
+
+
+@pytest.mark.parametrize("slug", ["federal", "dc", *STATES])
+def test_every_law_computes_every_stage_without_error_and_never_before_receipt(slug):
+    from datetime import date
+
+    from foia.deadlines.rules import calculate
+
+    for received in (date(2025, 12, 24), date(2026, 7, 2), date(2026, 11, 25)):
+        result = calculate(get_law(slug), received, determination=received.replace(day=28) if received.day < 28
+                           else received, appeal_filed=received.replace(day=28) if received.day < 28 else received)
+        for key in ("ack_due", "response_due", "follow_up_on", "produce_due", "extended_due", "appeal_due",
+                    "appeal_decided_due", "sue_due"):
+            assert result[key] is None or result[key] >= received.isoformat(), (key, result[key])
+        assert result["response_due"] or result["follow_up_on"]
+        assert all(entry["text"] and entry["label"] for entry in result["explanation"])
