@@ -29,20 +29,12 @@ def upgrade() -> None:
         batch_op.add_column(sa.Column('remind_note', sqlmodel.sql.sqltypes.AutoString(length=500), nullable=False,
                                       server_default=''))
 
-    with op.batch_alter_table('jurisdiction', schema=None) as batch_op:
-        batch_op.drop_column('appeal_response_days')
-        batch_op.drop_column('response_citation')
-        batch_op.drop_column('appeal_citation')
-        batch_op.drop_column('holiday_country')
-        batch_op.drop_column('holiday_subdiv')
-        batch_op.drop_column('ack_citation')
-        batch_op.drop_column('extension_citation')
-        batch_op.drop_column('response_days')
-        batch_op.drop_column('appeal_window_days')
-        batch_op.drop_column('day_type')
-        batch_op.drop_column('extension_days')
-        batch_op.drop_column('response_after_ack')
-        batch_op.drop_column('ack_days')
+    # The law's clock now lives in foia/data/laws/*.toml. Dropped with ALTER TABLE ... DROP COLUMN (SQLite 3.35+):
+    # a batch copy of the table would have to drop it, which the agencies' foreign keys forbid.
+    for column in ('appeal_response_days', 'response_citation', 'appeal_citation', 'holiday_country',
+                   'holiday_subdiv', 'ack_citation', 'extension_citation', 'response_days', 'appeal_window_days',
+                   'day_type', 'extension_days', 'response_after_ack', 'ack_days'):
+        op.drop_column('jurisdiction', column)
 
     # ### end Alembic commands ###
     # Hand-written: people who had the default reminders also get the new lawsuit and estimate reminders.
