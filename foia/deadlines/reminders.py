@@ -62,6 +62,8 @@ KIND_HINTS = {
 }
 #: Reminders a person asked for on the request itself go out whatever their settings.
 ALWAYS_SENT = ("remind_on",)
+#: The kinds a person can switch on or off in their reminder settings.
+CHOOSABLE = tuple(k for k in KINDS if k not in ALWAYS_SENT)
 #: Which explanation entry of the request explains each kind's date.
 EXPLAINED_BY = {"ack_due": "ack_due", "response_due": "response_due", "overdue": "response_due",
                 "estimate_passed": "estimated_completion", "appeal_closing": "appeal_due",

@@ -60,7 +60,7 @@ class MultiCheckboxField(SelectMultipleField):
 
 
 class ReminderSettingsForm(FlaskForm):
-    kinds = MultiCheckboxField("Remind me about", choices=[SelectChoice(k, reminders.KIND_LABELS[k]) for k in reminders.KINDS],
+    kinds = MultiCheckboxField("Remind me about", choices=[SelectChoice(k, reminders.KIND_LABELS[k]) for k in reminders.CHOOSABLE],
                                validate_choice=True)
     remind_days_ahead = IntegerField("Business days ahead", validators=[
         InputRequired("Give a number of business days."), NumberRange(0, 30, "Choose between 0 and 30.")])
@@ -180,7 +180,7 @@ def reminder_settings():
     user = session.merge(actor())
     form = ReminderSettingsForm(obj=None if request.method == "POST" else user)
     if request.method == "GET":
-        form.kinds.data = sorted(reminders.wanted_kinds(user), key=reminders.KINDS.index)
+        form.kinds.data = [k for k in reminders.CHOOSABLE if k in reminders.wanted_kinds(user)]
     if form.validate_on_submit():
         try:
             reminders.update_preferences(session, user, kinds=form.kinds.data or [],

@@ -256,7 +256,8 @@ class RequestEvent(SQLModel, table=True):
     #: None for the system (scheduler, mail matching).
     actor_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    #: created | edited | status | note | submitted | extension | fee | message | deadline | shared | reminder | letter
+    #: created | edited | status | note | submitted | extension | estimate | fee | message | deadline | shared |
+    #: reminder | letter
     kind: str = Field(max_length=32)
     summary: str = Field(default="", sa_type=sa.Text)
     from_status: Optional[Status] = Field(default=None, sa_type=enum_type(Status))
