@@ -5,6 +5,10 @@ import os
 import secrets
 from pathlib import Path
 
+#: The one default time zone: how times are shown, and the dates that belong to no jurisdiction (embargoes).
+#: A law's own dates use its jurisdiction's zone (foia.deadlines.calendar.law_today).
+DEFAULT_TIMEZONE = "America/New_York"
+
 DEFAULTS = {
     "DATABASE_URL": None,  # None: SQLite in the instance folder
     "SECRET_KEY": None,  # None: generated into instance/secret_key on first start
@@ -30,7 +34,7 @@ DEFAULTS = {
     "SCHEDULER_ENABLED": True,
     "WORKER_ENABLED": True,
     "PAGE_SIZE": 25,
-    "DISPLAY_TIMEZONE": "America/New_York",  # how times are shown; legal dates use each jurisdiction's zone
+    "DISPLAY_TIMEZONE": DEFAULT_TIMEZONE,  # how times are shown; legal dates use each jurisdiction's zone
     "MAX_UPLOAD_MB": 200,
     "JOB_INTERVAL_SCALE": 1.0,  # multiplies every periodic job's interval (tests run the real jobs quickly)
     "OUTBOX_RETRY_SECONDS": 60,  # wait before the first retry of an email; each further one waits twice as long

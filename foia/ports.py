@@ -6,6 +6,8 @@ from datetime import UTC, date, datetime
 from typing import BinaryIO, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
+from foia.config import DEFAULT_TIMEZONE
+
 
 class Clock(Protocol):
     """Tells the time; tests pass a fixed one."""
@@ -30,8 +32,8 @@ class FixedClock:
         return self.at
 
 
-def local_date(at: datetime, timezone: str = "America/New_York") -> date:
-    """The calendar date of an instant in a jurisdiction's time zone."""
+def local_date(at: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
+    """The calendar date of an instant in a time zone (a law's "today" is deadlines.calendar.law_today)."""
     return at.astimezone(ZoneInfo(timezone)).date()
 
 

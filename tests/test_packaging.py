@@ -37,7 +37,8 @@ def test_wheel_contains_everything_the_app_reads(wheel):
     assert "foia/templates/base.html" in names
     assert "foia/templates/accounts/login.html" in names
     assert "foia/static/css/app.css" in names
-    assert "foia/data/jurisdictions.toml" in names
+    assert len([n for n in names if n.startswith("foia/data/laws/") and n.endswith(".toml")]) == 52
+    assert "foia/data/laws/federal.toml" in names
     assert any(n.startswith("foia/migrations/versions/") and n.endswith(".py") for n in names)
     assert "foia/migrations/env.py" in names
 
@@ -55,3 +56,12 @@ def test_wheel_installed_in_a_fresh_venv_renders_pages(wheel, tmp_path):
     assert report["laws"] == 200
     assert report["css"] == 200
     assert str(env_dir) in report["templates"], "templates must come from the installed package"
+    # The installed command computes due dates from the packaged law files, in an empty folder, with no database.
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = subprocess.run([str(env_dir / "bin" / "foia"), "deadline", "--jurisdiction", "or", "--received",
+                             "2026-03-02", "--json"], check=True, capture_output=True, text=True, cwd=empty,
+                            env={"PATH": "/usr/bin:/bin", "HOME": str(tmp_path)})
+    data = __import__("json").loads(result.stdout)
+    assert (data["ack_due"], data["response_due"]) == ("2026-03-09", "2026-03-23")
+    assert list(empty.iterdir()) == []

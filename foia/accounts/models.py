@@ -27,7 +27,9 @@ class User(SQLModel, table=True):
     #: Secret token of the personal iCal feed; None when revoked or never made.
     ical_token: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
     #: Reminder kinds this user wants, comma-separated; see deadlines.reminders.KINDS.
-    reminder_kinds: str = Field(default="ack_due,response_due,overdue,fee_due,appeal_closing,appeal_overdue", max_length=255)
+    reminder_kinds: str = Field(
+        default="ack_due,response_due,overdue,estimate_passed,fee_due,appeal_closing,appeal_overdue,court",
+        max_length=255)
     #: How many business days before a due date the reminder goes out.
     remind_days_ahead: int = Field(default=3)
     #: One digest mail a day instead of single reminders.

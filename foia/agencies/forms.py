@@ -15,6 +15,9 @@ class AgencyForm(FlaskForm):
     appeal_contact = TextAreaField("Appeal contact", render_kw={"rows": 3},
                                    description="Where appeals go, when it is not the records office.")
     notes = TextAreaField("Notes", render_kw={"rows": 4})
+    closed_days = TextAreaField("Closure days", render_kw={"rows": 3, "placeholder": "2026-12-24 Christmas Eve"},
+                                description="Days the agency is closed besides its law's holidays, one per line as "
+                                            "“YYYY-MM-DD name”. Due dates counted after you save skip them.")
 
     def set_jurisdictions(self, jurisdictions) -> None:
         """Offer every jurisdiction, federal first."""
@@ -23,4 +26,5 @@ class AgencyForm(FlaskForm):
     def values(self) -> dict:
         """The submitted values, as the services take them."""
         return {name: self[name].data for name in ("jurisdiction_id", "name", "abbreviation", "foia_email",
-                                                   "portal_url", "phone", "address", "appeal_contact", "notes")}
+                                                   "portal_url", "phone", "address", "appeal_contact", "notes",
+                                                   "closed_days")}

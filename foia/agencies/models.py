@@ -1,24 +1,18 @@
 """Jurisdictions (whose law sets the clock) and agencies (who answer requests)."""
-import enum
 from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
 from sqlmodel import Field, SQLModel
 
-from foia.db import UTCDateTime, enum_type, utcnow
-
-
-class DayType(str, enum.Enum):
-    business = "business"
-    calendar = "calendar"
+from foia.db import UTCDateTime, utcnow
 
 
 class Jurisdiction(SQLModel, table=True):
-    """A public-records law and its clock, loaded from foia/data/jurisdictions.toml."""
+    """A public-records law in the directory; its clock (stages, holidays) is read from foia/data/laws/<slug>.toml."""
 
     id: Optional[int] = Field(default=None, primary_key=True)
-    #: `federal`, or the state's postal code in lower case (`fl`, `or`, `dc`).
+    #: `federal`, or the state's postal code in lower case (`fl`, `or`, `dc`): the law file's name.
     slug: str = Field(sa_column=sa.Column(sa.String(32), unique=True, nullable=False))
     name: str = Field(max_length=100)
     #: federal | state | local
@@ -26,31 +20,11 @@ class Jurisdiction(SQLModel, table=True):
     law_name: str = Field(default="", max_length=200)
     citation: str = Field(default="", max_length=300)
     source_url: str = Field(default="", max_length=500)
-    #: IANA time zone in which the law's dates are counted.
-    timezone: str = Field(default="America/New_York", max_length=64)
-    #: `holidays` package country and subdivision (None: national holidays only).
-    holiday_country: str = Field(default="US", max_length=8)
-    holiday_subdiv: Optional[str] = Field(default=None, max_length=8)
-    #: Days to acknowledge; None when the law sets none.
-    ack_days: Optional[int] = None
-    #: Days to respond (after acknowledgement where the law has two stages); None: no fixed period.
-    response_days: Optional[int] = None
-    #: True when response_days count from the acknowledgement rather than from receipt.
-    response_after_ack: bool = Field(default=False)
-    day_type: DayType = Field(default=DayType.business, sa_type=enum_type(DayType))
-    extension_days: Optional[int] = None
-    #: Requester's time to appeal a denial, in calendar days; None: not set by the law.
-    appeal_window_days: Optional[int] = None
-    #: Days the appeal body has to decide; None: not set by the law.
-    appeal_response_days: Optional[int] = None
-    #: Citations for the individual rules, shown in explanations.
-    ack_citation: str = Field(default="", max_length=300)
-    response_citation: str = Field(default="", max_length=300)
-    extension_citation: str = Field(default="", max_length=300)
-    appeal_citation: str = Field(default="", max_length=300)
-    #: What a "prompt"/"reasonable time" law says, and other caveats.
+    #: IANA time zone in which the law's dates are counted (whose "today").
+    timezone: str = Field(max_length=64)
+    #: Anything a requester should know that is not a stage.
     notes: str = Field(default="", sa_type=sa.Text)
-    #: False until the day counts were checked against the statute itself.
+    #: True when every stage and the holiday rules carry the statute's own words, source and date checked.
     verified: bool = Field(default=False)
 
 
@@ -69,6 +43,8 @@ class Agency(SQLModel, table=True):
     phone: str = Field(default="", max_length=50)
     #: Where appeals go when it is not the FOIA office.
     appeal_contact: str = Field(default="", sa_type=sa.Text)
+    #: Days the agency is closed besides its law's holidays: [{"date": "2026-12-24", "name": "Christmas Eve"}].
+    closed_days: list = Field(default_factory=list, sa_type=sa.JSON)
     notes: str = Field(default="", sa_type=sa.Text)
     #: Set when mail to foia_email bounced; cleared when the address is edited.
     email_failing_since: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)

@@ -4,7 +4,7 @@ from __future__ import annotations
 import csv
 import io
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import date, datetime
 from typing import Callable
 from urllib.parse import urlsplit
 
@@ -22,11 +22,11 @@ from foia.requests.models import FoiaRequest
 
 #: The fields a person edits, in the order forms and histories show them.
 EDITABLE_FIELDS = ("jurisdiction_id", "name", "abbreviation", "foia_email", "portal_url", "address", "phone",
-                   "appeal_contact", "notes")
+                   "appeal_contact", "notes", "closed_days")
 FIELD_LABELS = {
     "jurisdiction_id": "jurisdiction", "jurisdiction": "jurisdiction", "name": "name",
     "abbreviation": "abbreviation", "foia_email": "FOIA email", "portal_url": "portal", "address": "address",
-    "phone": "phone", "appeal_contact": "appeal contact", "notes": "notes",
+    "phone": "phone", "appeal_contact": "appeal contact", "notes": "notes", "closed_days": "closure days",
 }
 MAX_LENGTHS = {"name": 300, "abbreviation": 50, "foia_email": 254, "portal_url": 500, "phone": 50}
 #: The columns `import_csv` reads; only `name` is required.
@@ -59,11 +59,46 @@ def normalise_portal_url(url: str) -> str:
     return url
 
 
+def parse_closed_days(value) -> list[dict]:
+    """An agency's closure days from lines like "2026-12-24 Christmas Eve" (or the stored list), sorted by date;
+    raises ValidationError on the closed_days field naming the bad line."""
+    if value is None or value == "":
+        return []
+    if isinstance(value, list):
+        lines = [f"{item.get('date', '')} {item.get('name', '')}" for item in value if isinstance(item, dict)]
+    else:
+        lines = str(value).replace("\r\n", "\n").split("\n")
+    found = {}
+    for number, line in enumerate(lines, start=1):
+        line = line.strip()
+        if not line:
+            continue
+        day_text, _, name = line.partition(" ")
+        try:
+            day = date.fromisoformat(day_text)
+        except ValueError:
+            message = f"Line {number} (“{line[:40]}”) must start with a date as YYYY-MM-DD, e.g. 2026-12-24 Christmas Eve."
+            raise ValidationError(message, {"closed_days": message}) from None
+        found[day] = name.strip()[:100] or "Agency closed"
+    if len(found) > 366:
+        raise ValidationError("List at most 366 closure days.", {"closed_days": "List at most 366 closure days."})
+    return [{"date": day.isoformat(), "name": found[day]} for day in sorted(found)]
+
+
+def closed_days_text(days: list[dict] | None) -> str:
+    """The closure days as the form shows them, one "YYYY-MM-DD name" per line."""
+    return "\n".join(f"{item['date']} {item['name']}" for item in days or [])
+
+
 def _clean(session: Session, values: dict, agency: Agency | None = None) -> dict:
     """Normalise and check a full set of editable values; raises one ValidationError naming every bad field."""
-    cleaned = {key: (values.get(key) or "").replace("\r\n", "\n").strip() if key != "jurisdiction_id"
-               else values.get(key) for key in EDITABLE_FIELDS}
+    cleaned = {key: (values.get(key) or "").replace("\r\n", "\n").strip()
+               if key not in ("jurisdiction_id", "closed_days") else values.get(key) for key in EDITABLE_FIELDS}
     errors: dict[str, str] = {}
+    try:
+        cleaned["closed_days"] = parse_closed_days(cleaned["closed_days"])
+    except ValidationError as error:
+        errors.update(error.fields)
     jurisdiction = session.get(Jurisdiction, cleaned["jurisdiction_id"]) if cleaned["jurisdiction_id"] else None
     if jurisdiction is None:
         errors["jurisdiction_id"] = "Choose the jurisdiction whose law applies."

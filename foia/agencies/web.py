@@ -8,6 +8,9 @@ from foia.agencies import jurisdictions as laws
 from foia.agencies import services
 from foia.agencies.forms import AgencyForm
 from foia.agencies.models import Jurisdiction
+from foia.deadlines.calendar import calendar_for
+from foia.deadlines.laws import law_for
+from foia.deadlines.rules import STAGE_TITLES, law_summary, stage_summary
 from foia.errors import ValidationError
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now
@@ -61,7 +64,7 @@ def show_agency(agency_id: int):
     jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
     return render_template(
         "agencies/detail.html", agency=agency, jurisdiction=jurisdiction,
-        rules=laws.rules_summary(jurisdiction), history=services.agency_history(session, agency),
+        rules=law_summary(law_for(jurisdiction)), history=services.agency_history(session, agency),
         foia_requests=services.requests_to_agency(session, actor(), now(), agency),
         field_labels=services.FIELD_LABELS,
         suggestions=[(s, services.can_confirm(session, actor(), s)) for s in services.open_suggestions(session, agency)])
@@ -85,6 +88,8 @@ def edit_agency(agency_id: int):
     session = db_session()
     agency = services.get_agency(session, agency_id)
     form = _agency_form(session, obj=agency)
+    if request.method == "GET":
+        form.closed_days.data = services.closed_days_text(agency.closed_days)
     if form.validate_on_submit():
         try:
             change, suggested = services.edit_agency(session, actor(), now(), agency, **form.values())
@@ -118,7 +123,7 @@ def suggest():
 @bp.get("/jurisdictions")
 def list_jurisdictions():
     session = db_session()
-    rows = [(j, laws.rules_summary(j)) for j in laws.list_jurisdictions(session)]
+    rows = [(j, law_summary(law_for(j))) for j in laws.list_jurisdictions(session)]
     return render_template("agencies/jurisdictions.html", rows=rows,
                            agency_counts=services.count_agencies_by_jurisdiction(session))
 
@@ -127,6 +132,8 @@ def list_jurisdictions():
 def show_jurisdiction(slug: str):
     session = db_session()
     jurisdiction = laws.get_jurisdiction(session, slug)
-    return render_template("agencies/jurisdiction.html", jurisdiction=jurisdiction,
-                           rules=laws.rules_summary(jurisdiction),
+    law = law_for(jurisdiction)
+    return render_template("agencies/jurisdiction.html", jurisdiction=jurisdiction, law=law,
+                           rules=law_summary(law), stage_summary=stage_summary, stage_titles=STAGE_TITLES,
+                           holidays=calendar_for(law.holidays),
                            agencies=services.agencies_in(session, jurisdiction))

@@ -1,42 +1,73 @@
-"""Pure business-day arithmetic on dates, with the holidays that were skipped, by name.
+"""Pure day arithmetic on a jurisdiction's calendar, with every day that did not count and the rule behind it.
 
-Holidays come from the `holidays` package (public category, observed dates included):
+A jurisdiction's closed days come from its law file's `[holidays]` table (see docs/law-data.md):
+the `holidays` package's list for the country and subdivision (observed=False), minus `remove`,
+plus `add`, each holiday on a weekend moved to a weekday as `weekend_rule` says (federal:
+5 U.S.C. 6103(b), Saturday's on Friday and Sunday's on Monday; New York: only Sunday's; Texas:
+none), and optional holidays counted as business days where `optional_are_business_days`.
+An agency's own closure days (a city closed on an extra day) are added on top.
 
-- federal: `holidays.US()` with no subdivision, which is exactly the legal public holidays of
-  5 U.S.C. 6103(a): New Year's Day, Martin Luther King Jr. Day, Washington's Birthday, Memorial Day,
-  Juneteenth (from 2021 only), Independence Day, Labor Day, Columbus Day, Veterans Day, Thanksgiving and
-  Christmas, with a Saturday holiday observed on the Friday before and a Sunday one on the Monday after
-  (so New Year's Day 2022, a Saturday, is observed Friday 2021-12-31). Closures by executive order
-  (Christmas Eve, days of mourning) and Inauguration Day (6103(c), Washington DC area only) are not
-  legal public holidays and are not skipped.
-- states: `holidays.US(subdiv=XX)`, the state's own list: Washington has no Columbus Day but Native
-  American Heritage Day (the day after Thanksgiving); California adds Cesar Chavez Day and the day after
-  Thanksgiving. Known deviation: the package lists a few commemorative days for some states (for
-  example California's Susan B. Anthony Day) on which offices stay open; such a day is still skipped, so
-  a computed date can be one business day later than the strictest reading of the statute.
-
-Day 1 of a period is the first business day (or, for calendar-day laws, the first day) after receipt.
+Day 1 of a period is the first business day (or, for calendar-day counts, the first day) after its
+start. "Today" is always the jurisdiction's own date: `law_today`.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass, field
-from datetime import date, timedelta
-from functools import lru_cache
+import functools
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
 
 import holidays as holidays_package
 
+from foia.deadlines.laws import HolidayRules, get_law
+from foia.ports import local_date
+
 WEEKDAY_NAMES = ("Monday", "Tuesday", "Wednesday", "Thursday", "Friday", "Saturday", "Sunday")
+WEEKEND_RULE_WORDS = {
+    "sat_fri_sun_mon": "a holiday on a Saturday is observed on the Friday before, one on a Sunday on the Monday after",
+    "sun_mon": "only a holiday on a Sunday moves, to the Monday after",
+    "none": "a holiday on a weekend is not observed on another day",
+}
+
+
+def law_today(jurisdiction, now: datetime) -> date:
+    """Today's date where a law counts days: in the jurisdiction's (or law's) own time zone.
+
+    Without a jurisdiction (a page before one is chosen) it is the federal law's date.
+    """
+    return local_date(now, getattr(jurisdiction, "timezone", None) or get_law("federal").timezone)
+
+
+@dataclass(frozen=True)
+class ClosedDay:
+    """A day an agency is closed besides its law's holidays (from the agency's own list)."""
+
+    day: date
+    name: str
+
+
+@dataclass(frozen=True)
+class Holiday:
+    """A holiday on a day, and the rule that makes it one."""
+
+    name: str
+    rule: str
+    optional: bool = False
 
 
 @dataclass(frozen=True)
 class SkippedDay:
-    """A day that did not count, and why: a weekend day or a holiday (by name)."""
+    """A day that did not count, why (weekend day or holiday, by name) and the rule behind it."""
 
     day: date
     reason: str
+    rule: str = ""
+
+    @property
+    def words(self) -> str:
+        return f"{self.reason} ({self.rule})" if self.rule else self.reason
 
     def as_dict(self) -> dict:
-        return {"date": self.day.isoformat(), "reason": self.reason}
+        return {"date": self.day.isoformat(), "reason": self.reason, "rule": self.rule}
 
 
 @dataclass(frozen=True)
@@ -45,97 +76,176 @@ class Count:
 
     start: date
     days: int
-    day_type: str  # "business" | "calendar"
+    unit: str  # "business" | "calendar"
     due: date
     skipped: tuple[SkippedDay, ...] = ()
-    #: For calendar-day counts: the day the period really ended, when it fell on a non-business day.
+    #: For calendar-day counts rolled to the next business day: the day the period really ended.
     rolled_from: date | None = None
+    #: Optional holidays inside the period that counted as business days.
+    counted_optional: tuple[SkippedDay, ...] = ()
 
     @property
-    def skipped_holidays(self) -> tuple[SkippedDay, ...]:
-        return tuple(s for s in self.skipped if s.reason not in ("Saturday", "Sunday"))
+    def day_type(self) -> str:
+        return self.unit
 
 
-@dataclass
 class HolidayCalendar:
-    """The business days of one jurisdiction: Monday to Friday minus its legal holidays."""
+    """The business days of one jurisdiction (and agency): Monday to Friday minus its closed days."""
 
-    country: str = "US"
-    subdiv: str | None = None
-    _years: dict = field(default_factory=dict, repr=False)
+    def __init__(self, rules: HolidayRules, closures: tuple[ClosedDay, ...] = (), closed_by: str = ""):
+        self.rules = rules
+        self.closures = {c.day: c.name for c in closures}
+        self.closed_by = closed_by
+        self._years: dict[int, tuple[dict, dict]] = {}
 
     @property
     def description(self) -> str:
-        if self.subdiv:
-            return f"{self.subdiv} state holidays"
-        return f"{self.country} federal holidays" if self.country == "US" else f"{self.country} holidays"
+        where = f"{self.rules.country}/{self.rules.subdiv}" if self.rules.subdiv else self.rules.country
+        text = f"{where} holidays"
+        if self.rules.citation:
+            text += f" ({self.rules.citation})"
+        return text + "; " + WEEKEND_RULE_WORDS[self.rules.weekend_rule]
 
-    def _holidays(self, year: int):
-        table = self._years.get(year)
-        if table is None:
-            table = holidays_package.country_holidays(self.country, subdiv=self.subdiv, years=year, observed=True)
-            self._years[year] = table
-        return table
+    def _rule_words(self, holiday_citation: str = "") -> str:
+        if holiday_citation or self.rules.citation:
+            return holiday_citation or self.rules.citation
+        where = f"{self.rules.country}/{self.rules.subdiv}" if self.rules.subdiv else self.rules.country
+        return f"the holidays package's {where} list, not yet checked against the law"
+
+    def _listed(self, year: int) -> list[tuple[date, str, str]]:
+        """(day, name, rule) of each holiday in `year` before weekend observance."""
+        rules = self.rules
+        table = holidays_package.country_holidays(rules.country, subdiv=rules.subdiv, years=year, observed=False)
+        found = [(day, name, self._rule_words()) for day in sorted(table) for name in table.get_list(day)
+                 if name not in rules.remove]
+        for added in rules.add:
+            day = added.on(year)
+            if day is not None:
+                found.append((day, added.name, self._rule_words(added.citation)))
+        return found
+
+    def _tables(self, year: int) -> tuple[dict, dict]:
+        """({day: [closed Holiday]}, {day: [optional Holiday counted as a business day]}) for one year."""
+        cached = self._years.get(year)
+        if cached is not None:
+            return cached
+        closed: dict[date, list[Holiday]] = {}
+        optional: dict[date, list[Holiday]] = {}
+        weekend_rule = self.rules.weekend_rule
+        for source_year in (year - 1, year, year + 1):
+            for day, name, rule in self._listed(source_year):
+                is_optional = name in self.rules.optional
+                target = optional if is_optional and self.rules.optional_are_business_days else closed
+                if day.year == year:
+                    target.setdefault(day, []).append(Holiday(name, rule, is_optional))
+                moved = None
+                if day.weekday() == 5 and weekend_rule == "sat_fri_sun_mon":
+                    moved = day - timedelta(days=1)
+                elif day.weekday() == 6 and weekend_rule in ("sat_fri_sun_mon", "sun_mon"):
+                    moved = day + timedelta(days=1)
+                if moved is not None and moved.year == year:
+                    words = f"{rule}; {WEEKEND_RULE_WORDS[weekend_rule]}"
+                    target.setdefault(moved, []).append(Holiday(f"{name} (observed)", words, is_optional))
+        self._years[year] = (closed, optional)
+        return closed, optional
+
+    def holidays_on(self, day: date) -> list[Holiday]:
+        """The holidays that close the jurisdiction on a day (observed ones say so)."""
+        return list(self._tables(day.year)[0].get(day, []))
 
     def holiday_name(self, day: date) -> str | None:
-        """The holiday's name on that day (observed ones say so), or None."""
-        return self._holidays(day.year).get(day)
+        """The closed day's holiday names joined ("Christmas Day (observed)"), or None."""
+        names = [h.name for h in self.holidays_on(day)]
+        return "; ".join(names) if names else None
+
+    def optional_holiday(self, day: date) -> SkippedDay | None:
+        """An optional holiday that counts as a business day, with the rule saying so; None otherwise."""
+        found = self._tables(day.year)[1].get(day)
+        if not found or day.weekday() >= 5 or self.non_business_day(day):
+            return None
+        names = "; ".join(h.name for h in found)
+        return SkippedDay(day, names, f"{found[0].rule}: an optional holiday, counted as a business day unless "
+                                      "the agency closes for it (add it to the agency's closure days)")
+
+    def non_business_day(self, day: date) -> SkippedDay | None:
+        """Why a day is not a business day (weekend, holiday, agency closure), or None."""
+        holidays = self.holidays_on(day)
+        if day.weekday() >= 5:
+            weekday = WEEKDAY_NAMES[day.weekday()]
+            if holidays:
+                return SkippedDay(day, f"{weekday} ({'; '.join(h.name for h in holidays)})", "weekend")
+            return SkippedDay(day, weekday, "weekend")
+        if holidays:
+            return SkippedDay(day, "; ".join(h.name for h in holidays), holidays[0].rule)
+        if day in self.closures:
+            return SkippedDay(day, self.closures[day], f"closed by {self.closed_by or 'the agency'}")
+        return None
 
     def non_business_reason(self, day: date) -> str | None:
-        """Why a day is not a business day ("Saturday", "Christmas Day (observed)"), or None."""
-        holiday = self.holiday_name(day)
-        if day.weekday() >= 5:
-            return f"{WEEKDAY_NAMES[day.weekday()]} ({holiday})" if holiday else WEEKDAY_NAMES[day.weekday()]
-        return holiday
+        """The words for why a day is not a business day, or None."""
+        skipped = self.non_business_day(day)
+        return skipped.reason if skipped else None
 
     def is_business_day(self, day: date) -> bool:
-        return self.non_business_reason(day) is None
+        return self.non_business_day(day) is None
 
     def next_business_day(self, day: date) -> tuple[date, tuple[SkippedDay, ...]]:
         """The first business day on or after `day`, and the days stepped over to reach it."""
         skipped = []
-        while (reason := self.non_business_reason(day)) is not None:
-            skipped.append(SkippedDay(day, reason))
+        while (reason := self.non_business_day(day)) is not None:
+            skipped.append(reason)
             day += timedelta(days=1)
         return day, tuple(skipped)
+
+    def previous_business_day(self, day: date) -> date:
+        """The last business day before `day`."""
+        day -= timedelta(days=1)
+        while not self.is_business_day(day):
+            day -= timedelta(days=1)
+        return day
 
     def add_business_days(self, start: date, days: int) -> Count:
         """The `days`-th business day after `start` (day 1 is the first business day after it)."""
         if days < 0:
             raise ValueError("days must not be negative")
-        current, counted, skipped = start, 0, []
+        current, counted, skipped, optional = start, 0, [], []
         while counted < days:
             current += timedelta(days=1)
-            reason = self.non_business_reason(current)
+            reason = self.non_business_day(current)
             if reason is None:
                 counted += 1
+                if (note := self.optional_holiday(current)) is not None:
+                    optional.append(note)
             else:
-                skipped.append(SkippedDay(current, reason))
-        return Count(start=start, days=days, day_type="business", due=current, skipped=tuple(skipped))
+                skipped.append(reason)
+        return Count(start=start, days=days, unit="business", due=current, skipped=tuple(skipped),
+                     counted_optional=tuple(optional))
 
-    def add_calendar_days(self, start: date, days: int, *, roll_forward: bool = True) -> Count:
-        """`days` calendar days after `start`; a period ending on a weekend or holiday ends on the next
-        business day when `roll_forward` (the usual rule for an agency's deadline)."""
+    def add_calendar_days(self, start: date, days: int, *, roll_forward: bool) -> Count:
+        """`days` calendar days after `start`; a period ending on a closed day runs to the next business day
+        when `roll_forward` (where a statute says so)."""
         if days < 0:
             raise ValueError("days must not be negative")
         end = start + timedelta(days=days)
         if not roll_forward:
-            return Count(start=start, days=days, day_type="calendar", due=end)
+            return Count(start=start, days=days, unit="calendar", due=end)
         due, skipped = self.next_business_day(end)
-        return Count(start=start, days=days, day_type="calendar", due=due, skipped=skipped,
+        return Count(start=start, days=days, unit="calendar", due=due, skipped=skipped,
                      rolled_from=end if due != end else None)
 
-    def add_days(self, start: date, days: int, day_type: str, *, roll_forward: bool = True) -> Count:
+    def add_days(self, start: date, days: int, unit: str, *, roll_forward: bool = False) -> Count:
         """Business or calendar days, as the law counts them."""
-        if day_type == "calendar":
+        if unit == "calendar":
             return self.add_calendar_days(start, days, roll_forward=roll_forward)
-        return self.add_business_days(start, days)
+        if unit == "business":
+            return self.add_business_days(start, days)
+        raise ValueError(f"cannot count days in unit {unit!r}")
 
-    def days_remaining(self, after: date, until: date, day_type: str) -> int:
-        """How many days of the kind counted are left after `after` up to and including `until` (0 if past)."""
+    def days_remaining(self, after: date, until: date, unit: str) -> int:
+        """How many days of the unit are left after `after` up to and including `until` (0 if past)."""
         if until <= after:
             return 0
-        if day_type == "calendar":
+        if unit == "calendar":
             return (until - after).days
         count, current = 0, after
         while current < until:
@@ -154,10 +264,7 @@ class HolidayCalendar:
         return current
 
 
-@lru_cache(maxsize=128)
-def calendar_for(country: str = "US", subdiv: str | None = None) -> HolidayCalendar:
-    """The (cached) calendar of a country or one of its subdivisions (a US state)."""
-    return HolidayCalendar(country=country or "US", subdiv=subdiv or None)
-
-
-FEDERAL = calendar_for("US", None)
+@functools.lru_cache(maxsize=256)
+def calendar_for(rules: HolidayRules, closures: tuple[ClosedDay, ...] = (), closed_by: str = "") -> HolidayCalendar:
+    """The (cached) calendar of a law's holiday rules, with an agency's own closure days."""
+    return HolidayCalendar(rules, closures, closed_by)

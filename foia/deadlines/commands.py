@@ -15,31 +15,51 @@ def _parse_date(value: str, option: str) -> date:
         raise click.ClickException(f"{option} must be a real date as YYYY-MM-DD, not {value!r}.") from None
 
 
+def _follow_up_days() -> int:
+    """FOIA_FOLLOW_UP_DAYS from the app when there is one, else from the configuration alone (no database)."""
+    from flask import current_app, has_app_context
+
+    from foia import config
+
+    if has_app_context():
+        return current_app.config["FOLLOW_UP_DAYS"]
+    return config.load(config.instance_path())["FOLLOW_UP_DAYS"]
+
+
+#: The dates printed, in order: the JSON key and its name in the label table beside Status.
+PRINTED = (("ack_due", "ack_due"), ("response_due", "response_due"), ("follow_up_on", "follow_up"),
+           ("produce_due", "produce_due"), ("extended_due", "extended_due"), ("appeal_due", "appeal_due"),
+           ("appeal_decided_due", "appeal_decision_due"), ("sue_due", "sue_due"))
+
+
 @click.command()
 @click.option("--jurisdiction", "slug", required=True, help="Jurisdiction slug: federal, or a state code (fl, or, ...).")
 @click.option("--received", required=True, help="The day the agency received the request, YYYY-MM-DD.")
+@click.option("--determination", default=None, help="The day of the agency's decision, YYYY-MM-DD (appeal window).")
+@click.option("--appeal-filed", "appeal_filed", default=None, help="The day the appeal was filed, YYYY-MM-DD.")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
-@with_appcontext
 @command_errors
-def deadline(slug: str, received: str, as_json: bool):
-    """Compute the acknowledgement and response due dates, with the reasons."""
+def deadline(slug: str, received: str, determination: str | None, appeal_filed: str | None, as_json: bool):
+    """Compute every due date under a law, with the reasons. Reads the packaged law data: no database needed."""
     from foia.deadlines import rules
+    from foia.deadlines.laws import get_law
+    from foia.requests.models import due_date_label
 
     received_on = _parse_date(received, "--received")
-    runtime = current_runtime()
-    with runtime.session() as session:
-        jurisdiction = rules.find_jurisdiction(session, slug)
-        result = rules.calculate(jurisdiction, received_on, follow_up_days=runtime.config["FOLLOW_UP_DAYS"])
+    decided_on = _parse_date(determination, "--determination") if determination else None
+    appealed_on = _parse_date(appeal_filed, "--appeal-filed") if appeal_filed else None
+    law = get_law(slug)
+    result = rules.calculate(law, received_on, determination=decided_on, appeal_filed=appealed_on,
+                             follow_up_days=_follow_up_days())
     if as_json:
-        echo_json({"ack_due": result["ack_due"], "response_due": result["response_due"],
-                   "response_due_is_follow_up": result["response_due_is_follow_up"],
-                   "jurisdiction": result["jurisdiction"], "received": result["received"],
-                   "explanation": result["explanation"]})
+        echo_json(result)
         return
-    click.echo(f"{jurisdiction.name}: request received {received_on.isoformat()}")
-    click.echo(f"Acknowledgement due: {result['ack_due'] or 'no statutory date'}")
-    label = "Follow up on" if result["response_due_is_follow_up"] else "Response due"
-    click.echo(f"{label}: {result['response_due'] or 'no date'}")
+    click.echo(f"{law.name}: request received {received_on.isoformat()}"
+               + ("" if law.verified else " (this law's entry is not yet verified against the statute)"))
+    last_day = any(entry["kind"] == "sue_due" and entry["last_day"] for entry in result["explanation"])
+    for key, name in PRINTED:
+        if result[key]:
+            click.echo(f"{due_date_label(name, last_day=last_day)}: {result[key]}")
     for entry in result["explanation"]:
         click.echo(f"- {entry['text']}")
 

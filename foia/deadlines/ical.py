@@ -9,18 +9,8 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.deadlines.rules import FOLLOW_UP_LABEL, LABELS
 from foia.requests.access import workable_clause
-from foia.requests.models import OPEN_STATUSES, FoiaRequest, Status
-
-#: Date fields in the feed, and the statuses in which each still matters.
-FEED_DATES = (
-    ("ack_due", (Status.submitted,)),
-    ("response_due", (Status.submitted, Status.acknowledged)),
-    ("appeal_due", (Status.partial, Status.rejected, Status.no_records, Status.done)),
-    ("appeal_decision_due", (Status.appealing,)),
-)
-
+from foia.requests.models import FoiaRequest, due_date_label, running_dates
 
 def new_token() -> str:
     """An unguessable feed token."""
@@ -49,24 +39,25 @@ def user_for_token(session: Session, token: str) -> User | None:
 
 
 def feed(session: Session, user: User, now: datetime, base_url: str) -> bytes:
-    """The .ics bytes: an all-day event for each due date that still matters."""
+    """The .ics bytes: an all-day event for each due date that runs in its request's status (RUNNING_DATES)."""
     calendar = Calendar()
     calendar.add("prodid", "-//foia//due dates//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "FOIA due dates")
     rows = session.exec(select(FoiaRequest, Agency).join(Agency, Agency.id == FoiaRequest.agency_id)
-                        .where(workable_clause(user), FoiaRequest.status.in_(OPEN_STATUSES | {Status.rejected,
-                               Status.no_records, Status.done})).order_by(FoiaRequest.id)).all()
+                        .where(workable_clause(user))
+                        .order_by(FoiaRequest.id)).all()
     host = base_url.split("://", 1)[-1].split("/", 1)[0] or "foia"
     for request, agency in rows:
         explanations = {e.get("kind"): e for e in (request.deadline_explanation or [])}
-        for name, statuses in FEED_DATES:
+        for name in running_dates(request):
             day = getattr(request, name)
-            if day is None or request.status not in statuses:
+            if day is None:
                 continue
-            if name == "appeal_due" and request.appealed_on:
-                continue
-            label = FOLLOW_UP_LABEL if name == "response_due" and request.response_due_is_follow_up else LABELS[name]
+            entry = explanations.get(name, {})
+            label = due_date_label(name, follow_up=name == "response_due" and request.response_due_is_follow_up,
+                                   last_day=bool(entry.get("last_day")))
+            text = request.remind_note if name == "remind_on" else entry.get("text", "")
             event = Event()
             event.add("uid", f"{request.id}-{name}@{host}")
             event.add("dtstamp", now)
@@ -74,7 +65,7 @@ def feed(session: Session, user: User, now: datetime, base_url: str) -> bytes:
             event.add("dtend", day + timedelta(days=1))
             event.add("summary", f"{label}: {request.title} ({agency.name}) [{request.tracking_code}]")
             link = f"{base_url}/requests/{request.id}"
-            event.add("description", f"{explanations.get(name, {}).get('text', '')}\n\n{link}".strip())
+            event.add("description", f"{text or ''}\n\n{link}".strip())
             event.add("url", link)
             event.add("transp", "TRANSPARENT")
             calendar.add_component(event)

@@ -29,40 +29,50 @@ from foia.deadlines import rules
 from foia.deadlines.models import Reminder
 from foia.mail import outbound, outbox
 from foia.mail.models import Direction, Message, MessageKind
+from foia.deadlines.calendar import law_today
+from foia.deadlines.laws import all_laws, law_for
 from foia.ports import OutgoingEmail, local_date
-from foia.requests.models import FoiaRequest, Status
+from foia.requests.models import FoiaRequest, Status, due_date_label, running_dates
 
 log = logging.getLogger("foia.reminders")
 
-KINDS = ("ack_due", "response_due", "overdue", "fee_due", "appeal_closing", "appeal_overdue")
+KINDS = ("ack_due", "response_due", "overdue", "estimate_passed", "fee_due", "appeal_closing", "appeal_overdue",
+         "court", "remind_on")
 KIND_LABELS = {
     "ack_due": "Acknowledgement due",
     "response_due": "Response due soon",
     "overdue": "Response overdue",
+    "estimate_passed": "Agency's estimate passed",
     "fee_due": "Fee response due",
     "appeal_closing": "Appeal window closing",
     "appeal_overdue": "Appeal decision overdue",
+    "court": "Lawsuit date",
+    "remind_on": "Your reminder",
 }
 KIND_HINTS = {
     "ack_due": "when the agency should have acknowledged the request",
-    "response_due": "a few business days before the response is due",
-    "overdue": "the day after the response was due, then weekly",
+    "response_due": "a few business days before the response (or the records) are due",
+    "overdue": "the day after the response or the records were due, then weekly",
+    "estimate_passed": "the day after the agency's own estimated completion date",
     "fee_due": "before your answer to a fee estimate is expected",
-    "appeal_closing": "before the last day to appeal a denial",
+    "appeal_closing": "before the last day to appeal",
     "appeal_overdue": "the day after an appeal should have been decided",
+    "court": "before the last day the law leaves you to go to court",
+    "remind_on": "on the day you chose on a request (always sent)",
 }
+#: Reminders a person asked for on the request itself go out whatever their settings.
+ALWAYS_SENT = ("remind_on",)
+#: The kinds a person can switch on or off in their reminder settings.
+CHOOSABLE = tuple(k for k in KINDS if k not in ALWAYS_SENT)
 #: Which explanation entry of the request explains each kind's date.
 EXPLAINED_BY = {"ack_due": "ack_due", "response_due": "response_due", "overdue": "response_due",
-                "appeal_closing": "appeal_due", "appeal_overdue": "appeal_decision_due", "fee_due": "paused"}
+                "estimate_passed": "estimated_completion", "appeal_closing": "appeal_due",
+                "appeal_overdue": "appeal_decision_due", "fee_due": "paused", "court": "sue_due",
+                "remind_on": "remind_on"}
 #: Days the requester is given to answer a fee estimate; agencies commonly close requests after about 30.
 FEE_RESPONSE_DAYS = 30
 #: An automatic follow-up goes to the agency at most this often.
 FOLLOW_UP_INTERVAL = timedelta(days=30)
-#: Requests in these statuses can need a reminder.
-REMINDABLE = (Status.submitted, Status.acknowledged, Status.payment_required, Status.partial,
-              Status.rejected, Status.no_records, Status.appealing)
-
-
 @dataclass(frozen=True)
 class Due:
     """A reminder one request calls for: kind, the date it is about, the first day it may go out."""
@@ -94,39 +104,53 @@ class RunResult:
 
 
 def wanted_kinds(user: User) -> set[str]:
-    """The reminder kinds a user chose."""
-    return {k.strip() for k in (user.reminder_kinds or "").split(",") if k.strip() in KINDS}
+    """The reminder kinds a user gets: those they chose, and the ones they set on a request."""
+    return {k.strip() for k in (user.reminder_kinds or "").split(",") if k.strip() in KINDS} | set(ALWAYS_SENT)
 
 
-def reminders_due(request: FoiaRequest, jurisdiction: Jurisdiction, today: date, days_ahead: int) -> list[Due]:
-    """Every reminder the request calls for as of `today`, for someone reminded `days_ahead` business days early."""
-    calendar = rules.calendar_of(jurisdiction)
+def _entry(request: FoiaRequest, kind: str) -> dict:
+    return next((e for e in (request.deadline_explanation or []) if e.get("kind") == kind), {})
+
+
+def reminders_due(request: FoiaRequest, calendar, today: date, days_ahead: int) -> list[Due]:
+    """Every reminder the request calls for as of `today` (its jurisdiction's date), for someone reminded
+    `days_ahead` business days early. Which dates count is RUNNING_DATES, the table beside Status."""
     ahead = max(int(days_ahead or 0), 0)
 
     def early(day: date) -> date:
         return calendar.subtract_business_days(day, ahead)
 
+    running = {name: getattr(request, name) for name in running_dates(request) if getattr(request, name)}
     found = []
-    status = request.status
-    if status == Status.submitted and request.ack_due:
-        found.append(Due("ack_due", request.ack_due, early(request.ack_due)))
-    if status in (Status.submitted, Status.acknowledged) and request.response_due:
-        if today <= request.response_due:
-            found.append(Due("response_due", request.response_due, early(request.response_due)))
+    if "ack_due" in running:
+        found.append(Due("ack_due", running["ack_due"], early(running["ack_due"])))
+    for name in ("response_due", "produce_due"):
+        if name not in running:
+            continue
+        day = running[name]
+        if today <= day:
+            found.append(Due("response_due", day, early(day)))
         else:
-            first = request.response_due + timedelta(days=1)
-            week = (today - first).days // 7
-            occurrence = first + timedelta(days=7 * week)
+            first = day + timedelta(days=1)
+            occurrence = first + timedelta(days=7 * ((today - first).days // 7))
             found.append(Due("overdue", occurrence, occurrence))
-    if status == Status.payment_required and request.paused_on:
+    if "estimated_completion" in running and today > running["estimated_completion"]:
+        day = running["estimated_completion"]
+        found.append(Due("estimate_passed", day, day + timedelta(days=1)))
+    if request.status == Status.payment_required and request.paused_on:
         due = request.paused_on + timedelta(days=FEE_RESPONSE_DAYS)
         found.append(Due("fee_due", due, early(due)))
-    if (status in (Status.partial, Status.rejected, Status.no_records) and request.appeal_due
-            and request.appealed_on is None and today <= request.appeal_due):
-        found.append(Due("appeal_closing", request.appeal_due, early(request.appeal_due)))
-    if status == Status.appealing and request.appeal_decision_due and today > request.appeal_decision_due:
-        found.append(Due("appeal_overdue", request.appeal_decision_due,
-                         request.appeal_decision_due + timedelta(days=1)))
+    if "appeal_due" in running and today <= running["appeal_due"]:
+        found.append(Due("appeal_closing", running["appeal_due"], early(running["appeal_due"])))
+    if "appeal_decision_due" in running and today > running["appeal_decision_due"]:
+        day = running["appeal_decision_due"]
+        found.append(Due("appeal_overdue", day, day + timedelta(days=1)))
+    # The last day to go to court gets its own reminder; the day a suit becomes possible (a deemed denial) is told
+    # in the overdue reminder that goes out the same day.
+    if "sue_due" in running and _entry(request, "sue_due").get("last_day") and today <= running["sue_due"]:
+        found.append(Due("court", running["sue_due"], early(running["sue_due"])))
+    if "remind_on" in running:
+        found.append(Due("remind_on", running["remind_on"], running["remind_on"]))
     return found
 
 
@@ -153,17 +177,30 @@ def _insert_ignoring_duplicates(session: Session, values: dict) -> int:
     return len(session.execute(statement).all())
 
 
-def refresh(session: Session, today: date, result: RunResult, now: datetime) -> None:
+def _today(as_of: date | None, jurisdiction: Jurisdiction, now: datetime) -> date:
+    return as_of or law_today(jurisdiction, now)
+
+
+def _may_need_reminders(request: FoiaRequest) -> bool:
+    return request.status == Status.payment_required or any(getattr(request, name) for name in running_dates(request))
+
+
+def refresh(session: Session, as_of: date | None, result: RunResult, now: datetime) -> None:
     """Create the reminders the requests call for and cancel the unsent ones that no longer apply."""
-    rows = session.exec(select(FoiaRequest, Jurisdiction)
+    rows = session.exec(select(FoiaRequest, Agency, Jurisdiction)
                         .join(Agency, Agency.id == FoiaRequest.agency_id)
                         .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-                        .where(FoiaRequest.status.in_(REMINDABLE))).all()
+                        .where(sa.or_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]),
+                                      FoiaRequest.remind_on.is_not(None)))).all()
     wanted: dict[tuple[int, int], set[tuple[str, date]]] = {}
-    for request, jurisdiction in rows:
+    for request, agency, jurisdiction in rows:
+        if not _may_need_reminders(request):
+            continue
+        calendar = rules.agency_calendar(law_for(jurisdiction), agency)
+        today = _today(as_of, jurisdiction, now)
         for user in recipients(session, request):
             kinds = wanted_kinds(user)
-            dues = [d for d in reminders_due(request, jurisdiction, today, user.remind_days_ahead) if d.kind in kinds]
+            dues = [d for d in reminders_due(request, calendar, today, user.remind_days_ahead) if d.kind in kinds]
             wanted[(request.id, user.id)] = {(d.kind, d.due_date) for d in dues}
             for due in dues:
                 result.created += _insert_ignoring_duplicates(session, {
@@ -191,6 +228,12 @@ def _request_link(config: dict, request: FoiaRequest) -> str:
 def _explanation(request: FoiaRequest, kind: str) -> dict:
     wanted = EXPLAINED_BY[kind]
     entry = next((e for e in (request.deadline_explanation or []) if e.get("kind") == wanted), None)
+    if kind == "remind_on":
+        return {"text": request.remind_note or "You asked to be reminded of this request today."}
+    if kind == "overdue":
+        sue = _entry(request, "sue_due")
+        if entry and sue and not sue.get("last_day") and "sue_due" in running_dates(request):
+            return dict(entry, text=f"{entry['text']} {sue['text']}")
     if kind == "fee_due":
         return {"text": f"The clock stopped while the agency waits for your answer to its fee estimate. "
                         f"Agencies commonly close a request after about {FEE_RESPONSE_DAYS} days without an answer."
@@ -219,6 +262,8 @@ def _item(session: Session, config: dict, reminder: Reminder) -> _Item:
     label = KIND_LABELS[reminder.kind]
     if reminder.kind in ("response_due", "overdue") and request.response_due_is_follow_up:
         label = {"response_due": "Follow-up date coming", "overdue": "Time to follow up"}[reminder.kind]
+    if reminder.kind == "court":
+        label = due_date_label("sue_due", last_day=bool(_entry(request, "sue_due").get("last_day")))
     return _Item(reminder, request, agency, label, _explanation(request, reminder.kind),
                  _request_link(config, request))
 
@@ -273,12 +318,24 @@ def _mail(session: Session, config: dict, user: User, items: list[_Item], today:
                    sender=sender, purpose=purpose, now=now, sender_name="FOIA reminders")
 
 
-def send_due(session: Session, config: dict, today: date, now: datetime, result: RunResult, *,
+def _latest_today(now: datetime) -> date:
+    """The latest "today" of any jurisdiction (the zone furthest east)."""
+    return max(local_date(now, zone) for zone in {law.timezone for law in all_laws().values()})
+
+
+def send_due(session: Session, config: dict, as_of: date | None, now: datetime, result: RunResult, *,
              dry_run: bool = False) -> None:
-    """Claim every reminder whose day has come and queue its email (digest users get one mail)."""
-    due = session.exec(select(Reminder).where(Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None),
-                                              Reminder.notify_on <= today)
-                       .order_by(Reminder.user_id, Reminder.id)).all()
+    """Claim every reminder whose day has come where its request's law counts days, and queue its email
+    (digest users get one mail)."""
+    rows = session.exec(select(Reminder, Jurisdiction)
+                        .join(FoiaRequest, FoiaRequest.id == Reminder.request_id)
+                        .join(Agency, Agency.id == FoiaRequest.agency_id)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .where(Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None),
+                               Reminder.notify_on <= (as_of or _latest_today(now)))
+                        .order_by(Reminder.user_id, Reminder.id)).all()
+    todays = {reminder.id: _today(as_of, jurisdiction, now) for reminder, jurisdiction in rows}
+    due = [reminder for reminder, _ in rows if reminder.notify_on <= todays[reminder.id]]
     if dry_run:
         result.sent += len(due)
         return
@@ -298,32 +355,26 @@ def send_due(session: Session, config: dict, today: date, now: datetime, result:
                     continue
                 item = _item(session, config, reminder)
                 if reminder.kind == "overdue" and user.id == item.request.owner_id:
-                    _agency_follow_up(session, config, item, today, now, result)
+                    _agency_follow_up(session, config, item, todays[reminder.id], now, result)
                 items.append(item)
             if items:
-                _mail(session, config, user, items, today, now)
+                _mail(session, config, user, items, max(todays[i.reminder.id] for i in items), now)
                 result.sent += len(items)
             session.commit()
-
-
-def today_for(runtime, now: datetime) -> date:
-    """The reminders' "today": the date in the display time zone."""
-    return local_date(now, runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
 
 
 def send_reminders(runtime, *, as_of: date | None = None, dry_run: bool = False) -> RunResult:
     """Create, refresh and send reminders as of a day (default today); dry: count without changing anything."""
     now = runtime.clock.now()
-    today = as_of or today_for(runtime, now)
-    result = RunResult(as_of=today, dry_run=dry_run)
+    result = RunResult(as_of=as_of or law_today(None, now), dry_run=dry_run)
     with runtime.session(immediate=True) as session:
-        refresh(session, today, result, now)
+        refresh(session, as_of, result, now)
         if dry_run:
-            send_due(session, runtime.config, today, now, result, dry_run=True)
+            send_due(session, runtime.config, as_of, now, result, dry_run=True)
             session.rollback()
             return result
         session.commit()
-        send_due(session, runtime.config, today, now, result)
+        send_due(session, runtime.config, as_of, now, result)
     return result
 
 
@@ -355,7 +406,7 @@ def update_preferences(session: Session, user: User, *, kinds: list[str], days_a
     return user
 
 
-def upcoming(session: Session, user: User, today: date, limit: int = 20) -> list[Reminder]:
+def upcoming(session: Session, user: User, limit: int = 20) -> list[Reminder]:
     """The user's reminders not yet sent, soonest first (shown on the settings page)."""
     return list(session.exec(select(Reminder).where(Reminder.user_id == user.id, Reminder.sent_at.is_(None),
                                                     Reminder.cancelled_at.is_(None))

@@ -1,126 +1,151 @@
-"""Each jurisdiction's clock as rules: which period, counted how, from what, under which citation.
+"""A law's stages as dated, explained deadlines: which period, counted how, from what, under which words.
 
-A `Deadline` is a computed date together with everything needed to explain it: the rule, its
-citation, the start date and each weekend day and holiday that did not count.
+Every stage of a law file (docs/law-data.md) becomes a `Deadline` the same way: its trigger gives
+day 0, its unit counts business or calendar days on the jurisdiction's (and agency's) calendar,
+its rollover moves a calendar-day period that ends on a closed day, and its citation and quote
+say where the law sets it. A stage the law does not have says "the law sets none" when the file
+is verified and "not in our data yet" otherwise; `unit = "none"` ("promptly") and `unit =
+"unknown"` (not read yet) give no statutory date, and a respond stage then gets a follow-up
+date, flagged as such.
 """
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import date
 
-from foia.deadlines.calendar import Count, HolidayCalendar, calendar_for
+from foia.deadlines.calendar import ClosedDay, Count, HolidayCalendar, calendar_for
+from foia.deadlines.laws import Law, Stage
+from foia.requests.models import AGENCY_DATES, DUE_DATE_LABELS, due_date_label, running_dates
 
-#: What each due date is called on pages, in mails and in the iCal feed.
-LABELS = {
-    "ack_due": "Acknowledgement due",
-    "response_due": "Response due",
-    "appeal_due": "Appeal window closes",
-    "appeal_decision_due": "Appeal decision due",
-    "paused": "Clock paused",
-}
-FOLLOW_UP_LABEL = "Follow up"
-
-#: Laws whose second stage counts from the day the acknowledgement was due, not from the day it came.
-COUNT_FROM_ACK_DEADLINE = {
-    "or": "ORS 192.329(2) counts these days from the date the acknowledgement was due, "
-          "whenever the agency actually acknowledged.",
-}
-
-#: Where a law says a calendar-day period ending on a weekend or holiday runs to the next business day.
-ROLL_FORWARD_CITATIONS = {
-    "ca": "Cal. Code Civ. Proc. 12, 12a",
-}
-
-
-def day_type_of(jurisdiction) -> str:
-    value = jurisdiction.day_type
-    return getattr(value, "value", value) or "business"
+#: The request's date field (and the `foia deadline --json` key) each stage kind sets.
+DATE_OF_STAGE = {"acknowledge": "ack_due", "respond": "response_due", "produce": "produce_due",
+                 "extend": "extended_due", "appeal": "appeal_due", "appeal_decided": "appeal_decision_due",
+                 "sue": "sue_due"}
+WHAT = {"acknowledge": "to acknowledge the request", "respond": "to respond (grant or deny)",
+        "produce": "to produce the records", "extend": "more by extension", "appeal": "to appeal",
+        "appeal_decided": "to decide the appeal", "sue": "before the requester may go to court"}
+#: What each stage kind is called on the Laws pages.
+STAGE_TITLES = {"acknowledge": "Acknowledge", "respond": "Respond", "produce": "Produce the records",
+                "extend": "Extension", "appeal": "Appeal", "appeal_decided": "Appeal decided",
+                "sue": "Going to court"}
+NO_STAGE = {"acknowledge": "no deadline to acknowledge", "respond": "no deadline to respond",
+            "produce": "no separate deadline to produce the records", "extend": "no extension period",
+            "appeal": "no deadline to appeal", "appeal_decided": "no deadline to decide an appeal",
+            "sue": "no date for going to court"}
+TRIGGER_WORDS = {"receipt": "the agency received the request", "ack_due": "the acknowledgement was due",
+                 "acknowledged": "the agency acknowledged the request",
+                 "acknowledged_receipt": "the agency acknowledged receipt of the request",
+                 "response_due": "the response was due", "determination": "the agency made its decision",
+                 "appeal_filed": "the appeal was filed"}
+NOT_STATUTORY = "This is when to follow up, not a statutory deadline."
 
 
-def calendar_of(jurisdiction) -> HolidayCalendar:
-    """The holiday calendar a jurisdiction counts business days by."""
-    return calendar_for(jurisdiction.holiday_country or "US", jurisdiction.holiday_subdiv or None)
-
-
-def _fmt(day: date | None) -> str:
+def fmt(day: date | None) -> str:
+    """"Mon Mar 2, 2026"."""
     return f"{day:%a %b} {day.day}, {day.year}" if day else ""
 
 
-def _skipped_words(skipped) -> str:
-    weekend = [s for s in skipped if s.day.weekday() >= 5]
-    holidays = [s for s in skipped if s.day.weekday() < 5]
-    weekend_holidays = [s for s in weekend if "(" in s.reason]
+def count_words(days: int, unit: str) -> str:
+    noun = {"business": "business day", "calendar": "calendar day"}.get(unit, "day")
+    return f"{days} {noun}{'' if days == 1 else 's'}"
+
+
+def agency_calendar(law: Law, agency=None) -> HolidayCalendar:
+    """The calendar a request to `agency` counts by: its law's holidays and the agency's own closure days."""
+    closures = tuple(ClosedDay(date.fromisoformat(c["date"]), c.get("name") or "Agency closed")
+                     for c in (getattr(agency, "closed_days", None) or []))
+    return calendar_for(law.holidays, closures, agency.name if agency is not None and closures else "")
+
+
+def _skipped_words(count: Count) -> str:
+    weekend = [s for s in count.skipped if s.day.weekday() >= 5]
+    closed = [s for s in count.skipped if s.day.weekday() < 5]
     parts = []
     if weekend:
         days = ", ".join(f"{s.day:%a %b} {s.day.day}" for s in weekend)
         parts.append(f"{len(weekend)} weekend day{'' if len(weekend) == 1 else 's'} ({days})")
-    if holidays:
-        parts.append("holidays: " + "; ".join(f"{s.reason} on {_fmt(s.day)}" for s in holidays))
+    if closed:
+        parts.append("closed days: " + "; ".join(f"{s.reason} on {fmt(s.day)} [{s.rule}]" for s in closed))
     text = "Not counted: " + " and ".join(parts) + "."
-    if weekend_holidays:
-        text += " " + " ".join(f"{s.reason.split('(', 1)[1].rstrip(')')} fell on {_fmt(s.day)}."
-                               for s in weekend_holidays)
+    for s in weekend:
+        if "(" in s.reason:
+            text += f" {s.reason.split('(', 1)[1].rstrip(')')} fell on {fmt(s.day)}."
     return text
-
-
-def count_words(days: int, day_type: str) -> str:
-    noun = "business day" if day_type == "business" else "calendar day"
-    return f"{days} {noun}{'' if days == 1 else 's'}"
 
 
 @dataclass
 class Deadline:
-    """A due date and its explanation."""
+    """A due date (or the reason there is none) and everything needed to explain it."""
 
     kind: str
     due: date | None
     rule: str
-    citation: str = ""
+    stage: Stage | None = None
     start: date | None = None
     start_event: str = ""
     count: Count | None = None
     follow_up: bool = False
+    #: statutory | follow_up | none (the law sets none) | unknown (not in our data yet) | agency | requester
+    basis: str = "statutory"
     notes: list[str] = field(default_factory=list)
+    citation: str = ""
+
+    def __post_init__(self):
+        if self.stage is not None and not self.citation:
+            self.citation = self.stage.citation
 
     @property
     def label(self) -> str:
-        return FOLLOW_UP_LABEL if self.follow_up else LABELS.get(self.kind, self.kind)
+        return due_date_label(self.kind, follow_up=self.follow_up,
+                              last_day=bool(self.stage and self.stage.last_day))
 
     def text(self) -> str:
         """The explanation as sentences a requester can check with a calendar."""
+        cite = f" ({self.citation})" if self.citation else ""
         if self.due is None:
-            return " ".join([f"{LABELS.get(self.kind, self.kind)}: no date. {self.rule}."
-                             + (f" ({self.citation})" if self.citation else ""), *self.notes]).strip()
-        parts = [f"{self.label} {_fmt(self.due)}: {self.rule}"
-                 + (f" ({self.citation})" if self.citation else "") + "."]
-        if self.start:
-            parts.append(f"Counted from {_fmt(self.start)}, when {self.start_event}; "
-                         f"day 1 is the first {'business ' if self.count and self.count.day_type == 'business' else ''}"
-                         f"day after it.")
-        if self.count and self.count.skipped:
-            if self.count.day_type == "business":
-                parts.append(_skipped_words(self.count.skipped))
-            elif self.count.rolled_from:
-                reasons = "; ".join(f"{s.reason} {_fmt(s.day)}" for s in self.count.skipped)
-                parts.append(f"The period ended on {_fmt(self.count.rolled_from)}, not a business day ({reasons}), "
-                             "so it runs to the next business day.")
-        elif self.count and self.count.day_type == "business":
-            parts.append("No weekend or holiday fell in between.")
+            parts = [f"{self.label}: no date. {self.rule}{cite}."]
+        else:
+            parts = [f"{self.label} {fmt(self.due)}: {self.rule}{cite}."]
+        if self.start and self.count:
+            first = "business day" if self.count.unit == "business" else "day"
+            parts.append(f"Counted from {fmt(self.start)}, when {self.start_event}; "
+                         f"day 1 is the first {first} after it.")
+        if self.count and self.count.unit == "business":
+            parts.append(_skipped_words(self.count) if self.count.skipped
+                         else "No weekend or closed day fell in between.")
+            for note in self.count.counted_optional:
+                parts.append(f"{note.reason} on {fmt(note.day)} counted: {note.rule}.")
+        elif self.count and self.count.rolled_from:
+            reasons = "; ".join(f"{fmt(s.day)}, {s.reason}" + ("" if s.rule == "weekend" else f" [{s.rule}]")
+                                for s in self.count.skipped)
+            parts.append(f"The period ended on {fmt(self.count.rolled_from)}, not a business day ({reasons}), "
+                         "so it runs to the next business day.")
         parts.extend(self.notes)
+        if self.stage is not None and self.stage.quote:
+            parts.append(f"The law: “{self.stage.quote}”")
         return " ".join(parts)
 
     def as_dict(self) -> dict:
         """The JSON kept in FoiaRequest.deadline_explanation and printed by `foia deadline --json`."""
+        stage = self.stage
         return {
             "kind": self.kind,
             "label": self.label,
             "date": self.due.isoformat() if self.due else None,
+            "basis": self.basis,
             "rule": self.rule,
             "citation": self.citation,
+            "quote": stage.quote if stage else "",
+            "source_url": stage.source_url if stage else "",
+            "checked": stage.checked.isoformat() if stage and stage.checked else None,
+            "variant": stage.variant if stage else "",
+            "body": stage.body if stage else "",
+            "address": stage.address if stage else "",
+            "last_day": bool(stage and stage.last_day),
             "start": self.start.isoformat() if self.start else None,
             "start_event": self.start_event,
-            "day_type": self.count.day_type if self.count else None,
-            "days": self.count.days if self.count else None,
+            "unit": self.count.unit if self.count else (stage.unit if stage else None),
+            "days": self.count.days if self.count else (stage.days if stage else None),
             "skipped": [s.as_dict() for s in self.count.skipped] if self.count else [],
             "follow_up": self.follow_up,
             "notes": list(self.notes),
@@ -128,187 +153,312 @@ class Deadline:
         }
 
 
-def _count(jurisdiction, start: date, days: int, day_type: str | None = None) -> tuple[Count, list[str]]:
-    day_type = day_type or day_type_of(jurisdiction)
-    count = calendar_of(jurisdiction).add_days(start, days, day_type)
-    notes = []
-    if count.rolled_from:
-        citation = ROLL_FORWARD_CITATIONS.get(jurisdiction.slug)
-        notes.append("A period that ends on a weekend or holiday runs to the next business day"
-                     + (f" ({citation})." if citation else "."))
-    return count, notes
+@dataclass
+class Facts:
+    """What is known about a request's progress: the days a stage's trigger can name."""
+
+    received: date
+    ack_due: date | None = None
+    acknowledged: date | None = None
+    response_due: date | None = None
+    determination: date | None = None
+    appeal_filed: date | None = None
 
 
-def ack_deadline(jurisdiction, received: date) -> Deadline | None:
-    """When the agency must acknowledge the request; None where the law sets no such stage."""
-    if jurisdiction.ack_days is None:
-        return None
-    day_type = day_type_of(jurisdiction)
-    count, notes = _count(jurisdiction, received, jurisdiction.ack_days)
-    return Deadline("ack_due", count.due, f"{count_words(jurisdiction.ack_days, day_type)} to acknowledge the request",
-                    jurisdiction.ack_citation or jurisdiction.citation, received, "the agency received the request",
-                    count, notes=notes)
+def _absent(law: Law, kind: str) -> Deadline:
+    """A stage the law file does not have: "the law sets none" if verified, else "not in our data yet"."""
+    name = DATE_OF_STAGE[kind]
+    if law.verified:
+        return Deadline(name, None, f"The law sets {NO_STAGE[kind]}", basis="none", citation=law.citation)
+    return Deadline(name, None, f"Not in our data yet: {law.name}'s entry has not been checked against the statute "
+                    f"for this stage, so it may or may not set one", basis="unknown", citation=law.citation)
 
 
-def response_deadline(jurisdiction, received: date, *, follow_up_days: int = 10, ack: Deadline | None = None,
-                      acknowledged_on: date | None = None) -> Deadline:
-    """When the agency must respond; a follow-up date (flagged) where the law sets no fixed period."""
-    day_type = day_type_of(jurisdiction)
-    days = jurisdiction.response_days
-    citation = jurisdiction.response_citation or jurisdiction.citation
-    if days is None:
-        count = calendar_of(jurisdiction).add_business_days(received, follow_up_days)
-        what = jurisdiction.notes.strip() if jurisdiction.notes else "it asks for a response promptly or within a reasonable time"
-        return Deadline("response_due", count.due,
+def _variants_note(law: Law, kind: str) -> list[str]:
+    variants = law.variants(kind)
+    if not variants:
+        return []
+    words = "; ".join(f"{v.variant}: " + (count_words(v.days, v.unit) if v.counted else
+                                          "no fixed number of days" if v.unit == "none" else "not in our data yet")
+                      + (f" ({v.citation})" if v.citation else "") for v in variants)
+    return [f"Other cases the law names: {words}."]
+
+
+def _start(stage: Stage, facts: Facts) -> tuple[date | None, str, str]:
+    """Day 0 of a stage, the words for it, and a note when it stands in for a day not yet known."""
+    trigger = stage.trigger
+    if trigger == "receipt":
+        return facts.received, TRIGGER_WORDS[trigger], ""
+    if trigger == "ack_due":
+        if facts.ack_due is None:
+            return facts.received, TRIGGER_WORDS["receipt"], "The law counts from the acknowledgement's due date, " \
+                                                             "which it does not set; counted from receipt instead."
+        return facts.ack_due, TRIGGER_WORDS[trigger], "Counted from the day the acknowledgement was due, whenever " \
+                                                      "the agency actually acknowledged."
+    if trigger in ("acknowledged", "acknowledged_receipt"):
+        if facts.acknowledged is not None:
+            return facts.acknowledged, TRIGGER_WORDS[trigger], ""
+        if facts.ack_due is not None:
+            return facts.ack_due, TRIGGER_WORDS["ack_due"], "The law counts from the agency's acknowledgement; until " \
+                "it comes, counted from the last day it may, and recomputed when it does."
+        return facts.received, TRIGGER_WORDS["receipt"], "The law counts from the agency's acknowledgement; until " \
+            "it comes, counted from receipt (the earliest it can be), and recomputed when it does."
+    if trigger == "response_due":
+        return facts.response_due, TRIGGER_WORDS[trigger], ""
+    if trigger == "determination":
+        if facts.determination is None and stage.kind == "produce" and facts.response_due is not None:
+            return facts.response_due, TRIGGER_WORDS["response_due"], "The law counts from the agency's decision; " \
+                "until it comes, counted from the day the decision is due, and recomputed when it does."
+        return facts.determination, TRIGGER_WORDS[trigger], ""
+    return facts.appeal_filed, TRIGGER_WORDS[trigger], ""
+
+
+def count_stage(law: Law, calendar: HolidayCalendar, stage: Stage, start: date, start_words: str,
+                *, name: str | None = None, rule: str | None = None) -> Deadline:
+    """A counted stage from a given day 0: the date, the days skipped, and the rollover's reason."""
+    roll = stage.unit == "calendar" and stage.rollover == "next_business_day"
+    count = calendar.add_days(start, stage.days, stage.unit, roll_forward=roll)
+    notes = [stage.notes] if stage.notes else []
+    closed = calendar.non_business_day(count.due)
+    if closed is not None:
+        what_day = f"a {closed.reason}" if closed.rule == "weekend" else closed.reason
+        notes.append(f"That day is {what_day} and the law does not move it: act by "
+                     f"{fmt(calendar.previous_business_day(count.due))} to be safe.")
+    what = rule or f"{count_words(stage.days, stage.unit)} {WHAT[stage.kind]}"
+    return Deadline(name or DATE_OF_STAGE[stage.kind], count.due, what, stage, start, start_words, count, notes=notes)
+
+
+def follow_up_deadline(law: Law, calendar: HolidayCalendar, received: date, follow_up_days: int,
+                       stage: Stage | None) -> Deadline:
+    """Where the law sets no response period: a follow-up date, flagged as not statutory."""
+    count = calendar.add_business_days(received, follow_up_days)
+    if stage is not None and stage.unit == "none":
+        note = (f"{law.law_name or law.name} sets no fixed number of days for a response"
+                + (f" (“{stage.quote}”)" if stage.quote else "") + f". {NOT_STATUTORY}")
+        basis = "none"
+    else:
+        note = (f"Not in our data yet: {law.name}'s response period has not been read from the statute"
+                + (f" ({stage.notes.rstrip('.')})" if stage is not None and stage.notes else "") + f". {NOT_STATUTORY}")
+        basis = "unknown"
+    deadline = Deadline("response_due", count.due,
                         f"no fixed period; a follow-up date {count_words(follow_up_days, 'business')} after receipt",
-                        citation, received, "the agency received the request", count, follow_up=True,
-                        notes=[f"{jurisdiction.law_name or jurisdiction.name} sets no fixed number of days ({what}). "
-                               "This is when to follow up, not a statutory deadline."])
-    if jurisdiction.response_after_ack and (ack is not None or acknowledged_on is not None):
-        if jurisdiction.slug in COUNT_FROM_ACK_DEADLINE and ack is not None:
-            count, notes = _count(jurisdiction, ack.due, days)
-            notes.insert(0, COUNT_FROM_ACK_DEADLINE[jurisdiction.slug])
-            return Deadline("response_due", count.due, f"{count_words(days, day_type)} after the acknowledgement deadline",
-                            citation, ack.due, "the acknowledgement was due", count, notes=notes)
-        if acknowledged_on is not None:
-            count, notes = _count(jurisdiction, acknowledged_on, days)
-            return Deadline("response_due", count.due, f"{count_words(days, day_type)} after the acknowledgement",
-                            citation, acknowledged_on, "the agency acknowledged the request", count, notes=notes)
-        count, notes = _count(jurisdiction, ack.due, days)
-        notes.insert(0, "The law counts these days from the acknowledgement; until the agency acknowledges, "
-                        "they are counted from the last day it may do so, and recomputed when it does.")
-        return Deadline("response_due", count.due, f"{count_words(days, day_type)} after the acknowledgement",
-                        citation, ack.due, "the acknowledgement was due", count, notes=notes)
-    count, notes = _count(jurisdiction, received, days)
-    return Deadline("response_due", count.due, f"{count_words(days, day_type)} to respond", citation, received,
-                    "the agency received the request", count, notes=notes)
+                        None, received, TRIGGER_WORDS["receipt"], count, follow_up=True, basis=basis, notes=[note],
+                        citation=(stage.citation if stage is not None and stage.citation else law.citation))
+    return deadline
 
 
-def initial_deadlines(jurisdiction, received: date, *, follow_up_days: int = 10) -> list[Deadline]:
-    """The acknowledgement (if any) and response deadlines for a request received on `received`."""
-    ack = ack_deadline(jurisdiction, received)
-    response = response_deadline(jurisdiction, received, follow_up_days=follow_up_days, ack=ack)
-    return [d for d in (ack, response) if d is not None]
+def stage_deadline(law: Law, calendar: HolidayCalendar, kind: str, facts: Facts, *, follow_up_days: int = 10,
+                   extends: str = "respond") -> Deadline | None:
+    """The deadline of a law's default stage of `kind` given what is known; None when its trigger has not happened.
 
-
-def resumed_response(jurisdiction, resumed_on: date, remaining: int, paused_on: date, *,
-                     follow_up: bool = False) -> Deadline:
-    """The response date once a paused clock runs again with the days it still had."""
-    day_type = "business" if follow_up else day_type_of(jurisdiction)
-    count, notes = _count(jurisdiction, resumed_on, remaining, day_type)
-    return Deadline("response_due", count.due,
-                    f"the {count_words(remaining, day_type)} left when the clock stopped on {_fmt(paused_on)}",
-                    jurisdiction.response_citation or jurisdiction.citation, resumed_on,
-                    "the requester answered and the clock ran again", count, follow_up=follow_up, notes=notes)
-
-
-def extended_response(jurisdiction, current_due: date, *, follow_up: bool = False) -> Deadline | None:
-    """The response date after the agency invokes the law's extension; None where the law has none."""
-    if jurisdiction.extension_days is None:
+    A stage the law does not have gives a dateless deadline saying so ("the law sets none" or "not in our
+    data yet"); a respond stage without a count gives a flagged follow-up date.
+    """
+    stage = law.stage(kind, extends=extends)
+    variants = _variants_note(law, kind)
+    if stage is None:
+        if kind == "respond":
+            deadline = follow_up_deadline(law, calendar, facts.received, follow_up_days, None)
+            if law.verified:
+                deadline.basis = "none"
+                deadline.notes = [f"{law.law_name or law.name} sets no deadline to respond. {NOT_STATUTORY}"]
+        else:
+            deadline = _absent(law, kind)
+        deadline.notes.extend(variants)
+        return deadline
+    if not stage.counted:
+        if kind == "respond":
+            deadline = follow_up_deadline(law, calendar, facts.received, follow_up_days, stage)
+        elif stage.unit == "none":
+            deadline = Deadline(DATE_OF_STAGE[kind], None, f"The law sets no number of days {WHAT[kind]}", stage,
+                                basis="none")
+        else:
+            deadline = Deadline(DATE_OF_STAGE[kind], None, f"Not in our data yet: this stage has not been read from "
+                                f"the statute", stage, basis="unknown",
+                                notes=[stage.notes] if stage.notes else [])
+        deadline.notes.extend(variants)
+        return deadline
+    start, start_words, note = _start(stage, facts)
+    if start is None:
         return None
-    day_type = day_type_of(jurisdiction)
-    count, notes = _count(jurisdiction, current_due, jurisdiction.extension_days)
-    return Deadline("response_due", count.due,
-                    f"extended by {count_words(jurisdiction.extension_days, day_type)} from the previous due date",
-                    jurisdiction.extension_citation or jurisdiction.citation, current_due,
-                    "the response was due before the extension", count, follow_up=follow_up, notes=notes)
+    deadline = count_stage(law, calendar, stage, start, start_words)
+    if note:
+        deadline.notes.insert(0, note)
+    deadline.notes.extend(variants)
+    return deadline
 
 
-def appeal_window(jurisdiction, determination_on: date) -> Deadline:
-    """The requester's last day to appeal (calendar days, never moved later: missing it is fatal)."""
-    citation = jurisdiction.appeal_citation or jurisdiction.citation
-    if jurisdiction.appeal_window_days is None:
-        return Deadline("appeal_due", None, "The law sets no deadline to appeal; appeal soon anyway", citation)
-    count = calendar_of(jurisdiction).add_calendar_days(determination_on, jurisdiction.appeal_window_days,
-                                                        roll_forward=False)
-    notes = []
-    reason = calendar_of(jurisdiction).non_business_reason(count.due)
-    if reason:
-        notes.append(f"That day is a {reason}; send the appeal by the business day before to be safe.")
-    return Deadline("appeal_due", count.due, f"{count_words(jurisdiction.appeal_window_days, 'calendar')} to appeal",
-                    citation, determination_on, "the agency's determination was made", count, notes=notes)
-
-
-def appeal_decision(jurisdiction, appealed_on: date) -> Deadline:
-    """When the appeal body must decide."""
-    citation = jurisdiction.appeal_citation or jurisdiction.citation
-    if jurisdiction.appeal_response_days is None:
-        return Deadline("appeal_decision_due", None, "The law sets no deadline to decide an appeal", citation)
-    day_type = day_type_of(jurisdiction)
-    count, notes = _count(jurisdiction, appealed_on, jurisdiction.appeal_response_days)
-    return Deadline("appeal_decision_due", count.due,
-                    f"{count_words(jurisdiction.appeal_response_days, day_type)} to decide the appeal",
-                    citation, appealed_on, "the appeal was filed", count, notes=notes)
-
-
-def find_jurisdiction(session, slug: str):
-    """The jurisdiction with this slug; ValidationError naming the known ones otherwise."""
-    from sqlmodel import select
-
-    from foia.agencies.models import Jurisdiction
-    from foia.errors import ValidationError
-
-    found = session.exec(select(Jurisdiction).where(Jurisdiction.slug == (slug or "").strip().lower())).first()
-    if found is None:
-        known = session.exec(select(Jurisdiction.slug).order_by(Jurisdiction.slug)).all()
-        hint = f" (known: {', '.join(known)})" if known and len(known) <= 60 else ""
-        raise ValidationError(f"Unknown jurisdiction {slug!r}{hint}.", {"jurisdiction": "Choose a jurisdiction."})
+def initial_deadlines(law: Law, calendar: HolidayCalendar, received: date, *, follow_up_days: int = 10,
+                      acknowledged: date | None = None) -> list[Deadline]:
+    """The deadlines that start with the request's receipt: acknowledgement, response, production, suit."""
+    facts = Facts(received=received, acknowledged=acknowledged)
+    found = []
+    ack = stage_deadline(law, calendar, "acknowledge", facts) if law.stage("acknowledge") or law.variants(
+        "acknowledge") else None
+    if ack is not None:
+        facts.ack_due = ack.due
+        found.append(ack)
+    response = stage_deadline(law, calendar, "respond", facts, follow_up_days=follow_up_days)
+    found.append(response)
+    if not response.follow_up:
+        facts.response_due = response.due
+    for kind in ("produce", "sue"):
+        if law.stage(kind) is not None:
+            deadline = stage_deadline(law, calendar, kind, facts)
+            if deadline is not None and (kind != "sue" or deadline.due is not None):
+                found.append(deadline)
     return found
 
 
-def calculate(jurisdiction, received: date, *, follow_up_days: int = 10) -> dict:
-    """Due dates for a request received on `received`: {"ack_due", "response_due", "explanation"}."""
-    deadlines = {d.kind: d for d in initial_deadlines(jurisdiction, received, follow_up_days=follow_up_days)}
-    ack, response = deadlines.get("ack_due"), deadlines["response_due"]
+def extension(law: Law, calendar: HolidayCalendar, facts: Facts, current_due: date | None, *,
+              extends: str = "respond") -> Deadline:
+    """The date the law's extension gives (from the current due date or from receipt, as its trigger says)."""
+    stage = law.stage("extend", extends=extends)
+    if stage is None or not stage.counted:
+        deadline = stage_deadline(law, calendar, "extend", facts, extends=extends)
+        return deadline
+    if stage.trigger == "response_due":
+        if current_due is None:
+            return Deadline("extended_due", None, "The extension counts from the response's due date, "
+                            "which the law does not set", stage)
+        return count_stage(law, calendar, stage, current_due, "the response was due before the extension",
+                           name="extended_due",
+                           rule=f"extended by {count_words(stage.days, stage.unit)} from the previous due date")
+    start, start_words, note = _start(stage, facts)
+    deadline = count_stage(law, calendar, stage, start, start_words, name="extended_due",
+                           rule=f"extended to {count_words(stage.days, stage.unit)} from when {start_words}")
+    if note:
+        deadline.notes.insert(0, note)
+    return deadline
+
+
+def resumed_response(law: Law, calendar: HolidayCalendar, resumed_on: date, remaining: int, paused_on: date,
+                     unit: str, *, follow_up: bool = False) -> Deadline:
+    """The response date once a paused clock runs again with the days it still had."""
+    stage = law.stage("respond")
+    count = calendar.add_days(resumed_on, remaining, unit, roll_forward=bool(
+        stage and stage.unit == "calendar" and stage.rollover == "next_business_day"))
+    return Deadline("response_due", count.due,
+                    f"the {count_words(remaining, unit)} left when the clock stopped on {fmt(paused_on)}",
+                    None, resumed_on, "the requester answered and the clock ran again", count, follow_up=follow_up,
+                    basis="follow_up" if follow_up else "statutory",
+                    citation=(stage.citation if stage else law.citation))
+
+
+def calculate(law: Law, received: date, *, determination: date | None = None, appeal_filed: date | None = None,
+              follow_up_days: int = 10, calendar: HolidayCalendar | None = None) -> dict:
+    """Every due date for a request received on `received` (and, when given, decided and appealed on those days).
+
+    The DESIGN.md shape {"ack_due", "response_due", "explanation"} plus the other stages' dates.
+    """
+    calendar = calendar or calendar_for(law.holidays)
+    deadlines = initial_deadlines(law, calendar, received, follow_up_days=follow_up_days)
+    by_kind = {d.kind: d for d in deadlines}
+    ack, response = by_kind.get("ack_due"), by_kind["response_due"]
+    facts = Facts(received=received, ack_due=ack.due if ack else None,
+                  response_due=None if response.follow_up else response.due,
+                  determination=determination, appeal_filed=appeal_filed)
+    entries = list(deadlines)
+    if determination is not None and "produce_due" in by_kind:
+        produce = stage_deadline(law, calendar, "produce", facts)
+        entries = [produce if e.kind == "produce_due" else e for e in entries]
+        by_kind["produce_due"] = produce
+    # The law's extension of the response, or (where it extends only the production) of the production.
+    extends = "produce" if law.stage("extend") is None and law.stage("extend", extends="produce") else "respond"
+    produced = by_kind.get("produce_due")
+    extended = extension(law, calendar, facts, facts.response_due if extends == "respond"
+                         else (produced.due if produced is not None else None), extends=extends)
+    if extended.due is not None:
+        extended.notes.insert(0, "If the agency takes the extension the law allows.")
+    if extended.due is not None or law.stage("extend", extends=extends) is not None:
+        entries.append(extended)
+    appeal = stage_deadline(law, calendar, "appeal", facts)
+    if appeal is None:
+        stage = law.stage("appeal")
+        appeal = Deadline("appeal_due", None, f"{count_words(stage.days, stage.unit)} to appeal, counted from the "
+                          "agency's decision (give its date to see the day)", stage, basis="statutory")
+    entries.append(appeal)
+    decided = stage_deadline(law, calendar, "appeal_decided", facts)
+    if decided is not None and (decided.due is not None or law.stage("appeal_decided") is not None):
+        entries.append(decided)
+    if "sue_due" not in by_kind and law.stage("sue") is not None:
+        sue = stage_deadline(law, calendar, "sue", facts)
+        if sue is not None:
+            entries.append(sue)
+            by_kind["sue_due"] = sue
+
+    def day(deadline: Deadline | None) -> str | None:
+        return deadline.due.isoformat() if deadline is not None and deadline.due else None
+
     return {
-        "jurisdiction": jurisdiction.slug,
+        "jurisdiction": law.slug,
         "received": received.isoformat(),
-        "ack_due": ack.due.isoformat() if ack else None,
-        "response_due": response.due.isoformat() if response.due else None,
+        "verified": law.verified,
+        "ack_due": day(ack),
+        "response_due": None if response.follow_up else day(response),
         "response_due_is_follow_up": response.follow_up,
-        "explanation": [d.as_dict() for d in deadlines.values()],
+        "follow_up_on": day(response) if response.follow_up else None,
+        "produce_due": day(by_kind.get("produce_due")),
+        "extended_due": day(extended),
+        "determination": determination.isoformat() if determination else None,
+        "appeal_due": day(appeal),
+        "appeal_filed": appeal_filed.isoformat() if appeal_filed else None,
+        "appeal_decided_due": day(decided),
+        "sue_due": day(by_kind.get("sue_due")),
+        "explanation": [d.as_dict() for d in entries],
     }
 
 
-#: The request's date fields shown on its page, in order.
-SHOWN_DATES = ("ack_due", "response_due", "appeal_due", "appeal_decision_due")
+def stage_summary(stage: Stage) -> str:
+    """One stage in plain words: "20 business days to respond (from receipt)"."""
+    if stage.unit == "none":
+        words = f"no fixed number of days {WHAT[stage.kind]}"
+    elif stage.unit == "unknown":
+        words = f"{WHAT[stage.kind]}: not in our data yet"
+    else:
+        words = f"{count_words(stage.days, stage.unit)} {WHAT[stage.kind]}"
+    if stage.counted and stage.trigger != "receipt":
+        words += f", counted from when {TRIGGER_WORDS[stage.trigger]}"
+    return words
+
+
+def law_summary(law: Law) -> str:
+    """The clock in plain words: "20 business days to respond; 10 business days more by extension; ..."."""
+    parts = [stage_summary(stage) for stage in law.stages if not stage.variant]
+    if law.stage("respond") is None:
+        parts.insert(0, "no deadline to respond" if law.verified else "response period not in our data yet")
+    return "; ".join(parts)
 
 
 def due_items(request, today: date) -> list[dict]:
-    """Each due date of a request with its label, explanation and whether it is missed, for display."""
-    from foia.requests.models import Status
-
+    """Each due date of a request with its label, explanation, and whether it runs in its status (RUNNING_DATES)
+    and is missed, for display."""
+    running = running_dates(request)
     explanations = {e.get("kind"): e for e in (request.deadline_explanation or [])}
-    status = request.status
-    running = {
-        "ack_due": status == Status.submitted,
-        "response_due": status in (Status.submitted, Status.acknowledged),
-        "appeal_due": status in (Status.partial, Status.rejected, Status.no_records, Status.done)
-                      and request.appealed_on is None,
-        "appeal_decision_due": status == Status.appealing,
-    }
     items = []
-    for name in SHOWN_DATES:
+    for name in DUE_DATE_LABELS:
         day = getattr(request, name)
-        entry = explanations.get(name)
-        if day is None and entry is None:
+        entry = explanations.get(name) or {}
+        if day is None and not entry:
             continue
         follow_up = name == "response_due" and request.response_due_is_follow_up
+        is_running = name in running
         items.append({
             "kind": name,
-            "label": FOLLOW_UP_LABEL if follow_up else LABELS[name],
+            "label": due_date_label(name, follow_up=follow_up, last_day=bool(entry.get("last_day"))),
             "date": day,
-            "text": (entry or {}).get("text", ""),
-            "skipped": (entry or {}).get("skipped", []),
+            "text": request.remind_note if name == "remind_on" else entry.get("text", ""),
+            "skipped": entry.get("skipped", []),
+            "basis": entry.get("basis", "requester" if name == "remind_on" else "statutory"),
             "follow_up": follow_up,
-            "running": running[name],
-            "overdue": bool(running[name] and day is not None and day < today),
+            "running": is_running,
+            "overdue": bool(is_running and name in AGENCY_DATES and day is not None and day < today),
             "days_left": (day - today).days if day is not None else None,
         })
-    paused = explanations.get("paused")
     if request.paused_on is not None:
-        items.append({"kind": "paused", "label": LABELS["paused"], "date": None,
-                      "text": (paused or {}).get("text", ""), "skipped": [], "follow_up": False,
+        paused = explanations.get("paused") or {}
+        items.append({"kind": "paused", "label": due_date_label("paused"), "date": None,
+                      "text": paused.get("text", ""), "skipped": [], "basis": "statutory", "follow_up": False,
                       "running": True, "overdue": False, "days_left": None,
-                      "remaining": request.paused_remaining_days})
+                      "remaining": request.paused_remaining_days, "unit": paused.get("unit", "business")})
     return items

@@ -164,7 +164,7 @@ def finish_reading(runtime, reading: Reading, path: Path | None, folder: Path, r
                         for page in reading.pages]
     if reading.kind == "pdf":
         extraction.messages = split_release([page.text for page in reading.pages],
-                                            runtime.config.get("DISPLAY_TIMEZONE") or "America/New_York")
+                                            runtime.config["DISPLAY_TIMEZONE"])
     return extraction
 
 

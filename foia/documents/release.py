@@ -7,6 +7,8 @@ from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from zoneinfo import ZoneInfo
 
+from foia.config import DEFAULT_TIMEZONE
+
 _HEADER = re.compile(r"^\s*(from|sent|date|to|cc|bcc|subject|importance|attachments)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _RECIPIENT_FIELDS = {"to", "cc", "bcc"}
 #: Every email block has a From line: a page without one has no block to look for.
@@ -38,7 +40,7 @@ class FoundMessage:
     page_end: int
 
 
-def parse_sent(text: str, timezone: str = "America/New_York") -> datetime | None:
+def parse_sent(text: str, timezone: str = DEFAULT_TIMEZONE) -> datetime | None:
     """A printed Sent/Date value as a UTC datetime; a time without a zone is taken as `timezone`."""
     value = re.sub(r"\s+", " ", text).strip().rstrip(".")
     if not value:
@@ -114,7 +116,7 @@ def _blocks_on_page(number: int, text: str) -> list[_Block]:
     return blocks
 
 
-def split_release(pages: list[str], timezone: str = "America/New_York") -> list[FoundMessage]:
+def split_release(pages: list[str], timezone: str = DEFAULT_TIMEZONE) -> list[FoundMessage]:
     """The emails printed in a document, in order, each with the pages it covers."""
     blocks = [block for number, text in enumerate(pages, start=1) if _FROM_LINE.search(text)
               for block in _blocks_on_page(number, text)]

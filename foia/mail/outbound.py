@@ -16,10 +16,12 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
+from foia.deadlines.laws import Stage, law_for
 from foia.errors import InvalidTransition, ValidationError
 from foia.mail import outbox
 from foia.mail.models import Direction, Message, MessageKind
-from foia.ports import OutgoingEmail, local_date
+from foia.deadlines.calendar import law_today
+from foia.ports import OutgoingEmail
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
 
@@ -97,20 +99,22 @@ def _parties(session: Session, request: FoiaRequest) -> tuple[Agency, Jurisdicti
     return agency, session.get(Jurisdiction, agency.jurisdiction_id), session.get(User, request.owner_id)
 
 
-def appeal_address(agency: Agency) -> str:
-    """Where appeals go: an address in the agency's appeal contact, else its FOIA address."""
-    for word in (agency.appeal_contact or "").replace(",", " ").replace(";", " ").split():
-        candidate = parseaddr(word.strip("<>()"))[1]
-        if "@" in candidate and "." in candidate.rsplit("@", 1)[1]:
-            return candidate
+def appeal_address(agency: Agency, stage: Stage | None = None) -> str:
+    """Where appeals go by email: the law's appeal body when it names an email address, else an address in the
+    agency's appeal contact, else its FOIA address."""
+    for text in ((stage.address if stage is not None else ""), agency.appeal_contact or ""):
+        for word in text.replace(",", " ").replace(";", " ").split():
+            candidate = parseaddr(word.strip("<>()"))[1]
+            if "@" in candidate and "." in candidate.rsplit("@", 1)[1]:
+                return candidate
     return agency.foia_email
 
 
 def allowed_recipients(session: Session, request: FoiaRequest) -> set[str]:
     """Where this request's letters may go without an admin's approval: the agency's addresses on record
     (FOIA and appeal), the address the request was sent to, and every address that wrote to this request."""
-    agency = session.get(Agency, request.agency_id)
-    allowed = {agency.foia_email, appeal_address(agency), request.sent_to_email}
+    agency, jurisdiction, _ = _parties(session, request)
+    allowed = {agency.foia_email, appeal_address(agency, law_for(jurisdiction).stage("appeal")), request.sent_to_email}
     allowed |= set(session.exec(select(Message.from_address).where(
         Message.request_id == request.id, Message.direction == Direction.inbound)).all())
     return {a.strip().lower() for a in allowed if a and "@" in a}
@@ -185,18 +189,50 @@ def withdraw_approval(session: Session, actor: User, approved_id: int) -> None:
     session.delete(row)
 
 
+#: What an appeal is about, by what happened to the request (the letter is worded for it).
+APPEAL_GROUNDS = {
+    Status.rejected: "denial",
+    Status.partial: "partial",
+    Status.no_records: "no_records",
+    Status.done: "incomplete",
+    Status.payment_required: "fee",
+}
+
+
+def appeal_ground(request: FoiaRequest, today: date) -> str | None:
+    """What an appeal would contest now: denial, partial, no_records, incomplete, fee, or no_response (the
+    agency let its deadline pass); None when there is nothing to appeal."""
+    from foia.requests.services import is_overdue
+
+    if request.status in APPEAL_GROUNDS:
+        return APPEAL_GROUNDS[request.status]
+    if request.status in (Status.submitted, Status.acknowledged) and is_overdue(request, today):
+        return "no_response"
+    return None
+
+
 def draft_letter(session: Session, request: FoiaRequest, kind: str, today: date) -> LetterDraft:
-    """A follow-up or appeal letter for the request, rendered from templates/letters/."""
+    """A follow-up or appeal letter for the request, rendered from templates/letters/.
+
+    An appeal is addressed to the body the law names (its appeal stage's body and address) and worded for
+    what happened (appeal_ground); a follow-up quotes the statutory date and the agency's own estimate.
+    """
     if kind not in LETTER_TEMPLATES:
         raise ValueError(f"no letter template for {kind!r}")
     agency, jurisdiction, owner = _parties(session, request)
+    law = law_for(jurisdiction)
     first_letter = session.exec(select(Message).where(
         Message.request_id == request.id, Message.direction == Direction.outbound,
         Message.kind == MessageKind.letter).order_by(Message.created_at)).first()
+    appeal_stage, respond_stage = law.stage("appeal"), law.stage("respond")
     body = render_text(LETTER_TEMPLATES[kind], foia_request=request, agency=agency, jurisdiction=jurisdiction,
-                       requester=owner, today=today, first_letter=first_letter,
-                       overdue_days=(today - request.response_due).days if request.response_due else None)
-    to = appeal_address(agency) if kind == "appeal" else (request.sent_to_email or agency.foia_email)
+                       requester=owner, today=today, first_letter=first_letter, law=law,
+                       appeal_stage=appeal_stage, decided_stage=law.stage("appeal_decided"),
+                       response_citation=respond_stage.citation if respond_stage is not None else "",
+                       ground=appeal_ground(request, today) or "denial",
+                       overdue_days=(today - request.response_due).days if request.response_due else None,
+                       estimate_passed=bool(request.estimated_completion and request.estimated_completion < today))
+    to = appeal_address(agency, appeal_stage) if kind == "appeal" else (request.sent_to_email or agency.foia_email)
     return LetterDraft(kind, to, subject_for(kind, request), body)
 
 
@@ -214,7 +250,8 @@ def send_letter(session: Session, actor: User | None, request: FoiaRequest, now:
     body = (body if body is not None else request.letter_text if kind == "letter" else "").strip()
     if not body:
         raise ValidationError("The letter is empty.", {"body": "Write the letter before sending it."})
-    default_to = appeal_address(agency) if kind == "appeal" else (request.sent_to_email or agency.foia_email)
+    default_to = (appeal_address(agency, law_for(jurisdiction).stage("appeal")) if kind == "appeal"
+                  else request.sent_to_email or agency.foia_email)
     to = (to or default_to or "").strip()
     if "@" not in parseaddr(to)[1]:
         raise ValidationError(f"{agency.name} has no email address for records requests; add one to the agency "
@@ -257,8 +294,7 @@ def send_letter(session: Session, actor: User | None, request: FoiaRequest, now:
         from foia.requests.models import SubmissionMethod
 
         request.letter_text = body
-        request.sent_to_email = email.to[0]
-        request_services.mark_submitted(session, actor, request.id, local_date(now, jurisdiction.timezone),
+        request_services.mark_submitted(session, actor, request.id, law_today(jurisdiction, now),
                                         SubmissionMethod.email, now, note=f"Emailed to {email.to[0]}.")
     else:
         add_event(session, request, actor, "letter", f"{KIND_WORDS[kind].capitalize()} emailed to {email.to[0]}",

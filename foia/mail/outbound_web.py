@@ -12,7 +12,7 @@ from foia.agencies.services import open_suggestions
 from foia.errors import DomainError, ValidationError
 from foia.mail import outbound, outbox
 from foia.mail.models import Message, OutboxMessage
-from foia.ports import local_date
+from foia.deadlines.calendar import law_today
 from foia.requests.access import get_workable_request
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import show_errors
@@ -77,7 +77,7 @@ def _compose(request_id: int, kind: str):
             form.subject.data = waiting.detail.get("subject")
             form.body.data = waiting.detail.get("body")
         else:
-            draft = outbound.draft_letter(session, foia_request, kind, local_date(now(), jurisdiction.timezone))
+            draft = outbound.draft_letter(session, foia_request, kind, law_today(jurisdiction, now()))
             form.to.data, form.subject.data, form.body.data = draft.to, draft.subject, draft.body
     directory_changed = (foia_request.sent_to_email and agency.foia_email
                          and foia_request.sent_to_email.lower() != agency.foia_email.lower())

@@ -87,6 +87,8 @@ class StatusForm(FlaskForm):
 
 class ExtensionForm(FlaskForm):
     on = DateField("Date of the agency's notice", validators=[InputRequired(message="Give the date.")])
+    until = DateField("New date the agency gave", validators=[Optional()],
+                      description="Leave empty to extend by what the law allows.")
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 

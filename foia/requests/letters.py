@@ -9,7 +9,8 @@ from pathlib import Path
 import jinja2
 
 from foia.accounts.models import User
-from foia.agencies.models import Agency, DayType, Jurisdiction
+from foia.agencies.models import Agency, Jurisdiction
+from foia.deadlines.laws import Law, law_for
 
 DEFAULT_TEMPLATE = "letters/request.txt.j2"
 
@@ -26,31 +27,30 @@ def _template_folder() -> Path:
     return app_template_folder()
 
 
-def day_count(days: int, day_type: DayType) -> str:
+def day_count(days: int, unit: str) -> str:
     """"20 business days", "10 calendar days", "1 business day"."""
-    kind = "business" if day_type == DayType.business else "calendar"
-    return f"{days} {kind} day{'' if days == 1 else 's'}"
+    return f"{days} {unit} day{'' if days == 1 else 's'}"
 
 
-def response_period(jurisdiction: Jurisdiction) -> str:
-    """The law's answer time in the words a letter uses, e.g. "within 20 business days"."""
-    if jurisdiction.response_days is None:
-        if jurisdiction.ack_days:
-            return (f"an acknowledgment within {day_count(jurisdiction.ack_days, jurisdiction.day_type)} "
-                    "and the records promptly, within a reasonable time")
+def response_period(law: Law) -> str:
+    """The law's answer time in the words a letter uses, e.g. "a response within 20 business days"."""
+    ack, respond = law.stage("acknowledge"), law.stage("respond")
+    ack_words = day_count(ack.days, ack.unit) if ack is not None and ack.counted else ""
+    if respond is None or not respond.counted:
+        if ack_words:
+            return f"an acknowledgment within {ack_words} and the records promptly, within a reasonable time"
         return "a prompt response, and the records within a reasonable time"
-    response = f"within {day_count(jurisdiction.response_days, jurisdiction.day_type)}"
-    if jurisdiction.ack_days and jurisdiction.response_after_ack:
-        ack = day_count(jurisdiction.ack_days, jurisdiction.day_type)
-        return f"an acknowledgment within {ack} and a response {response} after that"
-    if jurisdiction.ack_days and jurisdiction.ack_days != jurisdiction.response_days:
-        ack = day_count(jurisdiction.ack_days, jurisdiction.day_type)
-        return f"an acknowledgment within {ack} and a response {response}"
+    response = f"within {day_count(respond.days, respond.unit)}"
+    if ack_words and respond.trigger in ("ack_due", "acknowledged", "acknowledged_receipt"):
+        return f"an acknowledgment within {ack_words} and a response {response} after that"
+    if ack_words and (ack.days, ack.unit) != (respond.days, respond.unit):
+        return f"an acknowledgment within {ack_words} and a response {response}"
     return f"a response {response}"
 
 
-def has_fixed_period(jurisdiction: Jurisdiction) -> bool:
-    return jurisdiction.response_days is not None
+def has_fixed_period(law: Law) -> bool:
+    respond = law.stage("respond")
+    return respond is not None and respond.counted
 
 
 def money(cents: int | None) -> str:
@@ -86,12 +86,13 @@ def render_letter(agency: Agency, jurisdiction: Jurisdiction, requester: User, f
     """The request letter to `agency` under `jurisdiction`'s law, signed by `requester`."""
     environment = _environment(str(_template_folder()))
     template = environment.select_template(template_names(jurisdiction))
+    law_data = law_for(jurisdiction)
     law = jurisdiction.law_name or "public records law"
     text = template.render(
         agency=agency, jurisdiction=jurisdiction, requester=requester, facts=facts, today=today,
         date=today.strftime("%B %-d, %Y"), law=law, citation=jurisdiction.citation,
         law_with_citation=f"{law} ({jurisdiction.citation})" if jurisdiction.citation else law,
-        response_period=response_period(jurisdiction), fixed_period=has_fixed_period(jurisdiction),
+        response_period=response_period(law_data), fixed_period=has_fixed_period(law_data),
         max_fee=money(facts.max_fee_cents), requester_name=requester.name, signature=_signature(requester),
     )
     return text.strip() + "\n"

@@ -61,6 +61,29 @@ STATUS_LABELS = {
     Status.withdrawn: "Withdrawn",
 }
 
+#: Every due date a request can carry, in the order pages show them, with what it is called everywhere
+#: (pages, mails, the iCal feed, the timeline). `sue_due` has two names: see `due_date_label`.
+DUE_DATE_LABELS = {
+    "ack_due": "Acknowledgement due",
+    "response_due": "Response due",
+    "produce_due": "Records due",
+    "estimated_completion": "Agency's estimated completion",
+    "appeal_due": "Appeal window closes",
+    "appeal_decision_due": "Appeal decision due",
+    "sue_due": "May go to court from",
+    "remind_on": "Your reminder",
+}
+#: The other names a date can go by: a response date where the law sets none, the last day to sue,
+#: the response date an extension would give, the stopped clock.
+OTHER_DATE_LABELS = {
+    "follow_up": "Follow up",
+    "sue_last_day": "Last day to go to court",
+    "extended_due": "Response due if extended",
+    "paused": "Clock paused",
+}
+#: The dates the agency must meet (missing one makes the request overdue); the others are the requester's.
+AGENCY_DATES = ("ack_due", "response_due", "produce_due", "estimated_completion", "appeal_decision_due")
+
 OPEN_STATUSES = frozenset({
     Status.submitted, Status.acknowledged, Status.fix_required,
     Status.payment_required, Status.partial, Status.appealing,
@@ -71,10 +94,12 @@ _RESPONSES = {Status.fix_required, Status.payment_required, Status.partial,
 
 TRANSITIONS: dict[Status, frozenset[Status]] = {
     Status.draft: frozenset({Status.submitted, Status.withdrawn}),
-    Status.submitted: frozenset({Status.acknowledged} | _RESPONSES),
-    Status.acknowledged: frozenset(_RESPONSES),
+    # Appealing straight from a waiting status: the agency let its deadline pass (a deemed denial), or its fees.
+    Status.submitted: frozenset({Status.acknowledged, Status.appealing} | _RESPONSES),
+    Status.acknowledged: frozenset({Status.appealing} | _RESPONSES),
     Status.fix_required: frozenset({Status.submitted, Status.acknowledged} | _RESPONSES - {Status.fix_required}),
-    Status.payment_required: frozenset({Status.submitted, Status.acknowledged} | _RESPONSES - {Status.payment_required}),
+    Status.payment_required: frozenset({Status.submitted, Status.acknowledged, Status.appealing}
+                                       | _RESPONSES - {Status.payment_required}),
     Status.partial: frozenset({Status.acknowledged, Status.appealing} | _RESPONSES - {Status.partial}),
     Status.done: frozenset({Status.appealing, Status.partial}),
     Status.no_records: frozenset({Status.appealing, Status.done}),
@@ -83,6 +108,41 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
                                  Status.no_records, Status.rejected, Status.withdrawn}),
     Status.withdrawn: frozenset(),
 }
+
+
+#: Which due dates run in each status: shown as pending, reminded of, flagged overdue and put in the
+#: calendar feed. Paused statuses run none of the agency's dates (the clock stands still); a reminder
+#: the requester set runs whatever the status.
+RUNNING_DATES: dict[Status, tuple[str, ...]] = {
+    Status.draft: ("remind_on",),
+    Status.submitted: ("ack_due", "response_due", "produce_due", "estimated_completion", "sue_due", "remind_on"),
+    Status.acknowledged: ("response_due", "produce_due", "estimated_completion", "sue_due", "remind_on"),
+    Status.fix_required: ("remind_on",),
+    Status.payment_required: ("remind_on",),
+    Status.partial: ("produce_due", "estimated_completion", "appeal_due", "sue_due", "remind_on"),
+    Status.done: ("appeal_due", "sue_due", "remind_on"),
+    Status.no_records: ("appeal_due", "sue_due", "remind_on"),
+    Status.rejected: ("appeal_due", "sue_due", "remind_on"),
+    Status.appealing: ("appeal_decision_due", "sue_due", "remind_on"),
+    Status.withdrawn: ("remind_on",),
+}
+
+
+def running_dates(request: "FoiaRequest") -> tuple[str, ...]:
+    """The due dates that run for a request now (by RUNNING_DATES; an appeal already filed closes its window)."""
+    names = RUNNING_DATES[request.status]
+    if request.appealed_on is not None:
+        names = tuple(name for name in names if name != "appeal_due")
+    return names
+
+
+def due_date_label(name: str, *, follow_up: bool = False, last_day: bool = False) -> str:
+    """What a due date is called: the one label table, with its follow-up and last-day names."""
+    if name == "response_due" and follow_up:
+        return OTHER_DATE_LABELS["follow_up"]
+    if name == "sue_due" and last_day:
+        return OTHER_DATE_LABELS["sue_last_day"]
+    return DUE_DATE_LABELS.get(name) or OTHER_DATE_LABELS.get(name, name)
 
 
 class Visibility(str, enum.Enum):
@@ -166,11 +226,20 @@ class FoiaRequest(SQLModel, table=True):
     #: Total days the clock has been stopped so far.
     paused_days: int = Field(default=0)
     extended: bool = Field(default=False)
+    #: When the records are due where the law has a production stage apart from the response (SC).
+    produce_due: Optional[date] = None
+    #: The agency's own estimated completion date, from its letter (not statutory; shown beside the law's).
+    estimated_completion: Optional[date] = None
     #: The last adverse or final determination, which opens the appeal window.
     determination_on: Optional[date] = None
     appeal_due: Optional[date] = None
     appealed_on: Optional[date] = None
     appeal_decision_due: Optional[date] = None
+    #: When the requester may go to court (or the last day to), where the law says.
+    sue_due: Optional[date] = None
+    #: A reminder the requester set on the request ("remind me on ..."), whatever its status.
+    remind_on: Optional[date] = None
+    remind_note: str = Field(default="", max_length=500)
     #: How each due date was computed: [{"date": ..., "rule": ..., "steps": [...]}], shown on the page.
     deadline_explanation: list = Field(default_factory=list, sa_type=sa.JSON)
     #: Send follow-up letters to the agency automatically when overdue (else drafts wait).
@@ -189,7 +258,8 @@ class RequestEvent(SQLModel, table=True):
     #: None for the system (scheduler, mail matching).
     actor_id: Optional[int] = Field(default=None, foreign_key="user.id", ondelete="SET NULL")
     at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
-    #: created | edited | status | note | submitted | extension | fee | message | deadline | shared | reminder | letter
+    #: created | edited | status | note | submitted | extension | estimate | fee | message | deadline | shared |
+    #: reminder | letter
     kind: str = Field(max_length=32)
     summary: str = Field(default="", sa_type=sa.Text)
     from_status: Optional[Status] = Field(default=None, sa_type=enum_type(Status))

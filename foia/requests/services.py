@@ -18,13 +18,16 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import Team, TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
-from foia.deadlines import clock
+from foia.deadlines import clock, rules
+from foia.deadlines.calendar import law_today
+from foia.deadlines.laws import law_for
 from foia.errors import InvalidTransition, NotFound, ValidationError
 from foia.pagination import Page, clamp
 from foia.ports import local_date
 from foia.requests import access, letters
-from foia.requests.models import (OPEN_STATUSES, TRANSITIONS, FeeWaiver, FoiaRequest, RequestBatch,
-                                  RequestEvent, Status, SubmissionMethod, Visibility)
+from foia.requests.models import (AGENCY_DATES, DUE_DATE_LABELS, OPEN_STATUSES, TRANSITIONS, FeeWaiver,
+                                  FoiaRequest, RequestBatch, RequestEvent, Status, SubmissionMethod, Visibility,
+                                  RUNNING_DATES, due_date_label, running_dates)
 from foia.requests.timeline import add_event
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
@@ -38,7 +41,10 @@ METHOD_LABELS = {
     SubmissionMethod.fax: "fax",
     SubmissionMethod.in_person: "in person",
 }
-DUE_FIELDS = ("ack_due", "response_due", "response_due_is_follow_up", "appeal_due", "appeal_decision_due")
+#: The request's fields the clock sets (every due date, and whether the response date is only a follow-up).
+DUE_FIELDS = (*DUE_DATE_LABELS, "response_due_is_follow_up")
+#: The longest a "remind me in N weeks" may reach.
+MAX_REMINDER_WEEKS = 104
 EDITABLE_FIELDS = ("title", "records_sought", "agency_tracking_number", "max_fee_cents", "expedited",
                    "visibility", "embargo_until", "team_id", "notes", "auto_follow_up")
 FIELD_LABELS = {
@@ -77,25 +83,24 @@ def next_tracking_code(session: Session, year: int) -> str:
     return f"{prefix}{highest + 1:04d}"
 
 
-def jurisdiction_today(jurisdiction: Jurisdiction | None, now: datetime) -> date:
-    """Today's date where the jurisdiction's law counts days."""
-    return local_date(now, jurisdiction.timezone) if jurisdiction else local_date(now)
+#: Today where the request's law counts days; the one helper is deadlines.calendar.law_today.
+jurisdiction_today = law_today
 
 
 def current_due(request: FoiaRequest) -> date | None:
-    """The date the agency must act by now: the appeal decision while appealing, else the response."""
-    if request.status == Status.appealing:
-        return request.appeal_decision_due
-    return request.response_due
+    """The soonest date the agency must still meet now (its running dates: see RUNNING_DATES)."""
+    dates = [getattr(request, name) for name in running_dates(request) if name in AGENCY_DATES]
+    return min((day for day in dates if day is not None), default=None)
 
 
 def is_overdue(request: FoiaRequest, today: date) -> bool:
-    """The agency owes a determination and its due date passed (derived, never stored).
+    """A date the agency must meet in the request's status has passed (derived, never stored).
 
-    After a partial release the statutory deadline was met; later releases have no due date.
+    After a partial release the statutory deadline was met; later releases are late only against a
+    production date or the agency's own estimate.
     """
     due = current_due(request)
-    return request.status.is_awaiting_agency and due is not None and due < today
+    return due is not None and due < today
 
 
 def due_phrase(due: date | None, today: date) -> str:
@@ -190,7 +195,7 @@ def preview_letters(session: Session, actor: User, new: NewRequest, now: datetim
     drafts = []
     for agency in check_new_request(session, actor, new, now):
         jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
-        text = letters.render_letter(agency, jurisdiction, actor, new.letter_facts, jurisdiction_today(jurisdiction, now))
+        text = letters.render_letter(agency, jurisdiction, actor, new.letter_facts, law_today(jurisdiction, now))
         drafts.append(LetterDraft(agency=agency, jurisdiction=jurisdiction, text=text))
     return drafts
 
@@ -231,7 +236,7 @@ def create_requests(session: Session, actor: User, new: NewRequest, now: datetim
     for agency in agencies:
         jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
         text = letter_texts.get(agency.id) or letters.render_letter(
-            agency, jurisdiction, actor, new.letter_facts, jurisdiction_today(jurisdiction, now))
+            agency, jurisdiction, actor, new.letter_facts, law_today(jurisdiction, now))
         request = FoiaRequest(
             tracking_code="", reply_token="", owner_id=actor.id, team_id=new.team_id,
             batch_id=batch.id if batch else None, agency_id=agency.id, title=new.title.strip(),
@@ -280,7 +285,7 @@ class RequestView:
 def _view(session: Session, request: FoiaRequest, now: datetime) -> RequestView:
     agency = session.get(Agency, request.agency_id)
     jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
-    return RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
+    return RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
 
 
 def get_request(session: Session, actor: User | None, request_id: int, now: datetime) -> RequestView:
@@ -411,7 +416,7 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
              .join(Agency, Agency.id == FoiaRequest.agency_id)
              .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
              .where(*conditions).order_by(*order).offset((number - 1) * per_page).limit(per_page))
-    items = [RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
+    items = [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
              for request, agency, jurisdiction in session.exec(query)]
     return Page(items=items, total=total, number=number, per_page=per_page)
 
@@ -448,10 +453,10 @@ def dashboard(session: Session, actor: User, now: datetime) -> Dashboard:
     interesting = sa.or_(
         FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
         sa.and_(FoiaRequest.status.in_(list(OPEN_STATUSES)),
-                sa.or_(FoiaRequest.response_due <= horizon, FoiaRequest.appeal_decision_due <= horizon)),
+                sa.or_(*(getattr(FoiaRequest, name) <= horizon for name in AGENCY_DATES))),
         sa.and_(FoiaRequest.appeal_due.is_not(None), FoiaRequest.appeal_due <= horizon,
                 FoiaRequest.appealed_on.is_(None),
-                FoiaRequest.status.in_([Status.partial, Status.no_records, Status.rejected, Status.done])),
+                FoiaRequest.status.in_([s for s in Status if "appeal_due" in RUNNING_DATES[s]])),
     )
     rows = session.exec(select(FoiaRequest, Agency, Jurisdiction)
                         .join(Agency, Agency.id == FoiaRequest.agency_id)
@@ -459,17 +464,16 @@ def dashboard(session: Session, actor: User, now: datetime) -> Dashboard:
                         .where(scope, interesting).order_by(FoiaRequest.created_at))
     board = Dashboard(counts, [], [], [], [], [])
     for request, agency, jurisdiction in rows:
-        view = RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
+        view = RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
         if request.status == Status.draft:
             board.drafts.append(view)
         elif request.status.is_paused:
             board.waiting_on_you.append(view)
         elif view.overdue:
             board.overdue.append(view)
-        elif request.status.is_awaiting_agency and view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
+        elif view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
             board.due_soon.append(view)
-        if (request.appeal_due and request.appealed_on is None and request.status != Status.appealing
-                and request.status not in (Status.draft, Status.withdrawn)
+        if (request.appeal_due and "appeal_due" in running_dates(request)
                 and 0 <= (request.appeal_due - view.today).days <= APPEAL_CLOSING_DAYS):
             board.appeal_closing.append(view)
     board.overdue.sort(key=lambda v: v.due)
@@ -487,22 +491,25 @@ def _workable(session: Session, actor: User | None, request_id: int, now: dateti
 
 
 def _run_clock(session: Session, actor: User | None, request: FoiaRequest, jurisdiction: Jurisdiction,
-               event: str, on: date, now: datetime, follow_up_days: int) -> None:
-    """Move the statutory clock and record a "deadline" event when a due date changed."""
+               event: str, on: date, now: datetime, follow_up_days: int, until: date | None = None) -> None:
+    """Move the statutory clock (the law's stages, the agency's calendar) and record a "deadline" event when a
+    due date changed."""
     before = {name: getattr(request, name) for name in DUE_FIELDS}
-    clock.apply_event(request, jurisdiction, event, on, follow_up_days=follow_up_days)
+    agency = session.get(Agency, request.agency_id)
+    law = law_for(jurisdiction)
+    clock.apply_event(request, law, event, on, calendar=rules.agency_calendar(law, agency),
+                      follow_up_days=follow_up_days, until=until)
     changes = {name: [_plain(before[name]), _plain(getattr(request, name))]
                for name in DUE_FIELDS if before[name] != getattr(request, name)}
     if not changes:
         return
     parts = []
-    for name, label in (("ack_due", "Acknowledgment due"), ("response_due", "Response due"),
-                        ("appeal_due", "Appeal window closes"), ("appeal_decision_due", "Appeal decision due")):
+    for name in DUE_DATE_LABELS:
         value = getattr(request, name)
+        follow_up = name == "response_due" and request.response_due_is_follow_up
+        label = due_date_label(name, follow_up=follow_up)
         if name in changes and value is not None:
-            follow_up = name == "response_due" and request.response_due_is_follow_up
-            parts.append(f"{'Follow up' if follow_up else label} {value.strftime('%b %-d, %Y')}"
-                         + (" (the law sets no fixed period)" if follow_up else ""))
+            parts.append(f"{label} {value.strftime('%b %-d, %Y')}" + (" (the law sets no fixed period)" if follow_up else ""))
         elif name in changes:
             parts.append(f"{label}: no date")
     add_event(session, request, actor, "deadline", "; ".join(parts) or "Due dates recomputed", now,
@@ -513,10 +520,11 @@ def _plain(value):
     return value.isoformat() if isinstance(value, (date, datetime)) else value
 
 
-def _check_event_date(on: date | None, now: datetime, request: FoiaRequest, field_name: str = "on") -> date:
+def _check_event_date(on: date | None, now: datetime, request: FoiaRequest, field_name: str = "on",
+                      jurisdiction: Jurisdiction | None = None) -> date:
     if on is None:
         raise ValidationError("Give the date.", {field_name: "Give the date."})
-    if on > local_date(now) + timedelta(days=1):
+    if on > law_today(jurisdiction, now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {field_name: "That date is in the future."})
     if request.submitted_on and on < request.submitted_on:
         message = "That is before the request was submitted."
@@ -532,7 +540,7 @@ def mark_submitted(session: Session, actor: User, request_id: int, on: date, met
         raise InvalidTransition(f"This request is already {request.status.label.lower()}; only drafts are submitted.")
     if on is None:
         raise ValidationError("Give the date you filed it.", {"submitted_on": "Give the date you filed it."})
-    if on > local_date(now) + timedelta(days=1):
+    if on > law_today(jurisdiction, now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {"submitted_on": "That date is in the future."})
     if method is None:
         raise ValidationError("Say how you filed it.", {"method": "Say how you filed it."})
@@ -576,7 +584,7 @@ def change_status(session: Session, actor: User, request_id: int, new_status: St
         raise InvalidTransition(f"A request that is “{old.label}” cannot become “{new_status.label}”.")
     if old == Status.draft and new_status == Status.submitted:
         raise InvalidTransition("Use “Mark as submitted” to record how and when a draft was filed.")
-    on = _check_event_date(on, now, request)
+    on = _check_event_date(on, now, request, jurisdiction=jurisdiction)
     request.status = new_status
     if new_status == Status.acknowledged and request.acknowledged_on is None:
         request.acknowledged_on = on
@@ -605,20 +613,76 @@ def withdraw(session: Session, actor: User, request_id: int, on: date, now: date
 
 
 def record_extension(session: Session, actor: User, request_id: int, on: date, now: datetime, *,
-                     note: str = "", follow_up_days: int = 10) -> FoiaRequest:
-    """The agency invoked its extension on `on`; the due date moves as the law allows."""
+                     until: date | None = None, note: str = "", follow_up_days: int = 10) -> FoiaRequest:
+    """The agency extended its time on `on`: the due date moves by the law's extension, or to `until` when the
+    agency gave a date."""
     request, jurisdiction = _workable(session, actor, request_id, now)
     if request.status not in OPEN_STATUSES:
         raise InvalidTransition("Only a request still waiting on the agency can be extended.")
-    on = _check_event_date(on, now, request)
-    request.extended = True
+    on = _check_event_date(on, now, request, jurisdiction=jurisdiction)
+    if until is not None and until < on:
+        raise ValidationError("The new date is before the notice.", {"until": "Give a date after the notice."})
+    stage = law_for(jurisdiction).stage("extend")
     summary = f"The agency extended its time on {on.strftime('%b %-d, %Y')}"
-    if jurisdiction.extension_days:
-        summary += f" (the law allows {letters.day_count(jurisdiction.extension_days, jurisdiction.day_type)} more)"
+    if until is not None:
+        summary += f", to {until.strftime('%b %-d, %Y')}"
+    elif stage is not None and stage.counted:
+        summary += f" (the law allows {letters.day_count(stage.days, stage.unit)} more)"
     if note.strip():
         summary += f". {note.strip()}"
-    add_event(session, request, actor, "extension", summary, now, detail={"on": on.isoformat(), "note": note.strip()})
-    _run_clock(session, actor, request, jurisdiction, "extended", on, now, follow_up_days)
+    add_event(session, request, actor, "extension", summary, now,
+              detail={"on": on.isoformat(), "until": until.isoformat() if until else None, "note": note.strip()})
+    _run_clock(session, actor, request, jurisdiction, "extended", on, now, follow_up_days, until=until)
+    return request
+
+
+def record_estimate(session: Session, actor: User, request_id: int, on: date, until: date | None, now: datetime, *,
+                    note: str = "") -> FoiaRequest:
+    """The agency's own estimated completion date (from its letter of `on`); None clears it."""
+    request, jurisdiction = _workable(session, actor, request_id, now)
+    if request.status in (Status.draft, Status.withdrawn):
+        raise InvalidTransition("Only a submitted request can have the agency's estimate.")
+    on = _check_event_date(on, now, request, jurisdiction=jurisdiction)
+    if until is not None and until < on:
+        raise ValidationError("The estimate is before the letter that gave it.",
+                              {"until": "Give a date on or after the letter."})
+    if until == request.estimated_completion:
+        return request
+    summary = (f"The agency estimated completion by {until.strftime('%b %-d, %Y')} (letter of {on.strftime('%b %-d, %Y')})"
+               if until else "The agency's estimated completion date was removed")
+    if note.strip():
+        summary += f". {note.strip()}"
+    add_event(session, request, actor, "estimate", summary, now,
+              detail={"on": on.isoformat(), "until": until.isoformat() if until else None, "note": note.strip()})
+    _run_clock(session, actor, request, jurisdiction, "estimated", on, now, 10, until=until)
+    return request
+
+
+def set_reminder(session: Session, actor: User, request_id: int, now: datetime, *, on: date | None = None,
+                 weeks: int | None = None, note: str = "") -> FoiaRequest:
+    """"Remind me on <date>" or "in N weeks", whatever the request's status; neither clears the reminder."""
+    request, jurisdiction = _workable(session, actor, request_id, now)
+    today = law_today(jurisdiction, now)
+    if on is not None and weeks is not None:
+        raise ValidationError("Give a date or a number of weeks, not both.", {"remind_on": "Give one of the two."})
+    if weeks is not None:
+        if not 1 <= weeks <= MAX_REMINDER_WEEKS:
+            raise ValidationError(f"Choose between 1 and {MAX_REMINDER_WEEKS} weeks.",
+                                  {"weeks": f"Choose between 1 and {MAX_REMINDER_WEEKS} weeks."})
+        on = today + timedelta(weeks=weeks)
+    if on is not None and on <= today:
+        raise ValidationError("Choose a day after today.", {"remind_on": "Choose a day after today."})
+    if on is not None and on > today + timedelta(weeks=MAX_REMINDER_WEEKS):
+        raise ValidationError("Choose a day within two years.", {"remind_on": "Choose a day within two years."})
+    note = (note or "").strip()
+    if len(note) > 500:
+        raise ValidationError("Keep the note under 500 characters.", {"remind_note": "Keep it under 500 characters."})
+    if (on, note if on else "") == (request.remind_on, request.remind_note):
+        return request
+    request.remind_on, request.remind_note = on, (note if on else "")
+    summary = (f"Reminder set for {on.strftime('%b %-d, %Y')}" + (f": {note}" if note else "")) if on else "Reminder removed"
+    add_event(session, request, actor, "reminder", summary, now,
+              detail={"remind_on": on.isoformat() if on else None, "note": note})
     return request
 
 
@@ -733,7 +797,7 @@ def regenerate_letter(session: Session, actor: User, request_id: int, now: datet
                                 fee_waiver=request.fee_waiver != FeeWaiver.not_requested,
                                 expedited=request.expedited, max_fee_cents=request.max_fee_cents)
     text = letters.render_letter(session.get(Agency, request.agency_id), jurisdiction, owner, facts,
-                                 jurisdiction_today(jurisdiction, now))
+                                 law_today(jurisdiction, now))
     return update_letter(session, actor, request_id, text, now)
 
 

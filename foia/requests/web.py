@@ -260,8 +260,8 @@ def change_status(request_id: int):
 def extension(request_id: int):
     form = forms.ExtensionForm(prefix="extension")
     return _act(request_id, form, "extension_form", lambda: services.record_extension(
-        db_session(), actor(), request_id, form.on.data, now(), note=form.note.data or "",
-        follow_up_days=_follow_up_days()), "Extension recorded.", "timeline")
+        db_session(), actor(), request_id, form.on.data, now(), until=form.until.data, note=form.note.data or "",
+        follow_up_days=_follow_up_days()), "Extension recorded; the due date moved.", "deadlines")
 
 
 @bp.post("/requests/<int:request_id>/fees")

@@ -86,3 +86,6 @@ def test_deadline_calculator_explains_each_skipped_day(page):
     expect(result).to_contain_text("New Year's Day")
     expect(result).to_contain_text("Martin Luther King")
     expect(result).to_contain_text("Jan 25, 2022")
+    # The statute's own sentence and the rule behind each skipped day are on the page.
+    expect(result).to_contain_text("determine within 20 days (excepting Saturdays, Sundays, and legal public holidays)")
+    expect(result).to_contain_text("5 U.S.C. § 6103(a), (b)(1)")

@@ -52,3 +52,35 @@ def test_upgrade_twice_is_harmless(database_url):
     migrations.upgrade(engine)
     assert migrations.current_revision(engine) is not None
     engine.dispose()
+
+
+def test_upgrading_a_database_with_agencies_keeps_them_and_their_requests(tmp_path):
+    """The law-data migration drops the clock columns of jurisdiction while agencies point at it (SQLite)."""
+    import sqlalchemy as sa
+    from alembic import command
+
+    from foia.agencies.jurisdictions import sync_jurisdictions
+
+    engine = db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}")
+    with engine.connect() as connection:
+        command.upgrade(migrations.alembic_config(connection), "0001")
+        connection.commit()
+    with engine.begin() as connection:
+        connection.execute(sa.text(
+            "INSERT INTO jurisdiction (slug, name, level, law_name, citation, source_url, timezone, holiday_country, "
+            "holiday_subdiv, response_after_ack, day_type, ack_citation, response_citation, extension_citation, "
+            "appeal_citation, notes, verified) VALUES ('fl', 'Florida', 'state', 'old', 'old', 'https://old', "
+            "'America/New_York', 'US', 'FL', 0, 'business', '', '', '', '', '', 0)"))
+        connection.execute(sa.text(
+            "INSERT INTO agency (jurisdiction_id, name, abbreviation, foia_email, portal_url, address, phone, "
+            "appeal_contact, notes, email_failing_reason, created_at, updated_at) VALUES (1, 'Orlando Police', '', '', "
+            "'', '', '', '', '', '', '2026-01-01', '2026-01-01')"))
+    migrations.upgrade(engine)
+    with db.new_session(engine) as session:
+        sync_jurisdictions(session)
+        session.commit()
+    with engine.connect() as connection:
+        assert connection.execute(sa.text("SELECT name, closed_days FROM agency")).all() == [("Orlando Police", "[]")]
+        assert connection.execute(sa.text("SELECT citation FROM jurisdiction WHERE slug = 'fl'")).scalar() == \
+            "Fla. Stat. § 119.07(1)(c)"
+    engine.dispose()

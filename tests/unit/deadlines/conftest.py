@@ -1,9 +1,9 @@
 import pytest
 
-from tests.unit.deadlines.laws import ensure_laws
+from tests.unit.deadlines.laws import shipped_laws
 
 
 @pytest.fixture
 def laws(session):
-    """The test laws, saved in the database."""
-    return ensure_laws(session)
+    """The shipped laws by slug (the database's jurisdictions are synced from the same files)."""
+    return shipped_laws()

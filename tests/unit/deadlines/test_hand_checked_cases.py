@@ -1,10 +1,10 @@
-"""Due dates worked out by hand with a calendar, one case per row; the comment shows the count."""
+"""Due dates worked out by hand with a calendar, counted through the shipped law files; the comment shows the count."""
 from datetime import date
 
 import pytest
 
-from foia.deadlines import calendar, rules
-from tests.unit.deadlines.laws import law
+from foia.deadlines import rules
+from tests.unit.deadlines.laws import calendar, law
 
 # (jurisdiction, received, expected ack_due, expected response_due, a skipped-day name the explanation must name)
 CASES = [
@@ -39,7 +39,7 @@ CASES = [
     # Thu Dec 30 (1), Fri Dec 31 skipped, weekend, Jan 3-6 (5).
     ("wa", date(2021, 12, 29), None, date(2022, 1, 6), "New Year's Day (observed)"),
     # Oregon, two stages: acknowledge within 5 business days, then 10 business days counted from the
-    # acknowledgement deadline (ORS 192.329(2)). Received Mon 2026-03-02: ack Mar 3-6 (4), Mon 9 (5);
+    # acknowledgement deadline (ORS 192.329(5)). Received Mon 2026-03-02: ack Mar 3-6 (4), Mon 9 (5);
     # response Mar 10-13 (4), 16-20 (9), Mon 23 (10).
     ("or", date(2026, 3, 2), date(2026, 3, 9), date(2026, 3, 23), None),
     # Oregon over Memorial Day. Received Fri 2025-05-23: ack Mon 26 Memorial Day skipped, 27-30 (4), Mon Jun 2 (5);
@@ -55,9 +55,6 @@ CASES = [
     ("ca", date(2026, 3, 4), None, date(2026, 3, 16), "Saturday"),
     # California's own holiday: Sat 2026-03-21 + 10 = Tue Mar 31, Cesar Chavez Day: runs to Wed Apr 1.
     ("ca", date(2026, 3, 21), None, date(2026, 4, 1), "Cesar Chavez Day"),
-    # Florida sets no fixed period: a follow-up date 10 business days out. Received Mon 2026-03-02:
-    # Mar 3-6 (4), 9-13 (9), Mon 16 (10).
-    ("fl", date(2026, 3, 2), None, date(2026, 3, 16), None),
 ]
 
 
@@ -72,52 +69,60 @@ def test_due_dates_match_the_hand_count(slug, received, ack_due, response_due, n
 
 
 def test_juneteenth_is_a_federal_holiday_only_from_2021():
-    assert calendar.FEDERAL.holiday_name(date(2020, 6, 19)) is None
-    assert calendar.FEDERAL.holiday_name(date(2021, 6, 18)) == "Juneteenth National Independence Day (observed)"
-    assert calendar.FEDERAL.holiday_name(date(2023, 6, 19)) == "Juneteenth National Independence Day"
+    federal = calendar("federal")
+    assert federal.holiday_name(date(2020, 6, 19)) is None
+    assert federal.holiday_name(date(2021, 6, 18)) == "Juneteenth National Independence Day (observed)"
+    assert federal.holiday_name(date(2023, 6, 19)) == "Juneteenth National Independence Day"
 
 
 def test_saturday_new_years_day_is_observed_on_the_friday_before():
-    assert calendar.FEDERAL.holiday_name(date(2021, 12, 31)) == "New Year's Day (observed)"
-    assert not calendar.FEDERAL.is_business_day(date(2021, 12, 31))
+    federal = calendar("federal")
+    assert federal.holiday_name(date(2021, 12, 31)) == "New Year's Day (observed)"
+    assert not federal.is_business_day(date(2021, 12, 31))
 
 
 def test_executive_order_closures_are_not_legal_public_holidays():
     # Christmas Eve 2024 and the Jan 9, 2025 day of mourning closed offices by executive order only.
-    assert calendar.FEDERAL.is_business_day(date(2024, 12, 24))
-    assert calendar.FEDERAL.is_business_day(date(2025, 1, 9))
+    assert calendar("federal").is_business_day(date(2024, 12, 24))
+    assert calendar("federal").is_business_day(date(2025, 1, 9))
 
 
 def test_state_calendars_follow_the_state():
-    washington = calendar.calendar_for("US", "WA")
+    washington = calendar("wa")
     assert washington.is_business_day(date(2025, 10, 13))  # no Columbus Day in Washington
-    assert not calendar.FEDERAL.is_business_day(date(2025, 10, 13))
+    assert not calendar("federal").is_business_day(date(2025, 10, 13))
     assert washington.holiday_name(date(2025, 11, 28)) == "Native American Heritage Day"
-    assert calendar.FEDERAL.is_business_day(date(2025, 11, 28))
+    assert calendar("federal").is_business_day(date(2025, 11, 28))
 
 
 def test_day_one_is_the_first_business_day_after_receipt():
     # Received on a Saturday: Mon is day 1.
-    count = calendar.FEDERAL.add_business_days(date(2026, 3, 7), 1)
+    count = calendar("federal").add_business_days(date(2026, 3, 7), 1)
     assert count.due == date(2026, 3, 9)
     assert [s.reason for s in count.skipped] == ["Sunday"]
 
 
-def test_explanation_names_rule_citation_start_and_skipped_days():
+def test_explanation_names_rule_citation_quote_start_and_skipped_days_with_their_rule():
     result = rules.calculate(law("federal"), date(2021, 12, 20))
     entry = result["explanation"][0]
-    assert entry["rule"] == "20 business days to respond"
-    assert entry["citation"] == "5 U.S.C. 552(a)(6)(A)(i)"
+    assert entry["rule"] == "20 business days to respond (grant or deny)"
+    assert entry["citation"] == "5 U.S.C. § 552(a)(6)(A)(i)"
+    assert entry["quote"].startswith("determine within 20 days (excepting Saturdays, Sundays, and legal public holidays)")
     assert entry["start"] == "2021-12-20"
-    reasons = {s["date"]: s["reason"] for s in entry["skipped"]}
-    assert reasons["2021-12-24"] == "Christmas Day (observed)"
-    assert reasons["2022-01-17"] == "Martin Luther King Jr. Day"
-    assert reasons["2022-01-08"] == "Saturday"
-    assert "Martin Luther King Jr. Day on Mon Jan 17, 2022" in entry["text"]
+    skipped = {s["date"]: s for s in entry["skipped"]}
+    assert skipped["2021-12-24"]["reason"] == "Christmas Day (observed)"
+    assert skipped["2021-12-24"]["rule"].startswith("5 U.S.C. § 6103(a), (b)(1)")
+    assert "on the Friday before" in skipped["2021-12-24"]["rule"]
+    assert skipped["2022-01-17"]["reason"] == "Martin Luther King Jr. Day"
+    assert skipped["2022-01-08"]["reason"] == "Saturday"
+    assert "Martin Luther King Jr. Day on Mon Jan 17, 2022 [5 U.S.C. § 6103" in entry["text"]
 
 
-def test_no_fixed_period_is_a_flagged_follow_up_date():
+def test_no_fixed_period_is_a_flagged_follow_up_date_not_a_response_date():
     result = rules.calculate(law("fl"), date(2026, 3, 2), follow_up_days=5)
-    assert result["response_due"] == "2026-03-09"
+    assert result["response_due"] is None
+    assert result["follow_up_on"] == "2026-03-09"
     assert result["response_due_is_follow_up"] is True
-    assert "not a statutory deadline" in result["explanation"][0]["text"]
+    response = next(e for e in result["explanation"] if e["kind"] == "response_due")
+    assert "not a statutory deadline" in response["text"] and response["basis"] == "none"
+    assert "promptly and respond to such requests in good faith" in response["text"]

@@ -177,7 +177,9 @@ def test_appeal_letter_names_the_determination(session, make, laws, clock):
     draft = outbound.draft_letter(session, request, "appeal", clock.now().date())
     assert draft.to == "appeals@oip.example.gov"
     assert "denied my request" in draft.body
-    assert "5 U.S.C. 552(a)(6)(A)(i)(III)(aa)" in draft.body
+    assert "5 U.S.C. § 552(a)(6)(A)(i)(III)(aa)" in draft.body
+    assert "Attention: the head of the agency (its FOIA appeals office)" in draft.body
+    assert "within 20 business days (5 U.S.C. § 552(a)(6)(A)(ii))" in draft.body
 
 
 def test_sending_the_request_twice_is_refused(session, make, laws, clock):

@@ -39,7 +39,7 @@ def test_response_due_soon_goes_out_once_naming_request_date_explanation_and_lin
     assert "Rekognition emails" in mail["Subject"] and request.tracking_code in mail["Subject"]
     text = mail.get_body(("plain",)).get_content()
     assert "FBI" in text and "Monday, March 30, 2026" in text
-    assert "20 business days to respond (5 U.S.C. 552(a)(6)(A)(i))" in text
+    assert "20 business days to respond (grant or deny) (5 U.S.C. § 552(a)(6)(A)(i))" in text
     assert f"http://foia.test/requests/{request.id}" in text
     assert mail.get_body(("html",)) is not None
 
@@ -109,15 +109,29 @@ def test_dry_run_changes_nothing(smtp_runtime, session, make, laws):
     assert session.exec(select(Reminder)).all() == []
 
 
-def test_reminder_kinds_cover_fees_and_appeals(laws):
+def test_reminder_kinds_cover_fees_appeals_estimates_suits_and_reminders_set_by_hand(laws):
     from foia.requests.models import FoiaRequest
+    from tests.unit.deadlines.laws import calendar
 
-    federal = laws["federal"]
+    federal = calendar("federal")
     paying = FoiaRequest(status=Status.payment_required, paused_on=date(2026, 3, 10))
     assert [d.kind for d in reminders.reminders_due(paying, federal, date(2026, 4, 1), 3)] == ["fee_due"]
     denied = FoiaRequest(status=Status.rejected, appeal_due=date(2026, 7, 9))
     (closing,) = reminders.reminders_due(denied, federal, date(2026, 7, 1), 3)
     assert closing.kind == "appeal_closing" and closing.notify_on == date(2026, 7, 6)
+    # `done` runs its appeal window too, the same as on the page and in the feed (RUNNING_DATES).
+    done = FoiaRequest(status=Status.done, appeal_due=date(2026, 7, 9))
+    assert [d.kind for d in reminders.reminders_due(done, federal, date(2026, 7, 1), 3)] == ["appeal_closing"]
     appealing = FoiaRequest(status=Status.appealing, appeal_decision_due=date(2026, 7, 30))
     assert [d.kind for d in reminders.reminders_due(appealing, federal, date(2026, 8, 3), 3)] == ["appeal_overdue"]
     assert reminders.reminders_due(appealing, federal, date(2026, 7, 30), 3) == []
+    estimated = FoiaRequest(status=Status.acknowledged, estimated_completion=date(2026, 5, 1))
+    (passed,) = reminders.reminders_due(estimated, federal, date(2026, 5, 4), 3)
+    assert (passed.kind, passed.notify_on) == ("estimate_passed", date(2026, 5, 2))
+    suing = FoiaRequest(status=Status.rejected, sue_due=date(2027, 3, 5), appealed_on=date(2026, 3, 10),
+                        deadline_explanation=[{"kind": "sue_due", "last_day": True, "text": "one year"}])
+    (court,) = reminders.reminders_due(suing, federal, date(2027, 3, 1), 3)
+    assert (court.kind, court.notify_on) == ("court", date(2027, 3, 2))
+    withdrawn = FoiaRequest(status=Status.withdrawn, remind_on=date(2026, 9, 1))
+    (mine,) = reminders.reminders_due(withdrawn, federal, date(2026, 8, 1), 3)
+    assert (mine.kind, mine.notify_on) == ("remind_on", date(2026, 9, 1))

@@ -87,8 +87,8 @@ def test_new_request_errors_name_each_field(session, make, owner):
 def test_mark_submitted_records_date_method_event_and_runs_the_clock(session, make, owner, monkeypatch):
     calls = []
 
-    def fake_clock(request, jurisdiction, event, on, follow_up_days=10):
-        calls.append((jurisdiction.slug, event, on, follow_up_days))
+    def fake_clock(request, law, event, on, calendar=None, follow_up_days=10, until=None):
+        calls.append((law.slug, event, on, follow_up_days))
         request.response_due = date(2026, 3, 30)
 
     monkeypatch.setattr("foia.deadlines.clock.apply_event", fake_clock)
@@ -143,15 +143,51 @@ def test_status_dates_cannot_be_in_the_future_or_before_submission(session, make
 def test_pause_and_resume_call_the_clock(session, make, owner, monkeypatch):
     seen = []
     monkeypatch.setattr("foia.deadlines.clock.apply_event",
-                        lambda request, jurisdiction, event, on, follow_up_days=10: seen.append(event))
+                        lambda request, law, event, on, **kwargs: seen.append(event))
     request = make.request(owner=owner, status=Status.submitted, submitted_on=date(2026, 2, 2))
     services.change_status(session, owner, request.id, Status.payment_required, date(2026, 2, 3), NOW)
     services.change_status(session, owner, request.id, Status.acknowledged, date(2026, 2, 4), NOW)
     services.record_extension(session, owner, request.id, date(2026, 2, 5), NOW, note="Unusual circumstances")
     services.change_status(session, owner, request.id, Status.rejected, date(2026, 2, 6), NOW)
     assert seen == ["paused", "resumed", "extended", "determination"]
-    assert request.extended
     assert "Unusual circumstances" in events(session, request, "extension")[0].summary
+
+
+def test_recording_an_extension_moves_the_due_date_by_the_law_or_to_the_agencys_date(session, make, owner):
+    federal = make.agency(jurisdiction="federal")
+    request = make.request(owner=owner, agency=federal)
+    services.mark_submitted(session, owner, request.id, date(2026, 2, 2), SubmissionMethod.email, NOW)
+    assert request.response_due == date(2026, 3, 3)  # 20 working days; Mon Feb 16 Washington's Birthday skipped
+    services.record_extension(session, owner, request.id, date(2026, 2, 20), NOW)
+    # 10 working days from Tue Mar 3: Mar 4-6 (3), Mar 9-13 (8), Mar 16, 17 (10).
+    assert request.response_due == date(2026, 3, 17) and request.extended
+    assert "Response due Mar 17, 2026" in events(session, request, "deadline")[-1].summary
+    other = make.request(owner=owner, agency=federal)
+    services.mark_submitted(session, owner, other.id, date(2026, 2, 2), SubmissionMethod.email, NOW)
+    services.record_extension(session, owner, other.id, date(2026, 2, 20), NOW, until=date(2026, 4, 30))
+    assert other.response_due == date(2026, 4, 30)
+    with pytest.raises(ValidationError):
+        services.record_extension(session, owner, other.id, date(2026, 2, 20), NOW, until=date(2026, 2, 1))
+    assert other.response_due == date(2026, 4, 30)
+
+
+def test_the_agencys_estimate_and_a_reminder_set_by_hand_are_recorded(session, make, owner):
+    request = make.request(owner=owner, agency=make.agency(jurisdiction="federal"))
+    with pytest.raises(InvalidTransition):
+        services.record_estimate(session, owner, request.id, date(2026, 2, 20), date(2026, 5, 1), NOW)
+    services.mark_submitted(session, owner, request.id, date(2026, 2, 2), SubmissionMethod.email, NOW)
+    services.record_estimate(session, owner, request.id, date(2026, 2, 20), date(2026, 5, 1), NOW)
+    assert request.estimated_completion == date(2026, 5, 1)
+    assert "estimated completion by May 1, 2026" in events(session, request, "estimate")[0].summary
+    # "in 2 weeks" from the jurisdiction's today (NOW is Mon Mar 2, 2026 in New York).
+    services.set_reminder(session, owner, request.id, NOW, weeks=2, note="Call the records officer")
+    assert (request.remind_on, request.remind_note) == (date(2026, 3, 16), "Call the records officer")
+    for bad in ({"on": date(2026, 3, 2)}, {"weeks": 0}, {"weeks": 200}, {"on": date(2026, 4, 1), "weeks": 1}):
+        with pytest.raises(ValidationError):
+            services.set_reminder(session, owner, request.id, NOW, **bad)
+    assert request.remind_on == date(2026, 3, 16)
+    services.set_reminder(session, owner, request.id, NOW)
+    assert request.remind_on is None and request.remind_note == ""
 
 
 def test_fees_are_recorded_with_an_event(session, make, owner):

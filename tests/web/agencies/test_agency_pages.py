@@ -132,9 +132,20 @@ def test_suggest_answers_json_to_logged_in_users_only(client, make):
 def test_laws_page_lists_every_jurisdiction_with_its_rules(client):
     page = client.get("/jurisdictions").get_data(as_text=True)
     assert page.count('<tr id="') == 52
-    assert "20 business days; +10 extension; appeal within 90 days" in page
+    assert "20 business days to respond (grant or deny); 10 business days more by extension" in page
     assert "5 U.S.C. § 552" in page and "Verified" in page and "Unverified" in page
-    assert "no fixed period" in page
+    assert "no fixed number of days to respond" in page
+
+
+def test_a_law_page_shows_each_stage_with_the_statutes_words_citation_source_and_date_read(client):
+    page = client.get("/jurisdictions/federal").get_data(as_text=True)
+    assert page.count('class="card law-stage"') == 5
+    assert "determine within 20 days (excepting Saturdays, Sundays, and legal public holidays)" in page
+    assert "not less than 90 days after the date of such adverse determination" in page
+    assert "checked Dec 1, 2026" in page and "5 U.S.C. § 552(a)(6)(B)(i)" in page
+    assert "5 U.S.C. § 6103(a), (b)(1)" in page  # the holiday rule, quoted too
+    unverified = client.get("/jurisdictions/al").get_data(as_text=True)
+    assert "Unverified" in unverified and "not in our data yet" in unverified
 
 
 def test_jurisdiction_page_shows_its_agencies(client, make):

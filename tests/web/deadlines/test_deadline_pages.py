@@ -14,12 +14,16 @@ def test_calculator_shows_due_dates_and_the_explanation(client, laws):
     page = client.get("/deadlines?jurisdiction=federal&received=2021-12-20").get_data(as_text=True)
     assert "Thu Jan 20, 2022" in page
     assert "New Year&#39;s Day (observed)" in page or "New Year's Day (observed)" in page
-    assert "5 U.S.C. 552(a)(6)(A)(i)" in page
+    assert "5 U.S.C. § 552(a)(6)(A)(i)" in page
+    # With the decision's date, the appeal window: 90 days after Fri Apr 10, 2026 is Thu Jul 9.
+    page = client.get("/deadlines?jurisdiction=federal&received=2026-03-02&determination=2026-04-10")
+    assert "Thu Jul 9, 2026" in page.get_data(as_text=True)
 
 
 def test_calculator_says_when_a_law_has_no_fixed_period(client, laws):
     page = client.get("/deadlines?jurisdiction=fl&received=2026-03-02").get_data(as_text=True)
     assert "Mon Mar 16, 2026" in page and "not a statutory deadline" in page
+    assert "promptly and respond to such requests in good faith" in page
 
 
 def test_calculator_rejects_an_impossible_date_inline(client, laws):
@@ -113,9 +117,12 @@ def test_reminder_settings_save_and_the_feed_can_be_made_and_revoked(client, ses
     assert feed.status_code == 200 and feed.mimetype == "text/calendar"
     from icalendar import Calendar
 
-    (event,) = Calendar.from_ical(feed.get_data()).walk("VEVENT")
-    assert event.decoded("dtstart") == date(2026, 3, 30)
-    assert request.tracking_code in str(event["summary"]) and "Response due" in str(event["summary"])
+    events = {str(e["summary"]).split(":")[0]: e for e in Calendar.from_ical(feed.get_data()).walk("VEVENT")}
+    assert set(events) == {"Response due", "May go to court from"}
+    assert events["Response due"].decoded("dtstart") == date(2026, 3, 30)
+    assert request.tracking_code in str(events["Response due"]["summary"])
+    # The day after a missed federal deadline the requester may sue (5 U.S.C. 552(a)(6)(C)(i)).
+    assert events["May go to court from"].decoded("dtstart") == date(2026, 3, 31)
 
     client.post_form("/account/reminders/feed", {"action": "revoke"})
     assert client.get(f"/calendar/{token}.ics").status_code == 404
@@ -146,3 +153,26 @@ def test_send_reminders_twice_sends_once(runner, session, make, laws, smtp_runti
     assert len(smtp.received) == 1
     bad = runner.invoke(args=["send-reminders", "--as-of", "tomorrow"])
     assert bad.exit_code != 0
+
+
+def test_deadline_command_needs_no_database_and_writes_nothing(tmp_path):
+    """`foia deadline` in an empty folder with no instance: the packaged law files are enough."""
+    import os
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    foia_command = Path(sys.executable).with_name("foia")
+    env = {key: value for key, value in os.environ.items() if not key.startswith("FOIA_")}
+    result = subprocess.run([str(foia_command), "deadline", "--jurisdiction", "tx", "--received", "2026-06-29",
+                             "--json"], capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert result.returncode == 0, result.stderr
+    data = json.loads(result.stdout)
+    # Texas keeps Fri Jul 3, 2026 a business day: Jun 30-Jul 3 (4), Jul 6-10 (9), Mon Jul 13 (10).
+    assert data["response_due"] == "2026-07-13" and data["ack_due"] is None
+    assert data["explanation"][0]["quote"].startswith("The governmental body must ask for the attorney general's")
+    assert list(tmp_path.iterdir()) == []
+    bad = subprocess.run([str(foia_command), "deadline", "--jurisdiction", "zz", "--received", "2026-06-29"],
+                         capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
+    assert bad.returncode != 0 and "Unknown jurisdiction 'zz'" in bad.stderr
+    assert list(tmp_path.iterdir()) == []
