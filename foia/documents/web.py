@@ -7,7 +7,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, s
 from flask_login import login_required
 from markupsafe import Markup, escape
 
-from foia.documents import services
+from foia.documents import page_images, services
 from foia.documents.blobstore import BlobNotFound
 from foia.documents.models import ExtractionState
 from foia.errors import DomainError
@@ -79,6 +79,7 @@ def show_document(document_id: int):
 
         foia_request = session.get(FoiaRequest, document.request_id)
     return render_template("documents/show.html", document=document, pages=pages,
+                           show_page_images=page_images.has_page_images(document),
                            page_texts=[highlight(page.text, words) for page in pages], words=words,
                            query=request.args.get("q", ""),
                            messages=services.embedded_messages(session, document), foia_request=foia_request,
@@ -114,6 +115,22 @@ def view_pdf(document_id: int):
         abort(404)
     response = _send_blob(document.blob_key, filename=document.filename, mimetype="application/pdf",
                           as_attachment=False)
+    return response
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:number>.png")
+@login_required
+def page_image(document_id: int, number: int):
+    """A picture of one page, drawn by PDFium on the server: the PDF itself never runs in the browser."""
+    document = services.get_visible_document(db_session(), actor(), document_id, now())
+    try:
+        path = page_images.page_image(runtime().blobs.path(document.blob_key),
+                                      runtime().instance_path / "page-images", document, number)
+    except (BlobNotFound, page_images.PageImageFailed):
+        abort(404)
+    response = send_file(path, mimetype="image/png", conditional=True, max_age=0)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 
