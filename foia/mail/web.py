@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from foia.documents.models import Document
 from foia.errors import DomainError, NotFound, ValidationError
-from foia.mail import ingest
+from foia.mail import ingest, reading
 from foia.mail.match import likely_requests
 from foia.mail.models import Message, MessageKind
 from foia.requests.access import get_workable_request, workable_clause
@@ -98,8 +98,17 @@ def show_message(message_id: int):
     can_work = foia_request is not None and _can_work(foia_request)
     guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
     suggested = Status(message.suggested_status) if message.suggested_status else None
+    if can_work and message.read_at is None:
+        _mark_read(message.id)
     return render_template("mail/message.html", message=message, documents=documents, foia_request=foia_request,
                            can_work=can_work, guesses=guesses, requests=_workable_requests(), suggested=suggested)
+
+
+def _mark_read(message_id: int) -> None:
+    """Opening a reply takes it off the dashboard's new replies (a short write of its own: this is a GET)."""
+    with runtime().session(immediate=True) as writer:
+        if reading.mark_read(writer, writer.get(Message, message_id), now()):
+            writer.commit()
 
 
 def _can_work(foia_request: FoiaRequest) -> bool:
@@ -174,6 +183,12 @@ def request_messages(foia_request) -> list[Message]:
     """The messages of a request, newest first (the request page already checked the user may see it)."""
     return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id)
                                   .order_by(Message.received_at.desc(), Message.id.desc())).all())
+
+
+@bp.app_template_global()
+def status_from_value(value: str | None) -> Status | None:
+    """A stored status value (a suggestion's) as a Status, for its badge and label."""
+    return Status(value) if value in Status._value2member_map_ else None
 
 
 @bp.app_template_global()
