@@ -80,7 +80,8 @@ class SubmitForm(FlaskForm):
 
 
 class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=[])
+    status = SelectField("New status", choices=[], validators=[InputRequired(message="Choose the new status.")],
+                         description="Only the changes that can follow the request's current status are offered.")
     on = DateField("Date it happened", validators=[InputRequired(message="Give the date.")])
     note = TextAreaField("Note", validators=[Optional()], render_kw={"rows": 2})
 
@@ -124,4 +125,5 @@ class ConfirmForm(FlaskForm):
 
 
 def status_choices(statuses: list[Status]) -> list[SelectChoice]:
-    return [SelectChoice(status.value, status.label) for status in statuses]
+    """The status menu: nothing chosen at first, then the statuses in their lifecycle order."""
+    return [SelectChoice("", "Choose…")] + [SelectChoice(status.value, status.label) for status in statuses]

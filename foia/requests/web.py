@@ -244,10 +244,41 @@ def submit(request_id: int):
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Marked as submitted. The clock is running.")
 
 
+CLOSING_WORDS = {
+    Status.withdrawn: "You no longer want these records. The agency's clock stops and the request cannot be "
+                      "reopened here. Tell the agency too.",
+    Status.done: "The agency has answered in full. Its clock stops; the time to appeal counts from that day.",
+    Status.no_records: "The agency found no records. Its clock stops; the time to appeal counts from that day.",
+    Status.rejected: "The agency refused the request. Its clock stops; the time to appeal counts from that day.",
+}
+
+
+def _confirm(view: services.RequestView, *, heading: str, explanation: str, button: str, action: str,
+             fields: dict | None = None, new_status: Status | None = None, danger: bool = False):
+    """The page that asks before a change that cannot simply be undone (it works without JavaScript)."""
+    return render_template("requests/confirm.html", view=view, foia_request=view.request, heading=heading,
+                           explanation=explanation, button=button, action=action, fields=fields or {},
+                           new_status=new_status, danger=danger)
+
+
+def _confirm_closing(view: services.RequestView, new_status: Status, fields: dict, action: str):
+    withdrawing = new_status == Status.withdrawn
+    return _confirm(view, heading="Withdraw this request?" if withdrawing else f"Mark it “{new_status.label}”?",
+                    explanation=CLOSING_WORDS[new_status], action=action, fields=fields, new_status=new_status,
+                    button="Yes, withdraw it" if withdrawing else f"Yes, mark it “{new_status.label}”",
+                    danger=withdrawing)
+
+
 @bp.post("/requests/<int:request_id>/status")
 def change_status(request_id: int):
     form = forms.StatusForm(prefix="status")
     form.status.choices = forms.status_choices(list(Status))
+    if form.validate() and request.form.get("confirmed") != "yes":
+        view = _workable_view(request_id)
+        new_status = Status(form.status.data)
+        if new_status.closes_request and view.request.status.can_become(new_status):
+            fields = {name: value for name, value in request.form.items() if name.startswith("status-")}
+            return _confirm_closing(view, new_status, fields, url_for("requests.change_status", request_id=request_id))
     return _act(request_id, form, "status_form", lambda: services.change_status(
         db_session(), actor(), request_id, Status(form.status.data), form.on.data, now(),
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Status changed.", "timeline")
@@ -291,6 +322,8 @@ def update_letter(request_id: int):
 def withdraw(request_id: int):
     form = forms.ConfirmForm()
     view = _workable_view(request_id)
+    if request.form.get("confirmed") != "yes" and view.request.status.can_become(Status.withdrawn):
+        return _confirm_closing(view, Status.withdrawn, {}, url_for("requests.withdraw", request_id=request_id))
     return _act(request_id, form, "confirm_form", lambda: services.withdraw(
         db_session(), actor(), request_id, view.today, now()), "Request withdrawn.")
 
@@ -302,6 +335,10 @@ def delete(request_id: int):
     form = forms.ConfirmForm()
     if not form.validate():
         return _back(request_id)
+    if request.form.get("confirmed") != "yes" and view.request.status == Status.draft:
+        return _confirm(view, heading="Delete this draft?", button="Yes, delete the draft", danger=True,
+                        explanation="The draft, its letter and its timeline are deleted for good. Nothing was sent "
+                                    "to the agency.", action=url_for("requests.delete", request_id=request_id))
     try:
         services.delete_draft(session, actor(), request_id, now())
     except InvalidTransition as error:
