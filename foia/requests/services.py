@@ -1,4 +1,4 @@
-"""Requests: filing (one agency or a batch), letters, the lifecycle, fees, notes, lists and the dashboard.
+"""Requests: filing (one agency or a batch), letters, the lifecycle, fees, notes and lists.
 
 Every function takes the session, the acting user and `now`; none commits (the caller does, once per
 action), and each one that acts on a request checks the actor's rights through foia.requests.access.
@@ -29,8 +29,6 @@ from foia.requests.timeline import add_event
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 24
-DUE_SOON_DAYS = 5
-APPEAL_CLOSING_DAYS = 14
 METHOD_LABELS = {
     SubmissionMethod.email: "email",
     SubmissionMethod.portal: "the agency's portal",
@@ -352,7 +350,7 @@ def get_batch(session: Session, actor: User | None, batch_id: int, now: datetime
     return BatchView(batch, members, session.get(User, batch.owner_id))
 
 
-# Listing and the dashboard -------------------------------------------------------------------------
+# Listing ------------------------------------------------------------------------------------------
 
 SORTS = {
     "created": (FoiaRequest.created_at, FoiaRequest.id),
@@ -414,68 +412,6 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
     items = [RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
              for request, agency, jurisdiction in session.exec(query)]
     return Page(items=items, total=total, number=number, per_page=per_page)
-
-
-@dataclass
-class Dashboard:
-    """Counts by status and the requests that need the requester's attention."""
-
-    counts: dict[Status, int]
-    overdue: list[RequestView]
-    due_soon: list[RequestView]
-    waiting_on_you: list[RequestView]
-    appeal_closing: list[RequestView]
-    drafts: list[RequestView]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.overdue or self.due_soon or self.waiting_on_you or self.appeal_closing or self.drafts)
-
-
-def dashboard(session: Session, actor: User, now: datetime) -> Dashboard:
-    """The actor's (and their teams') requests: counts by status and what needs attention today."""
-    scope = _scope_clause(actor, now, "mine")
-    counts = {status: 0 for status in Status}
-    for status, count in session.exec(select(FoiaRequest.status, sa.func.count()).where(scope)
-                                      .group_by(FoiaRequest.status)):
-        counts[status] = count
-    # A day of slack either side of UTC's date: the exact test below uses each jurisdiction's own today.
-    horizon = now.date() + timedelta(days=max(DUE_SOON_DAYS, APPEAL_CLOSING_DAYS) + 1)
-    interesting = sa.or_(
-        FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
-        sa.and_(FoiaRequest.status.in_(list(OPEN_STATUSES)),
-                sa.or_(FoiaRequest.response_due <= horizon, FoiaRequest.appeal_decision_due <= horizon)),
-        sa.and_(FoiaRequest.appeal_due.is_not(None), FoiaRequest.appeal_due <= horizon,
-                FoiaRequest.appealed_on.is_(None),
-                FoiaRequest.status.in_([Status.partial, Status.no_records, Status.rejected, Status.done])),
-    )
-    rows = session.exec(select(FoiaRequest, Agency, Jurisdiction)
-                        .join(Agency, Agency.id == FoiaRequest.agency_id)
-                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-                        .where(scope, interesting).order_by(FoiaRequest.created_at))
-    board = Dashboard(counts, [], [], [], [], [])
-    for request, agency, jurisdiction in rows:
-        view = RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
-        if request.status == Status.draft:
-            board.drafts.append(view)
-        elif request.status.is_paused:
-            board.waiting_on_you.append(view)
-        elif view.overdue:
-            board.overdue.append(view)
-        elif request.status.is_awaiting_agency and view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
-            board.due_soon.append(view)
-        if (request.appeal_due and request.appealed_on is None and request.status != Status.appealing
-                and request.status not in (Status.draft, Status.withdrawn)
-                and 0 <= (request.appeal_due - view.today).days <= APPEAL_CLOSING_DAYS):
-            board.appeal_closing.append(view)
-    board.overdue.sort(key=lambda v: v.due)
-    board.due_soon.sort(key=lambda v: v.due)
-    board.appeal_closing.sort(key=lambda v: v.request.appeal_due)
-    return board
 
 
 # The lifecycle ------------------------------------------------------------------------------------

@@ -10,6 +10,7 @@ from wtforms.fields.choices import SelectChoice
 from foia.accounts.models import Team, User
 from foia.errors import InvalidTransition, ValidationError
 from foia.requests import access, forms, services
+from foia.requests import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
@@ -40,8 +41,9 @@ def _team_choices(form, user) -> None:
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    board = services.dashboard(db_session(), actor(), now())
-    return render_template("requests/dashboard.html", board=board, statuses=list(Status))
+    board = board_service.build(db_session(), actor(), now(), request.args.get("month"))
+    return render_template("requests/dashboard.html", board=board, statuses=list(Status),
+                           look_ahead=board_service.LOOK_AHEAD_DAYS)
 
 
 def _filters_from_args() -> services.RequestFilters:

@@ -201,7 +201,7 @@ def test_dashboard_counts_and_attention(client, make, owner):
     page = text(client.get("/dashboard"))
     assert 'href="/requests?status=submitted"' in page
     assert re.search(r'<span class="count">2</span>\s*<span class="badge status-submitted">', page)
-    overdue = page[page.index('id="overdue"'):page.index('id="due-soon"')]
+    overdue = page[page.index('id="overdue"'):page.index('id="coming-up"')]
     assert "Late one" in overdue and "5 days overdue" in overdue
     assert "Soon one" in page and "in 2 days" in page
     assert "Unsent one" in page[page.index('id="drafts"'):]
