@@ -79,6 +79,14 @@ class SubmitForm(FlaskForm):
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
+class BatchSubmitForm(FlaskForm):
+    """Every draft of a batch filed the same day, the same way."""
+
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed them.")])
+    method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.portal.value)
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
 class StatusForm(FlaskForm):
     status = SelectField("New status", choices=[], validators=[InputRequired(message="Choose the new status.")],
                          description="Only the changes that can follow the request's current status are offered.")

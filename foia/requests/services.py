@@ -49,6 +49,35 @@ FIELD_LABELS = {
 
 # Small value helpers ------------------------------------------------------------------------------
 
+def _shown_value(name: str, value, names: dict) -> str:
+    """A changed field's stored value in words: money as dollars, dates as dates, teams by name."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name.endswith("_cents") and isinstance(value, int):
+        return letters.money(value)
+    if name == "team_id":
+        return names.get(value, f"team #{value}")
+    if name in ("visibility", "fee_waiver"):
+        return str(value).replace("_", " ")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return date.fromisoformat(value).strftime("%b %-d, %Y")
+    return str(value)
+
+
+def describe_change(name: str, old, new, names: dict | None = None) -> str:
+    """One edited field for the timeline: "agency tracking number set to “PRR 2018-0113”", "... cleared", "a → b"."""
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    label = label[:1].upper() + label[1:]
+    before, after = _shown_value(name, old, names or {}), _shown_value(name, new, names or {})
+    if not before:
+        return f"{label} set to “{after}”"
+    if not after:
+        return f"{label} cleared (was “{before}”)"
+    return f"{label}: “{before}” → “{after}”"
+
+
 def dollars_to_cents(value) -> int | None:
     """"12.50" or Decimal("12.5") -> 1250; None or "" -> None. Raises ValueError on nonsense or < 0."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -290,15 +319,22 @@ def get_request(session: Session, actor: User | None, request_id: int, now: date
 class TimelineEntry:
     event: RequestEvent
     actor_name: str
+    #: An edit's changed fields in words ("Agency tracking number set to “PRR 2018-0113”").
+    changes: list[str] = field(default_factory=list)
 
 
 def timeline(session: Session, request: FoiaRequest) -> list[TimelineEntry]:
-    """The request's events, newest first, with who did each ("System" for jobs)."""
+    """The request's events, newest first, with who did each ("System" for jobs) and edits in words."""
     rows = session.exec(
         select(RequestEvent, User).join(User, User.id == RequestEvent.actor_id, isouter=True)
         .where(RequestEvent.request_id == request.id)
-        .order_by(RequestEvent.at.desc(), RequestEvent.id.desc()))
-    return [TimelineEntry(event, user.name if user else "System") for event, user in rows]
+        .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())).all()
+    edits = {event.id: (event.detail or {}).get("changes", {}) for event, _ in rows if event.kind == "edited"}
+    team_ids = {value for changes in edits.values() for value in changes.get("team_id", []) if value}
+    names = dict(session.exec(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all()) if team_ids else {}
+    return [TimelineEntry(event, user.name if user else "System",
+                          [describe_change(name, *pair, names=names) for name, pair in edits.get(event.id, {}).items()])
+            for event, user in rows]
 
 
 def teams_for(session: Session, user: User) -> list[Team]:

@@ -9,7 +9,7 @@ from wtforms.fields.choices import SelectChoice
 
 from foia.accounts.models import Team, User
 from foia.errors import InvalidTransition, ValidationError
-from foia.requests import access, forms, services
+from foia.requests import access, batches, forms, services
 from foia.requests import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
@@ -93,10 +93,24 @@ def _new_request_from(form: forms.NewRequestForm) -> services.NewRequest:
         visibility=Visibility(visibility), embargo_until=form.embargo_until.data, team_id=form.team_id.data)
 
 
-def _render_new(form, status: int = 200):
+def _render_new(form, status: int = 200, copied_from: services.RequestView | None = None):
     return render_template("requests/new.html", form=form,
                            agency_groups=services.agency_choices(db_session()),
-                           selected=set(form.agency_ids.data or [])), status
+                           selected=set(form.agency_ids.data or []), copied_from=copied_from), status
+
+
+def _copy_into(form: forms.NewRequestForm, view: services.RequestView, user: User) -> None:
+    """The same request for other agencies: what was asked and how, not where it went or what came back."""
+    original = view.request
+    form.title.data = original.title
+    form.records_sought.data = original.records_sought
+    form.fee_waiver.data = original.fee_waiver != FeeWaiver.not_requested
+    form.expedited.data = original.expedited
+    form.max_fee.data = _dollars(original.max_fee_cents)
+    if original.owner_id == user.id:
+        form.visibility.data = original.visibility.value
+        form.embargo_until.data = original.embargo_until
+        form.team_id.data = original.team_id
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -111,6 +125,11 @@ def new_request():
         picked = request.args.get("agency", "")
         if picked.isdigit():
             form.agency_ids.data = [int(picked)]
+        source = request.args.get("from", "")
+        if source.isdigit():
+            copied_from = services.get_request(session, user, int(source), now())
+            _copy_into(form, copied_from, user)
+            return _render_new(form, copied_from=copied_from)
         return _render_new(form)
     action = request.form.get("action", "preview")
     if action == "edit":  # back from the preview: the form as it was filled in, no errors yet
@@ -139,8 +158,8 @@ def new_request():
     if action == "save":
         session.commit()
         if len(created) > 1:
-            flash(f"{len(created)} draft requests saved as one batch. Send each letter, then mark it submitted.",
-                  "success")
+            flash(f"{len(created)} draft requests saved as one batch. Send them all by email, or mark them "
+                  "submitted once you have filed them.", "success")
             return redirect(url_for("requests.batch", batch_id=created[0].batch_id))
         flash(f"Draft {created[0].tracking_code} saved. Send the letter, then mark it submitted.", "success")
         return redirect(url_for("requests.detail", request_id=created[0].id))
@@ -177,9 +196,17 @@ def _render_detail(view: services.RequestView, status: int = 200, **overrides):
     batch_size = 0
     if view.request.batch_id:
         batch_size = len(services.get_batch(session, actor(), view.request.batch_id, now()).members)
+    reply_address = None
+    if can_work:
+        from foia.mail.outbound import reply_address as plus_address
+
+        try:
+            reply_address = plus_address(runtime().config["MAIL_FROM"], view.request.reply_token)
+        except ValidationError:
+            reply_address = None
     return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
                            owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
-                           timeline=services.timeline(session, view.request),
+                           timeline=services.timeline(session, view.request), reply_address=reply_address,
                            method_labels=forms.METHOD_LABELS,
                            can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
 
@@ -197,10 +224,74 @@ def letter_text(request_id: int):
                     headers={"Content-Disposition": f'inline; filename="{view.request.tracking_code}.txt"'})
 
 
+def _render_batch(batch_id: int, submit_form=None, status: int = 200):
+    session = db_session()
+    view = services.get_batch(session, actor(), batch_id, now())
+    user = actor()
+    workable = [m for m in view.members if access.can_work_on(session, user, m.request)]
+    drafts = [m for m in workable if m.request.status == Status.draft]
+    today = drafts[0].today if drafts else None
+    return render_template(
+        "requests/batch.html", batch_view=view, can_work=bool(workable), drafts=drafts,
+        counts=batches.member_counts(session, [m.request.id for m in view.members]),
+        sendable={m.request.id: batches.sendable(session, user, m) for m in drafts} if user else {},
+        submit_form=submit_form or forms.BatchSubmitForm(prefix="batch", formdata=None, data={"submitted_on": today}),
+    ), status
+
+
 @bp.get("/batches/<int:batch_id>")
 def batch(batch_id: int):
-    view = services.get_batch(db_session(), actor(), batch_id, now())
-    return render_template("requests/batch.html", batch_view=view)
+    return _render_batch(batch_id)
+
+
+def _report(result: batches.BatchResult, did: str) -> None:
+    if result.done:
+        flash(f"{len(result.done)} {'request' if len(result.done) == 1 else 'requests'} {did}: "
+              + ", ".join(r.tracking_code for r in result.done) + ".", "success")
+    for foia_request, reason in result.left:
+        flash(f"{foia_request.tracking_code} left as it was: {reason}.", "warning" if result.done else "error")
+
+
+@bp.route("/batches/<int:batch_id>/send", methods=["GET", "POST"])
+@login_required
+def send_batch(batch_id: int):
+    """Every draft's letter by email to its own agency: shown first, sent on confirmation."""
+    session = db_session()
+    view = services.get_batch(session, actor(), batch_id, now())
+    if request.method == "POST":
+        if not forms.ConfirmForm().validate():
+            return redirect(url_for("requests.send_batch", batch_id=batch_id))
+        result = batches.send_all(session, actor(), batch_id, now(), mail_from=runtime().config["MAIL_FROM"])
+        session.commit()
+        _report(result, "queued for email and marked submitted; their clocks have started")
+        return redirect(url_for("requests.batch", batch_id=batch_id))
+    from foia.mail import outbound
+
+    letters = [(m, batches.sendable(session, actor(), m), outbound.subject_for("letter", m.request))
+               for m in view.members if m.request.status == Status.draft]
+    return render_template("requests/batch_send.html", batch_view=view, letters=letters,
+                           ready=[m for m, reason, _ in letters if not reason], confirm_form=forms.ConfirmForm())
+
+
+@bp.post("/batches/<int:batch_id>/submit")
+@login_required
+def submit_batch(batch_id: int):
+    """Every draft of the batch marked as filed on one day, one way."""
+    session = db_session()
+    form = forms.BatchSubmitForm(prefix="batch")
+    if not form.validate():
+        return _render_batch(batch_id, form, 400)
+    try:
+        result = batches.mark_all_submitted(session, actor(), batch_id, form.submitted_on.data,
+                                            SubmissionMethod(form.method.data), now(), note=form.note.data or "",
+                                            follow_up_days=_follow_up_days())
+    except ValidationError as error:
+        session.rollback()
+        show_errors(form, error)
+        return _render_batch(batch_id, form, 400)
+    session.commit()
+    _report(result, "marked submitted; their clocks have started")
+    return redirect(url_for("requests.batch", batch_id=batch_id))
 
 
 # Actions on one request ---------------------------------------------------------------------------
