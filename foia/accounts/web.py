@@ -38,19 +38,26 @@ def register():
     if not current_app.config["REGISTRATION_OPEN"]:
         abort(404)
     form = forms.RegisterForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         session = db_session()
-        try:
-            user = services.create_user(session, form.email.data, form.password.data,
-                                        display_name=form.display_name.data or "")
-        except ValidationError as error:
-            session.rollback()
-            show_errors(form, error)
-        else:
-            session.commit()
-            login_user(user)
-            flash("Your account is ready. File your first request below.", "success")
-            return redirect(url_for("requests.dashboard"))
+        valid = form.validate()
+        # The service's rules on the address and password are reported with the form's own: all at once.
+        for name, message in services.new_user_problems(session, form.email.data or "", form.password.data or "").items():
+            valid = False
+            if not form[name].errors:
+                form[name].errors.append(message)
+        if valid:
+            try:
+                user = services.create_user(session, form.email.data, form.password.data,
+                                            display_name=form.display_name.data or "")
+            except ValidationError as error:
+                session.rollback()
+                show_errors(form, error)
+            else:
+                session.commit()
+                login_user(user)
+                flash("Your account is ready. File your first request below.", "success")
+                return redirect(url_for("requests.dashboard"))
     return render_template("accounts/register.html", form=form)
 
 

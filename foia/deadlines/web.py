@@ -14,7 +14,7 @@ from foia.deadlines import ical, reminders, rules
 from foia.errors import ValidationError
 from foia.ports import local_date
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import show_errors
+from foia.web.forms import SensibleDate, show_errors
 
 bp = Blueprint("deadlines", __name__)
 
@@ -27,7 +27,7 @@ class CalculatorForm(FlaskForm):
 
     jurisdiction = SelectField("Law (jurisdiction)", validators=[InputRequired("Choose a jurisdiction.")])
     received = DateField("Day the agency received the request",
-                         validators=[InputRequired("Give a real date, e.g. 2026-03-02.")])
+                         validators=[InputRequired("Give the date the agency received the request."), SensibleDate()])
 
 
 class MultiCheckboxField(SelectMultipleField):

@@ -12,6 +12,8 @@ from foia.documents.blobstore import BlobNotFound
 from foia.documents.models import ExtractionState
 from foia.errors import DomainError
 from foia.web.context import actor, db_session, now, runtime
+from foia.pagination import page_number
+from foia.web.forms import id_arg
 
 bp = Blueprint("documents", __name__)
 
@@ -56,9 +58,9 @@ def list_documents():
     state = request.args.get("state") or None
     if state not in {s.value for s in ExtractionState}:
         state = None
-    request_id = request.args.get("request", type=int)
+    request_id = id_arg(request.args.get("request"))
     listing = services.list_documents(db_session(), actor(), now(), state=state, request_id=request_id,
-                                      number=request.args.get("page", 1, type=int),
+                                      number=page_number(request.args.get("page")),
                                       per_page=runtime().config["PAGE_SIZE"])
     return render_template("documents/list.html", listing=listing, state=state, request_id=request_id,
                            states=list(ExtractionState), labels=services.STATE_LABELS,

@@ -18,6 +18,7 @@ from foia.mail.models import Message, MessageKind
 from foia.requests.access import get_workable_request, workable_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.web.context import actor, db_session, now, runtime
+from foia.web.forms import id_arg
 
 bp = Blueprint("mail", __name__)
 
@@ -44,12 +45,12 @@ def inbox():
 @bp.post("/inbox/assign")
 @login_required
 def assign():
-    ids = [int(v) for v in request.form.getlist("message_ids") if v.isdigit()]
-    request_id = request.form.get("request_id", "")
+    ids = [number for number in map(id_arg, request.form.getlist("message_ids")) if number]
+    request_id = id_arg(request.form.get("request_id"))
     try:
-        if not request_id.isdigit():
+        if request_id is None:
             raise ValidationError("Choose the request to put the messages on.")
-        assigned = ingest.assign_messages(db_session(), actor(), now(), ids, int(request_id))
+        assigned = ingest.assign_messages(db_session(), actor(), now(), ids, request_id)
     except ValidationError as error:
         flash(str(error), "error")
         return redirect(url_for("mail.inbox"))
@@ -69,8 +70,8 @@ def _uploaded_files():
 @login_required
 def upload():
     session = db_session()
-    request_id = request.form.get("request_id", "")
-    target = get_workable_request(session, actor(), int(request_id), now()) if request_id.isdigit() else None
+    request_id = id_arg(request.form.get("request_id"))
+    target = get_workable_request(session, actor(), request_id, now()) if request_id else None
     files = _uploaded_files()
     wants_json = request.accept_mimetypes.best == "application/json"
     if not files:

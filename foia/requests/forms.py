@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
+from foia.web.forms import SensibleAmount, SensibleDate
 
 VISIBILITY_LABELS = {
     Visibility.private.value: "Private: only me, the team I share it with, and admins",
@@ -45,7 +46,7 @@ class SharingFields:
     """Visibility, embargo and team: shared by the new-request and edit forms."""
 
     visibility = RadioField("Who can see it", choices=choices(VISIBILITY_LABELS), default=Visibility.private.value)
-    embargo_until = DateField("Embargoed until", validators=[Optional()],
+    embargo_until = DateField("Embargoed until", validators=[Optional(), SensibleDate()],
                               description="Only for embargoed requests: the day it becomes public.")
     team_id = SelectField("Share with a team", coerce=_int_or_none, validators=[Optional()],
                           description="Members of the team see it and work on it with you.")
@@ -63,7 +64,7 @@ class NewRequestForm(SharingFields, FlaskForm):
                                    description="Be specific: kinds of records, dates, people, key words.")
     fee_waiver = BooleanField("Ask for a fee waiver (disclosure is in the public interest)")
     expedited = BooleanField("Ask for expedited processing")
-    max_fee = DecimalField("Maximum fee without asking me first ($)", validators=[Optional(), NumberRange(min=0)],
+    max_fee = DecimalField("Maximum fee without asking me first ($)", validators=[Optional(), SensibleAmount()],
                            **MONEY)
 
 
@@ -74,7 +75,7 @@ class PreviewAction(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it.")])
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it."), SensibleDate()])
     method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.email.value)
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
@@ -82,7 +83,8 @@ class SubmitForm(FlaskForm):
 class BatchSubmitForm(FlaskForm):
     """Every draft of a batch filed the same day, the same way."""
 
-    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed them.")])
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed them."),
+                                                       SensibleDate()])
     method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.portal.value)
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
@@ -90,18 +92,18 @@ class BatchSubmitForm(FlaskForm):
 class StatusForm(FlaskForm):
     status = SelectField("New status", choices=[], validators=[InputRequired(message="Choose the new status.")],
                          description="Only the changes that can follow the request's current status are offered.")
-    on = DateField("Date it happened", validators=[InputRequired(message="Give the date.")])
+    on = DateField("Date it happened", validators=[InputRequired(message="Give the date."), SensibleDate()])
     note = TextAreaField("Note", validators=[Optional()], render_kw={"rows": 2})
 
 
 class ExtensionForm(FlaskForm):
-    on = DateField("Date of the agency's notice", validators=[InputRequired(message="Give the date.")])
+    on = DateField("Date of the agency's notice", validators=[InputRequired(message="Give the date."), SensibleDate()])
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
 class FeesForm(FlaskForm):
-    fee_estimate = DecimalField("Agency's estimate ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
-    fee_paid = DecimalField("Paid so far ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
+    fee_estimate = DecimalField("Agency's estimate ($)", validators=[Optional(), SensibleAmount()], **MONEY)
+    fee_paid = DecimalField("Paid so far ($)", validators=[Optional(), SensibleAmount()], **MONEY)
     fee_waiver = SelectField("Fee waiver", choices=choices(WAIVER_LABELS))
 
 
@@ -121,7 +123,7 @@ class EditForm(SharingFields, FlaskForm):
                                    validators=[InputRequired(message="Describe the records you are asking for.")])
     agency_tracking_number = StringField("Agency's tracking number", validators=[Optional(), Length(max=100)],
                                          description="The reference the agency gave the request, e.g. “PRR-2018-0113”.")
-    max_fee = DecimalField("Maximum fee ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
+    max_fee = DecimalField("Maximum fee ($)", validators=[Optional(), SensibleAmount()], **MONEY)
     expedited = BooleanField("Expedited processing requested")
     auto_follow_up = BooleanField("Send follow-up letters to the agency automatically when it is late")
     notes = TextAreaField("Standing notes", validators=[Optional()], render_kw={"rows": 3},

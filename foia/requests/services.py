@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from foia import bounds
 from foia.accounts.models import Team, TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import clock
@@ -88,7 +89,10 @@ def dollars_to_cents(value) -> int | None:
         raise ValueError("Enter an amount in dollars, like 25 or 12.50.") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError("Enter an amount of zero or more.")
-    return int((amount * 100).quantize(Decimal("1")))
+    cents = int((amount * 100).quantize(Decimal("1")))
+    if bounds.money_problem(cents):
+        raise ValueError(bounds.MONEY_MESSAGE)
+    return cents
 
 
 def new_reply_token() -> str:
@@ -183,6 +187,8 @@ def _check_visibility(visibility: Visibility, embargo_until: date | None, today:
     if visibility == Visibility.embargoed:
         if embargo_until is None:
             errors["embargo_until"] = "Give the date the embargo ends."
+        elif bounds.date_problem(embargo_until):
+            errors["embargo_until"] = bounds.DATE_MESSAGE
         elif require_future and embargo_until <= today:
             errors["embargo_until"] = "The embargo must end after today."
 
@@ -203,8 +209,8 @@ def check_new_request(session: Session, actor: User, new: NewRequest, now: datet
         errors["agency_ids"] = "Choose at least one agency."
     elif len(agencies) != len(agency_ids):
         errors["agency_ids"] = "One of the chosen agencies no longer exists."
-    if new.max_fee_cents is not None and new.max_fee_cents < 0:
-        errors["max_fee"] = "Enter an amount of zero or more."
+    if bounds.money_problem(new.max_fee_cents):
+        errors["max_fee"] = bounds.MONEY_MESSAGE
     _check_visibility(new.visibility, new.embargo_until, local_date(now), errors, require_future=True)
     _check_team(session, actor, new.team_id, errors)
     if errors:
@@ -488,6 +494,8 @@ def _plain(value):
 def _check_event_date(on: date | None, now: datetime, request: FoiaRequest, field_name: str = "on") -> date:
     if on is None:
         raise ValidationError("Give the date.", {field_name: "Give the date."})
+    if bounds.date_problem(on):
+        raise ValidationError(bounds.DATE_MESSAGE, {field_name: bounds.DATE_MESSAGE})
     if on > local_date(now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {field_name: "That date is in the future."})
     if request.submitted_on and on < request.submitted_on:
@@ -504,6 +512,8 @@ def mark_submitted(session: Session, actor: User, request_id: int, on: date, met
         raise InvalidTransition(f"This request is already {request.status.label.lower()}; only drafts are submitted.")
     if on is None:
         raise ValidationError("Give the date you filed it.", {"submitted_on": "Give the date you filed it."})
+    if bounds.date_problem(on):
+        raise ValidationError(bounds.DATE_MESSAGE, {"submitted_on": bounds.DATE_MESSAGE})
     if on > local_date(now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {"submitted_on": "That date is in the future."})
     if method is None:
@@ -599,10 +609,10 @@ def update_fees(session: Session, actor: User, request_id: int, now: datetime, *
     """Record the agency's fee estimate, what was paid, and the waiver decision."""
     request, _ = _workable(session, actor, request_id, now)
     errors = {}
-    if estimate_cents is not None and estimate_cents < 0:
-        errors["fee_estimate"] = "Enter an amount of zero or more."
-    if paid_cents is not None and paid_cents < 0:
-        errors["fee_paid"] = "Enter an amount of zero or more."
+    if bounds.money_problem(estimate_cents):
+        errors["fee_estimate"] = bounds.MONEY_MESSAGE
+    if bounds.money_problem(paid_cents):
+        errors["fee_paid"] = bounds.MONEY_MESSAGE
     if errors:
         raise ValidationError("Please correct the fees.", errors)
     new_values = {"fee_estimate_cents": estimate_cents, "fee_paid_cents": paid_cents or 0, "fee_waiver": fee_waiver}
@@ -662,8 +672,8 @@ def edit_request(session: Session, actor: User, request_id: int, now: datetime, 
         values["agency_tracking_number"] = (values["agency_tracking_number"] or "").strip()
         if len(values["agency_tracking_number"]) > 100:
             errors["agency_tracking_number"] = "Keep it under 100 characters."
-    if values.get("max_fee_cents") is not None and values["max_fee_cents"] < 0:
-        errors["max_fee"] = "Enter an amount of zero or more."
+    if bounds.money_problem(values.get("max_fee_cents")):
+        errors["max_fee"] = bounds.MONEY_MESSAGE
     visibility = values.get("visibility", request.visibility)
     if visibility != Visibility.embargoed:
         values["embargo_until"] = None

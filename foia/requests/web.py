@@ -14,7 +14,7 @@ from foia.requests import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import show_errors
+from foia.web.forms import id_arg, show_errors
 
 bp = Blueprint("requests", __name__)
 
@@ -54,7 +54,7 @@ def _filters_from_args() -> services.RequestFilters:
     page = args.get("page", "1")
     return services.RequestFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
-        agency_id=int(agency) if agency.isdigit() else None,
+        agency_id=id_arg(agency),
         text=args.get("q", "")[:200],
         scope="all" if args.get("scope") == "all" else "mine",
         sort=sort if sort in services.SORTS else "created",
@@ -122,12 +122,12 @@ def new_request():
     form = forms.NewRequestForm()
     _team_choices(form, user)
     if request.method == "GET":
-        picked = request.args.get("agency", "")
-        if picked.isdigit():
-            form.agency_ids.data = [int(picked)]
-        source = request.args.get("from", "")
-        if source.isdigit():
-            copied_from = services.get_request(session, user, int(source), now())
+        picked = id_arg(request.args.get("agency"))
+        if picked:
+            form.agency_ids.data = [picked]
+        source = id_arg(request.args.get("from"))
+        if source:
+            copied_from = services.get_request(session, user, source, now())
             _copy_into(form, copied_from, user)
             return _render_new(form, copied_from=copied_from)
         return _render_new(form)

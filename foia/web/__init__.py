@@ -16,10 +16,14 @@ def register(app: Flask) -> None:
     from foia.search.web import bp as search_bp
     from foia.web import errors, filters, security
     from foia.web.context import close_session
+    from foia.web.forms import IdConverter, drop_nul_characters
     from foia.web.views import bp as base_bp
+
+    app.url_map.converters["int"] = IdConverter  # before any route is added
 
     for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, outbound_bp, documents_bp, search_bp):
         app.register_blueprint(blueprint)
+    app.before_request(drop_nul_characters)
     app.teardown_appcontext(close_session)
     errors.register(app)
     filters.register(app)
