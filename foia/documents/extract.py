@@ -267,6 +267,10 @@ class Reader:
                             "grayscale": grayscale, "max_side": max_side})
         return {int(number): image for number, image in answer["images"].items()}
 
+    def find(self, path: str | Path, number: int, words: list[str]) -> dict:
+        """Where words appear on a PDF page: {"crop": [l, b, r, t], "boxes": [[l, b, r, t], ...]} in points."""
+        return self._ask({"op": "find", "path": str(path), "page": number, "words": words})
+
     def merge(self, path: str | Path, ocr_pages: dict[int, str], output: str | Path) -> bool:
         """Write a searchable PDF: the original with OCR'd pages swapped for Tesseract's. False if impossible."""
         try:
@@ -639,6 +643,26 @@ def _render(request: dict) -> dict:
     return {"images": images}
 
 
+def _find(request: dict) -> dict:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(request["path"])
+    try:
+        page = document[int(request["page"]) - 1]
+        if page.get_rotation():
+            return {"crop": list(page.get_cropbox()), "boxes": []}  # boxes on a turned page would land elsewhere
+        text = page.get_textpage()
+        boxes = []
+        for word in request["words"][:20]:
+            searcher = text.search(word, match_case=False)
+            while len(boxes) < 2000 and (found := searcher.get_next()) is not None:
+                start, count = found
+                boxes += [list(text.get_rect(index)) for index in range(text.count_rects(start, count))]
+        return {"crop": list(page.get_cropbox()), "boxes": boxes}
+    finally:
+        document.close()
+
+
 def _merge(request: dict) -> dict:
     import pypdf
 
@@ -681,7 +705,7 @@ def serve(memory_mb: int) -> None:
 
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    handlers = {"read": _read, "render": _render, "merge": _merge}
+    handlers = {"read": _read, "render": _render, "merge": _merge, "find": _find}
     for line in sys.stdin.buffer:
         request = json.loads(line)
         try:

@@ -2,11 +2,13 @@
 
 PDFium draws each page in the same limited child process that extracts text (foia.documents.extract),
 so a hostile file can only fail its own picture. Pictures are kept in the instance folder, named by
-the file's sha256, so each page is drawn once however many requests share the file.
+the file's sha256, so each page is drawn once however many requests share the file. Searched words
+are marked on a copy: PDFium finds where they are on the page, and yellow boxes are laid over them.
 """
 from __future__ import annotations
 
 import atexit
+import io
 import os
 import tempfile
 import threading
@@ -42,13 +44,18 @@ def cache_path(cache_root: Path, document: Document, number: int) -> Path:
     return Path(cache_root) / document.sha256[:2] / document.sha256 / f"{RENDER_DPI}-{number}.png"
 
 
-def _render(source: Path, number: int, folder: Path) -> Path:
+def _the_reader() -> Reader:
     global _reader
     if _reader is None:
         _reader = Reader(time_limit=TIME_LIMIT)
         atexit.register(_reader.close)
+    return _reader
+
+
+def _render(source: Path, number: int, folder: Path) -> Path:
     try:
-        images = _reader.render(source, [number], folder=folder, dpi=RENDER_DPI, grayscale=False, max_side=MAX_SIDE)
+        images = _the_reader().render(source, [number], folder=folder, dpi=RENDER_DPI, grayscale=False,
+                                      max_side=MAX_SIDE)
     except ReaderFailed as error:
         raise PageImageFailed(str(error)) from None
     return Path(images[number])
@@ -69,3 +76,33 @@ def page_image(source: Path, cache_root: Path, document: Document, number: int) 
             drawn = _render(source, number, Path(folder))
             os.replace(drawn, target)
     return target
+
+
+#: The marker over a searched word: the highlighter yellow of the text beside the page, see-through.
+MARK_COLOUR = (255, 214, 0, 110)
+
+
+def marked_page_image(source: Path, cache_root: Path, document: Document, number: int, words: list[str]) -> bytes:
+    """The page's picture as PNG bytes with each searched word marked (the plain picture when none is found)."""
+    from PIL import Image, ImageDraw
+
+    plain = page_image(source, cache_root, document, number)
+    with _lock:
+        try:
+            found = _the_reader().find(source, number, words)
+        except ReaderFailed:
+            found = {"boxes": []}
+    if not found["boxes"]:
+        return plain.read_bytes()
+    left, bottom, right, top = found["crop"]
+    with Image.open(plain) as picture:
+        base = picture.convert("RGBA")
+    scale_x, scale_y = base.width / max(right - left, 1), base.height / max(top - bottom, 1)
+    layer = Image.new("RGBA", base.size, (0, 0, 0, 0))
+    draw = ImageDraw.Draw(layer)
+    for box_left, box_bottom, box_right, box_top in found["boxes"]:
+        draw.rectangle([(box_left - left) * scale_x - 1, (top - box_top) * scale_y - 1,
+                        (box_right - left) * scale_x + 1, (top - box_bottom) * scale_y + 1], fill=MARK_COLOUR)
+    out = io.BytesIO()
+    Image.alpha_composite(base, layer).convert("RGB").save(out, format="PNG", compress_level=1)
+    return out.getvalue()

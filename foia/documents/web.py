@@ -1,6 +1,7 @@
 """Documents: the list with extraction progress, a document's page, downloads, retrying extraction."""
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
@@ -125,12 +126,17 @@ def view_pdf(document_id: int):
 def page_image(document_id: int, number: int):
     """A picture of one page, drawn by PDFium on the server: the PDF itself never runs in the browser."""
     document = services.get_visible_document(db_session(), actor(), document_id, now())
+    words = query_words(request.args.get("q", ""))
     try:
-        path = page_images.page_image(runtime().blobs.path(document.blob_key),
-                                      runtime().instance_path / "page-images", document, number)
+        source, cache = runtime().blobs.path(document.blob_key), runtime().instance_path / "page-images"
+        if words:
+            marked = page_images.marked_page_image(source, cache, document, number, words)
+            response = send_file(io.BytesIO(marked), mimetype="image/png", max_age=0)
+        else:
+            response = send_file(page_images.page_image(source, cache, document, number), mimetype="image/png",
+                                 conditional=True, max_age=0)
     except (BlobNotFound, page_images.PageImageFailed):
         abort(404)
-    response = send_file(path, mimetype="image/png", conditional=True, max_age=0)
     response.headers["Cache-Control"] = "private, max-age=3600"
     response.headers["X-Content-Type-Options"] = "nosniff"
     return response

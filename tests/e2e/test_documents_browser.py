@@ -79,6 +79,11 @@ def test_a_chromium_printout_is_painted_searched_and_keeps_its_times(page, brows
     assert light > dark * 5, "the page is not a white sheet with text on it"
     box = first.bounding_box()
     assert box["width"] > 300 and box["height"] > box["width"]
+    # The searched word is marked on the page itself, in yellow, as it is in the text beside it.
+    colour = Image.open(BytesIO(first.screenshot())).convert("RGB").tobytes()
+    marked = sum(1 for red, green, blue in zip(colour[0::3], colour[1::3], colour[2::3])
+                 if red > 220 and green > 180 and blue < 150)
+    assert marked > 100, "the searched word is not marked on the page"
 
     # The page's text is beside it, with the searched word marked.
     expect(page.locator("#page-1 mark", has_text="Rekognition").first).to_be_visible()

@@ -50,7 +50,8 @@ def test_document_page_shows_text_by_page_with_the_searched_words_marked(client,
     assert "Smith, John &lt;jsmith@ocfl.net&gt;" in page  # the embedded emails, escaped
     assert 'href="#page-3">3–4</a>' in page
     assert "<iframe" not in page  # the PDF never runs in our pages: its pages are pictures drawn on the server
-    assert f'src="/documents/{document.id}/pages/1.png"' in page and f'/documents/{document.id}/pages/4.png"' in page
+    assert f'src="/documents/{document.id}/pages/1.png?q=rekognition+-pilot"' in page
+    assert f'src="/documents/{document.id}/pages/4.png?q=rekognition+-pilot"' in page
     assert "Retry extraction" in page
 
 
@@ -184,6 +185,21 @@ def test_pages_are_drawn_on_the_server_for_those_who_may_see_them(client, make, 
     again = client.get(f"/documents/{document.id}/pages/1.png")  # kept, not drawn twice
     assert again.status_code == 200 and len(again.data) == len(response.data)
     again.close()
+
+    def yellow(png: bytes) -> int:
+        data = Image.open(BytesIO(png)).convert("RGB").tobytes()
+        return sum(1 for red, green, blue in zip(data[0::3], data[1::3], data[2::3])
+                   if red > 220 and green > 180 and blue < 150)
+
+    marked = client.get(f"/documents/{document.id}/pages/1.png?q=rekognition")
+    assert marked.status_code == 200 and marked.mimetype == "image/png"
+    assert yellow(marked.data) > 300, "the searched word is marked on the page"
+    assert yellow(response.data) == 0
+    unmarked = client.get(f"/documents/{document.id}/pages/1.png?q=zzqxv")
+    assert yellow(unmarked.data) == 0
+    unmarked.close()
+    page = client.get(f"/documents/{document.id}?q=rekognition").get_data(as_text=True)
+    assert f'src="/documents/{document.id}/pages/1.png?q=rekognition"' in page
 
     assert client.get(f"/documents/{document.id}/pages/5.png").status_code == 404
     assert client.get(f"/documents/{document.id}/pages/0.png").status_code == 404
