@@ -15,7 +15,7 @@ from sqlmodel import Session, select
 from foia.accounts.models import User
 from foia.documents.models import Document
 from foia.errors import DomainError, ValidationError
-from foia.mail.models import Message
+from foia.mail.models import Direction, Message
 from foia.requests import access, services
 from foia.requests.models import FoiaRequest, Status, SubmissionMethod
 
@@ -28,17 +28,22 @@ class BatchResult:
     left: list[tuple[FoiaRequest, str]] = field(default_factory=list)
 
 
-def member_counts(session: Session, request_ids: list[int]) -> dict[int, tuple[int, int]]:
-    """{request id: (messages, documents)} for the batch page."""
-    counts = {request_id: (0, 0) for request_id in request_ids}
+def member_counts(session: Session, request_ids: list[int]) -> dict[int, tuple[int, int, int]]:
+    """{request id: (messages, of them from the agency, documents)} for the batch page."""
     if not request_ids:
-        return counts
-    messages = dict(session.exec(select(Message.request_id, sa.func.count()).where(Message.request_id.in_(request_ids))
-                                 .group_by(Message.request_id)).all())
+        return {}
+    messages, inbound = {}, {}
+    for request_id, direction, count in session.exec(
+            select(Message.request_id, Message.direction, sa.func.count()).where(Message.request_id.in_(request_ids))
+            .group_by(Message.request_id, Message.direction)):
+        messages[request_id] = messages.get(request_id, 0) + count
+        if direction == Direction.inbound:
+            inbound[request_id] = count
     documents = dict(session.exec(select(Document.request_id, sa.func.count())
                                   .where(Document.request_id.in_(request_ids), Document.duplicate_of_id.is_(None))
                                   .group_by(Document.request_id)).all())
-    return {request_id: (messages.get(request_id, 0), documents.get(request_id, 0)) for request_id in request_ids}
+    return {request_id: (messages.get(request_id, 0), inbound.get(request_id, 0), documents.get(request_id, 0))
+            for request_id in request_ids}
 
 
 def sendable(session: Session, actor: User, view: services.RequestView) -> str:

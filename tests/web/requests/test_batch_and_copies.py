@@ -44,7 +44,7 @@ def test_send_all_by_email_sends_each_letter_as_previewed_to_its_own_agency(clie
     orlando, washington, portal_only = batch_of_three(session, owner, make)
     client.login(owner.email)
     page = text(client.get(f"/batches/{orlando.batch_id}"))
-    assert "Send all by email" in page and "Mark all 3 submitted" in page
+    assert "Review and send all by email" in page and "Mark all 3 submitted" in page
 
     review = text(client.get(f"/batches/{orlando.batch_id}/send"))
     assert "Send 2 letters by email" in review
@@ -64,7 +64,9 @@ def test_send_all_by_email_sends_each_letter_as_previewed_to_its_own_agency(clie
     session.rollback()
     statuses = {r.id: r.status for r in session.exec(select(FoiaRequest)).all()}
     assert statuses == {orlando.id: Status.submitted, washington.id: Status.submitted, portal_only.id: Status.draft}
-    assert "Send all by email" not in text(client.get(f"/batches/{orlando.batch_id}"))  # nothing left to email
+    after = text(client.get(f"/batches/{orlando.batch_id}"))
+    assert "Review and send all by email" not in after  # nothing left to email
+    assert "1 message</a> <span class=\"muted small\">(0 from the agency)" in after
 
 
 def test_mark_all_submitted_and_each_agencys_counts(client, make, session, runtime):
@@ -91,7 +93,8 @@ def test_mark_all_submitted_and_each_agencys_counts(client, make, session, runti
     page = text(client.get(f"/batches/{orlando.batch_id}"))
     cards = {name: page[page.index(name):page.index(name) + 2500] for name in
              ("Orlando Police Department", "Washington County Sheriff")}
-    assert "1 message" in cards["Orlando Police Department"] and "1 document" in cards["Orlando Police Department"]
+    assert "1 message</a> <span class=\"muted small\">(1 from the agency)" in cards["Orlando Police Department"]
+    assert "1 document" in cards["Orlando Police Department"]
     assert "0 messages" in cards["Washington County Sheriff"] and "0 documents" in cards["Washington County Sheriff"]
 
 
