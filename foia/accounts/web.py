@@ -5,7 +5,7 @@ from flask_login import login_required, login_user, logout_user
 from foia.accounts import forms, services
 from foia.errors import ValidationError
 from foia.web.context import actor, db_session, now
-from foia.web.forms import safe_next, show_errors
+from foia.web.forms import add_problems, safe_next, show_errors
 
 bp = Blueprint("accounts", __name__)
 
@@ -42,10 +42,8 @@ def register():
         session = db_session()
         valid = form.validate()
         # The service's rules on the address and password are reported with the form's own: all at once.
-        for name, message in services.new_user_problems(session, form.email.data or "", form.password.data or "").items():
+        if add_problems(form, services.new_user_problems(session, form.email.data or "", form.password.data or "")):
             valid = False
-            if not form[name].errors:
-                form[name].errors.append(message)
         if valid:
             try:
                 user = services.create_user(session, form.email.data, form.password.data,

@@ -89,10 +89,9 @@ def dollars_to_cents(value) -> int | None:
         raise ValueError("Enter an amount in dollars, like 25 or 12.50.") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError("Enter an amount of zero or more.")
-    cents = int((amount * 100).quantize(Decimal("1")))
-    if bounds.money_problem(cents):
+    if amount * 100 > bounds.MAX_FEE_CENTS:
         raise ValueError(bounds.MONEY_MESSAGE)
-    return cents
+    return int((amount * 100).quantize(Decimal("1")))
 
 
 def new_reply_token() -> str:
@@ -178,7 +177,8 @@ class LetterDraft:
 def _check_team(session: Session, owner: User, team_id: int | None, errors: dict) -> None:
     if team_id is None:
         return
-    if session.get(Team, team_id) is None or session.get(TeamMembership, (team_id, owner.id)) is None:
+    if (not bounds.is_id(team_id) or session.get(Team, team_id) is None
+            or session.get(TeamMembership, (team_id, owner.id)) is None):
         errors["team_id"] = "Choose one of your own teams."
 
 
@@ -204,7 +204,8 @@ def check_new_request(session: Session, actor: User, new: NewRequest, now: datet
     if not new.records_sought.strip():
         errors["records_sought"] = "Describe the records you are asking for."
     agency_ids = list(dict.fromkeys(new.agency_ids))
-    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_(agency_ids)))} if agency_ids else {}
+    real_ids = [agency_id for agency_id in agency_ids if bounds.is_id(agency_id)]
+    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_(real_ids)))} if real_ids else {}
     if not agency_ids:
         errors["agency_ids"] = "Choose at least one agency."
     elif len(agencies) != len(agency_ids):
@@ -651,9 +652,14 @@ def _apply(request: FoiaRequest, values: dict) -> dict:
     return changes
 
 
-def edit_request(session: Session, actor: User, request_id: int, now: datetime, **values) -> FoiaRequest:
-    """Change the request's own facts (title, records sought, agency tracking number, sharing, ...)."""
+def edit_problems(session: Session, actor: User, request_id: int, now: datetime, **values) -> dict[str, str]:
+    """Every reason `edit_request` would refuse these values, by field (empty: it would accept them)."""
     request, _ = _workable(session, actor, request_id, now)
+    return _edit_problems(session, request, dict(values), now)
+
+
+def _edit_problems(session: Session, request: FoiaRequest, values: dict, now: datetime) -> dict[str, str]:
+    """Check (and tidy, in place) a set of edited values; {field: message} for each one refused."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -681,6 +687,13 @@ def edit_request(session: Session, actor: User, request_id: int, now: datetime, 
                       require_future=False)
     if values.get("team_id") is not None and values["team_id"] != request.team_id:
         _check_team(session, session.get(User, request.owner_id), values["team_id"], errors)
+    return errors
+
+
+def edit_request(session: Session, actor: User, request_id: int, now: datetime, **values) -> FoiaRequest:
+    """Change the request's own facts (title, records sought, agency tracking number, sharing, ...)."""
+    request, _ = _workable(session, actor, request_id, now)
+    errors = _edit_problems(session, request, values, now)
     if errors:
         raise ValidationError("Please correct the marked fields.", errors)
     if "notes" in values:

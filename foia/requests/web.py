@@ -14,7 +14,7 @@ from foia.requests import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import id_arg, show_errors
+from foia.web.forms import add_problems, id_arg, show_errors
 
 bp = Blueprint("requests", __name__)
 
@@ -24,7 +24,11 @@ def _follow_up_days() -> int:
 
 
 def _cents(value) -> int | None:
-    return None if value is None else services.dollars_to_cents(value)
+    """An amount from a form in cents; None when empty, or refused (the form's own validator says why)."""
+    try:
+        return None if value is None else services.dollars_to_cents(value)
+    except ValueError:
+        return None
 
 
 def _dollars(cents: int | None) -> Decimal | None:
@@ -135,6 +139,10 @@ def new_request():
     if action == "edit":  # back from the preview: the form as it was filled in, no errors yet
         return _render_new(form)
     if not form.validate():
+        try:  # the service's own checks too (agencies, embargo, team), so every problem shows at once
+            services.check_new_request(session, user, _new_request_from(form), now())
+        except ValidationError as error:
+            add_problems(form, error.fields)
         return _render_new(form, 400)
     new = _new_request_from(form)
     letter_texts = {agency_id: request.form.get(f"letter-{agency_id}", "") for agency_id in new.agency_ids
@@ -459,23 +467,26 @@ def edit(request_id: int):
     if foia_request.team_id and foia_request.team_id not in [c.value for c in form.team_id.choices]:
         team = session.get(Team, foia_request.team_id)
         form.team_id.choices.append(SelectChoice(team.id, team.name))
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
         visibility = form.visibility.data if form.visibility.data in Visibility._value2member_map_ else "private"
-        try:
-            services.edit_request(
-                session, actor(), request_id, now(), title=form.title.data or "",
-                records_sought=form.records_sought.data or "",
-                agency_tracking_number=form.agency_tracking_number.data or "",
-                max_fee_cents=_cents(form.max_fee.data), expedited=bool(form.expedited.data),
-                auto_follow_up=bool(form.auto_follow_up.data), visibility=Visibility(visibility),
-                embargo_until=form.embargo_until.data, team_id=form.team_id.data, notes=form.notes.data or "")
-        except ValidationError as error:
-            session.rollback()
-            show_errors(form, error)
+        values = dict(title=form.title.data or "", records_sought=form.records_sought.data or "",
+                      agency_tracking_number=form.agency_tracking_number.data or "",
+                      max_fee_cents=_cents(form.max_fee.data),
+                      expedited=bool(form.expedited.data), auto_follow_up=bool(form.auto_follow_up.data),
+                      visibility=Visibility(visibility), embargo_until=form.embargo_until.data,
+                      team_id=form.team_id.data, notes=form.notes.data or "")
+        if not form.validate():  # the service's own checks too, so every problem shows at once
+            add_problems(form, services.edit_problems(session, actor(), request_id, now(), **values))
         else:
-            session.commit()
-            flash("Changes saved.", "success")
-            return _back(request_id)
+            try:
+                services.edit_request(session, actor(), request_id, now(), **values)
+            except ValidationError as error:
+                session.rollback()
+                show_errors(form, error)
+            else:
+                session.commit()
+                flash("Changes saved.", "success")
+                return _back(request_id)
     return render_template("requests/edit.html", form=form, view=view, foia_request=foia_request), \
         (400 if form.errors else 200)
 

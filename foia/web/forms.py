@@ -69,6 +69,16 @@ def id_arg(value: str | None) -> int | None:
     return number if bounds.is_id(number) else None
 
 
+def add_problems(form: FlaskForm, problems: dict[str, str]) -> bool:
+    """Add a service's problems to the fields the form itself found nothing wrong with (so that every
+    problem shows at once); True when there were any."""
+    for name, message in problems.items():
+        field = form._fields.get(name)
+        if field is not None and not field.errors:
+            field.errors = [*field.errors, message]
+    return bool(problems)
+
+
 def show_errors(form: FlaskForm, error: ValidationError) -> None:
     """Put a service's ValidationError on the form's fields (or flash it when no field fits)."""
     placed = False

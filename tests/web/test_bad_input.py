@@ -162,3 +162,19 @@ def test_ids_no_row_can_have_are_not_found(client, world):
         assert client.get(path).status_code in (200, 404), path
     assert client.post_form("/inbox/assign", {"message_ids": "99999999999999999999",
                                               "request_id": "99999999999999999999"}).status_code < 500
+
+
+def test_request_forms_show_the_services_problems_with_their_own(client, make):
+    owner = make.user()
+    foia_request = make.request(owner=owner)
+    client.login(owner.email)
+    # No title (the form's rule) and an embargo without a date (the service's rule): both at once.
+    new = text(client.post_form("/requests/new", {"agency_ids": "999999", "title": "", "records_sought": "r",
+                                                  "visibility": "embargoed"}))
+    assert "Give the request a short title." in new and "Give the date the embargo ends." in new
+    assert "One of the chosen agencies no longer exists." in new
+    edit = text(client.post_form(f"/requests/{foia_request.id}/edit", {"title": "", "records_sought": "r",
+                                                                        "visibility": "embargoed",
+                                                                        "max_fee": "99999999999999"}))
+    assert "Give the request a short title." in edit and "Give the date the embargo ends." in edit
+    assert "Enter an amount from $0 to $10,000,000." in edit
