@@ -167,6 +167,8 @@ def confirm_status(message_id: int):
         if request.form.get("action") == "dismiss":
             ingest.dismiss_suggested_status(session, actor(), now(), message_id)
             flash("Suggestion dismissed.", "info")
+        elif request.form.get("confirmed") != "yes" and _closes(session, message_id):
+            return _confirm_closing(session, message_id, back)
         else:
             foia_request = ingest.apply_suggested_status(session, actor(), now(), message_id,
                                                          runtime().config.get("FOLLOW_UP_DAYS", 10))
@@ -177,6 +179,29 @@ def confirm_status(message_id: int):
         session.rollback()
         flash(str(error), "error")
     return redirect(back)
+
+
+def _closes(session, message_id: int) -> bool:
+    """Whether applying the message's suggestion would close its request (asked to confirm first)."""
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    suggested = status_from_value(message.suggested_status)
+    return suggested is not None and message.request_id is not None and suggested.closes_request
+
+
+def _confirm_closing(session, message_id: int, back: str):
+    """The request pages' confirmation, before a suggested status closes the request."""
+    from foia.requests import services
+    from foia.requests.web import CLOSING_WORDS
+
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    status = Status(message.suggested_status)
+    view = services.get_request(session, actor(), message.request_id, now())
+    get_workable_request(session, actor(), message.request_id, now())
+    return render_template("requests/confirm.html", view=view, foia_request=view.request, new_status=status,
+                           heading=f"Mark it “{status.label}”?", explanation=CLOSING_WORDS[status],
+                           button=f"Yes, mark it “{status.label}”", danger=False,
+                           action=url_for("mail.confirm_status", message_id=message_id),
+                           fields={"action": "apply", "next": back})
 
 
 @bp.app_template_global()

@@ -44,10 +44,18 @@ def test_the_guess_comes_with_its_sentence_as_a_secondary_action(client, make, s
         classes = buttons(page)["Set status to “No responsive records”"]
         assert "secondary" in classes.split()
 
-    response = client.post_form(f"/messages/{message.id}/status", {"action": "apply"}, follow_redirects=True)
+    # It closes the request: asked first, like any closing change.
+    asked = client.post_form(f"/messages/{message.id}/status", {"action": "apply"})
+    assert asked.status_code == 200 and "Mark it “No responsive records”?" in asked.get_data(as_text=True)
+    session.rollback()
+    session.refresh(foia_request)
+    assert foia_request.status == Status.submitted
+    response = client.post_form(f"/messages/{message.id}/status", {"action": "apply", "confirmed": "yes"},
+                                follow_redirects=True)
     assert "Status changed to “No responsive records”" in response.get_data(as_text=True)
     session.rollback()
-    assert session.get(type(foia_request), foia_request.id).status == Status.no_records
+    session.refresh(foia_request)
+    assert foia_request.status == Status.no_records
 
 
 def test_a_reply_is_new_until_someone_working_on_the_request_opens_it(client, make, session):
