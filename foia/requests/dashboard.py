@@ -152,9 +152,10 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     low = min(today, shown_month - timedelta(days=7)) - timedelta(days=1)
     high = max(today + timedelta(days=LOOK_AHEAD_DAYS + 1), month_end)
     in_window = sa.or_(*(getattr(FoiaRequest, name).between(low, high) for name in DATE_FIELDS))
+    tomorrow = today + timedelta(days=1)
     late = sa.or_(sa.and_(FoiaRequest.status.in_([Status.submitted, Status.acknowledged]),
-                          FoiaRequest.response_due <= today + timedelta(days=1)),
-                  sa.and_(FoiaRequest.status == Status.appealing, FoiaRequest.appeal_decision_due <= today + timedelta(days=1)))
+                          FoiaRequest.response_due <= tomorrow),
+                  sa.and_(FoiaRequest.status == Status.appealing, FoiaRequest.appeal_decision_due <= tomorrow))
     interesting = sa.or_(FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
                          sa.and_(FoiaRequest.status != Status.withdrawn, sa.or_(in_window, late)))
 
@@ -169,7 +170,7 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
         if request.status.is_paused:
             board.waiting_on_you.append(view)
         dates = _due_dates(view)
-        calendar_dates += [due for due in dates if due.on.year == shown_month.year and due.on.month == shown_month.month]
+        calendar_dates += [due for due in dates if (due.on.year, due.on.month) == (shown_month.year, shown_month.month)]
         if view.overdue:
             current = next((due for due in dates if due.on == view.due and due.kind in ("response_due",
                                                                                        "appeal_decision_due")), None)

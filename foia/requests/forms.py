@@ -36,6 +36,16 @@ def choices(labels: dict) -> list[SelectChoice]:
 MONEY = {"places": 2, "render_kw": {"inputmode": "decimal", "placeholder": "0.00"}}
 
 
+#: What closing a request means, said before it is done (the confirmation page).
+CLOSING_WORDS = {
+    Status.withdrawn: "You no longer want these records. The agency's clock stops and the request cannot be "
+                      "reopened here. Tell the agency too.",
+    Status.done: "The agency has answered in full. Its clock stops; the time to appeal counts from that day.",
+    Status.no_records: "The agency found no records. Its clock stops; the time to appeal counts from that day.",
+    Status.rejected: "The agency refused the request. Its clock stops; the time to appeal counts from that day.",
+}
+
+
 def _int_or_none(value):
     if value in (None, "", "None", "0", 0):
         return None
@@ -75,7 +85,8 @@ class PreviewAction(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it."), SensibleDate()])
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it."),
+                                                       SensibleDate()])
     method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.email.value)
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 

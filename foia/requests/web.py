@@ -345,15 +345,6 @@ def submit(request_id: int):
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Marked as submitted. The clock is running.")
 
 
-CLOSING_WORDS = {
-    Status.withdrawn: "You no longer want these records. The agency's clock stops and the request cannot be "
-                      "reopened here. Tell the agency too.",
-    Status.done: "The agency has answered in full. Its clock stops; the time to appeal counts from that day.",
-    Status.no_records: "The agency found no records. Its clock stops; the time to appeal counts from that day.",
-    Status.rejected: "The agency refused the request. Its clock stops; the time to appeal counts from that day.",
-}
-
-
 def _confirm(view: services.RequestView, *, heading: str, explanation: str, button: str, action: str,
              fields: dict | None = None, new_status: Status | None = None, danger: bool = False):
     """The page that asks before a change that cannot simply be undone (it works without JavaScript)."""
@@ -365,9 +356,9 @@ def _confirm(view: services.RequestView, *, heading: str, explanation: str, butt
 def _confirm_closing(view: services.RequestView, new_status: Status, fields: dict, action: str):
     withdrawing = new_status == Status.withdrawn
     return _confirm(view, heading="Withdraw this request?" if withdrawing else f"Mark it “{new_status.label}”?",
-                    explanation=CLOSING_WORDS[new_status], action=action, fields=fields, new_status=new_status,
-                    button="Yes, withdraw it" if withdrawing else f"Yes, mark it “{new_status.label}”",
-                    danger=withdrawing)
+                    explanation=forms.CLOSING_WORDS[new_status], action=action, fields=fields,
+                    new_status=new_status, danger=withdrawing,
+                    button="Yes, withdraw it" if withdrawing else f"Yes, mark it “{new_status.label}”")
 
 
 @bp.post("/requests/<int:request_id>/status")
