@@ -45,6 +45,14 @@ class DueDate:
     days_left: int
     follow_up: bool = False
 
+    @property
+    def short_label(self) -> str:
+        """The kind of date in a word or two, for a calendar cell."""
+        if self.follow_up:
+            return "follow up"
+        return {"ack_due": "acknowledgement", "response_due": "response", "appeal_due": "appeal window",
+                "appeal_decision_due": "appeal decision"}.get(self.kind, self.label)
+
 
 @dataclass
 class CalendarDay:
