@@ -57,14 +57,35 @@ def find_user(session: Session, email: str) -> User | None:
     return session.exec(select(User).where(User.email == email.strip().lower())).first()
 
 
+def new_user_problems(session: Session, email: str, password: str, display_name: str = "", *,
+                      tell_existing: bool = True) -> dict[str, str]:
+    """Every reason no account can be made with this address and password, by field (all at once).
+
+    The registration page passes `tell_existing=False`: whether an address has an account is never said
+    there (its owner gets a mail instead)."""
+    problems: dict[str, str] = {}
+    address = ""
+    try:
+        address = normalise_email(email)
+    except ValidationError as error:
+        problems.update(error.fields)
+    else:
+        if tell_existing and find_user(session, address):
+            problems["email"] = "An account with this email address already exists."
+    try:
+        check_password_strength(password, (address, address.split("@")[0], display_name))
+    except ValidationError as error:
+        problems.update(error.fields)
+    return problems
+
+
 def create_user(session: Session, email: str, password: str, *, display_name: str = "",
                 is_admin: bool = False) -> User:
-    """Add a user; the caller commits. Raises ValidationError for a taken address or weak password."""
+    """Add a user; the caller commits. Raises ValidationError naming every problem (address, password)."""
+    problems = new_user_problems(session, email, password, display_name)
+    if problems:
+        raise ValidationError(next(iter(problems.values())), problems)
     address = normalise_email(email)
-    check_password_strength(password, (address, address.split("@")[0], display_name))
-    if find_user(session, address):
-        message = "An account with this email address already exists."
-        raise ValidationError(message, {"email": message})
     user = User(email=address, password_hash=hash_password(password),
                 display_name=display_name.strip(), is_admin=is_admin)
     session.add(user)

@@ -8,7 +8,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 from foia.accounts import forms, services
 from foia.errors import ValidationError
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import safe_next, show_errors
+from foia.web.forms import add_problems, safe_next, show_errors
 
 bp = Blueprint("accounts", __name__)
 
@@ -73,21 +73,29 @@ def register():
     if not current_app.config["REGISTRATION_OPEN"]:
         abort(404)
     form = forms.RegisterForm()
-    if form.validate_on_submit():
+    if form.is_submitted():
         session = db_session()
-        try:
-            claims = services.registration_claims(session, form.email.data, form.password.data,
-                                                  form.display_name.data or "")
-        except ValidationError as error:
-            session.rollback()
-            show_errors(form, error)
-        else:
-            existing = services.find_user(session, claims["email"])
-            link = None if existing else runtime().config["BASE_URL"] + url_for(
-                "accounts.confirm_registration", token=_registration_serializer().dumps(claims))
-            _send_registration_mail(claims["email"], link)
-            session.commit()
-            return render_template("accounts/register_sent.html", email=claims["email"])
+        valid = form.validate()
+        # The service's rules on the address and password are reported with the form's own, all at once;
+        # whether the address already has an account is not among them (its owner gets a mail instead).
+        problems = services.new_user_problems(session, form.email.data or "", form.password.data or "",
+                                              form.display_name.data or "", tell_existing=False)
+        if add_problems(form, problems):
+            valid = False
+        if valid:
+            try:
+                claims = services.registration_claims(session, form.email.data, form.password.data,
+                                                      form.display_name.data or "")
+            except ValidationError as error:
+                session.rollback()
+                show_errors(form, error)
+            else:
+                existing = services.find_user(session, claims["email"])
+                link = None if existing else runtime().config["BASE_URL"] + url_for(
+                    "accounts.confirm_registration", token=_registration_serializer().dumps(claims))
+                _send_registration_mail(claims["email"], link)
+                session.commit()
+                return render_template("accounts/register_sent.html", email=claims["email"])
     return render_template("accounts/register.html", form=form)
 
 

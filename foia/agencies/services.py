@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import csv
 import io
+import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable
@@ -13,6 +14,7 @@ from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 
 from foia.accounts.models import User
+from foia.bounds import is_id
 from foia.agencies.jurisdictions import find_jurisdiction
 from foia.agencies.models import Agency, AgencyChange, AgencySuggestion, Jurisdiction
 from foia.errors import NotAllowed, NotFound, ValidationError
@@ -90,6 +92,22 @@ def closed_days_text(days: list[dict] | None) -> str:
     return "\n".join(f"{item['date']} {item['name']}" for item in days or [])
 
 
+_PHONE = re.compile(r"^\+?[\d\s().\-/]+?(\s*(x|ext\.?|extension)\s*\d{1,6})?$", re.IGNORECASE)
+PHONE_MESSAGE = "Enter a phone number, like (407) 555-0131 or +1 407 555 0131 ext. 12."
+
+
+def normalise_phone(phone: str) -> str:
+    """A phone number as written (digits, spaces, + ( ) - . /, an extension), or "" for none; raises ValidationError."""
+    phone = " ".join((phone or "").split())
+    if not phone:
+        return ""
+    match = _PHONE.match(phone)
+    number = phone[:match.start(1)] if match and match.group(1) else phone
+    if not match or not 7 <= sum(c.isdigit() for c in number) <= 15:
+        raise ValidationError(PHONE_MESSAGE, {"phone": PHONE_MESSAGE})
+    return phone
+
+
 def _clean(session: Session, values: dict, agency: Agency | None = None) -> dict:
     """Normalise and check a full set of editable values; raises one ValidationError naming every bad field."""
     cleaned = {key: (values.get(key) or "").replace("\r\n", "\n").strip()
@@ -99,12 +117,13 @@ def _clean(session: Session, values: dict, agency: Agency | None = None) -> dict
         cleaned["closed_days"] = parse_closed_days(cleaned["closed_days"])
     except ValidationError as error:
         errors.update(error.fields)
-    jurisdiction = session.get(Jurisdiction, cleaned["jurisdiction_id"]) if cleaned["jurisdiction_id"] else None
+    jurisdiction = session.get(Jurisdiction, cleaned["jurisdiction_id"]) if is_id(cleaned["jurisdiction_id"]) else None
     if jurisdiction is None:
         errors["jurisdiction_id"] = "Choose the jurisdiction whose law applies."
     if not cleaned["name"]:
         errors["name"] = "Give the agency's name."
-    for key, normalise in (("foia_email", normalise_email), ("portal_url", normalise_portal_url)):
+    for key, normalise in (("foia_email", normalise_email), ("portal_url", normalise_portal_url),
+                           ("phone", normalise_phone)):
         try:
             cleaned[key] = normalise(cleaned[key])
         except ValidationError as error:

@@ -5,14 +5,18 @@ from datetime import date
 
 import click
 
+from foia import bounds
 from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
 
 def _parse_date(value: str, option: str) -> date:
     try:
-        return date.fromisoformat(value.strip())
+        day = date.fromisoformat(value.strip())
     except (ValueError, AttributeError):
         raise click.ClickException(f"{option} must be a real date as YYYY-MM-DD, not {value!r}.") from None
+    if bounds.date_problem(day):
+        raise click.ClickException(f"{option}: {bounds.DATE_MESSAGE}")
+    return day
 
 
 def _follow_up_days() -> int:

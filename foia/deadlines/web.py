@@ -17,7 +17,7 @@ from foia.requests.models import Status, due_date_label
 from foia.deadlines.calendar import law_today
 from foia.deadlines.laws import all_laws, get_law
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import show_errors
+from foia.web.forms import SensibleDate, show_errors
 
 bp = Blueprint("deadlines", __name__)
 
@@ -30,16 +30,16 @@ class CalculatorForm(FlaskForm):
 
     jurisdiction = SelectField("Law (jurisdiction)", validators=[InputRequired("Choose a jurisdiction.")])
     received = DateField("Day the agency received the request",
-                         validators=[InputRequired("Give a real date, e.g. 2026-03-02.")])
-    determination = DateField("Day of the agency's decision (optional)", validators=[Optional()],
+                         validators=[InputRequired("Give the date the agency received the request."), SensibleDate()])
+    determination = DateField("Day of the agency's decision (optional)", validators=[Optional(), SensibleDate()],
                               description="To see the last day to appeal it.")
 
 
 class EstimateForm(FlaskForm):
     """The agency's own estimated completion date, from its letter."""
 
-    on = DateField("Date of the agency's letter", validators=[InputRequired("Give the date of the letter.")])
-    until = DateField("It expects to finish by", validators=[Optional()],
+    on = DateField("Date of the agency's letter", validators=[InputRequired("Give the date of the letter."), SensibleDate()])
+    until = DateField("It expects to finish by", validators=[Optional(), SensibleDate()],
                       description="Leave empty to remove the estimate.")
     note = StringField("Note", validators=[Optional(), Length(max=500)])
 
@@ -47,7 +47,7 @@ class EstimateForm(FlaskForm):
 class RemindForm(FlaskForm):
     """"Remind me on a date" or "in N weeks", on any request."""
 
-    on = DateField("Remind me on", validators=[Optional()])
+    on = DateField("Remind me on", validators=[Optional(), SensibleDate()])
     weeks = IntegerField("or in this many weeks",
                          validators=[Optional(), NumberRange(1, 104, "Choose between 1 and 104.")])
     note = StringField("What about", validators=[Optional(), Length(max=500)])

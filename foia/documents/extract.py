@@ -260,10 +260,16 @@ class Reader:
             if self._in_flight:  # the caller stopped early: unread answers must not reach the next request
                 self._kill()
 
-    def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300) -> dict[int, str]:
-        """Render PDF pages (1-based numbers) to grayscale PNGs; returns {number: image path}."""
-        answer = self._ask({"op": "render", "path": str(path), "pages": numbers, "folder": str(folder), "dpi": dpi})
+    def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300,
+               grayscale: bool = True, max_side: int = MAX_RENDER_SIDE) -> dict[int, str]:
+        """Render PDF pages (1-based numbers) to PNGs, at most `max_side` pixels long; returns {number: image path}."""
+        answer = self._ask({"op": "render", "path": str(path), "pages": numbers, "folder": str(folder), "dpi": dpi,
+                            "grayscale": grayscale, "max_side": max_side})
         return {int(number): image for number, image in answer["images"].items()}
+
+    def find(self, path: str | Path, number: int, words: list[str]) -> dict:
+        """Where words appear on a PDF page: {"crop": [l, b, r, t], "boxes": [[l, b, r, t], ...]} in points."""
+        return self._ask({"op": "find", "path": str(path), "page": number, "words": words})
 
     def merge(self, path: str | Path, ocr_pages: dict[int, str], output: str | Path) -> bool:
         """Write a searchable PDF: the original with OCR'd pages swapped for Tesseract's. False if impossible."""
@@ -616,6 +622,8 @@ def _render(request: dict) -> dict:
 
     folder = Path(request["folder"])
     dpi = int(request.get("dpi", 300))
+    grayscale = bool(request.get("grayscale", True))
+    max_side = min(MAX_RENDER_SIDE, int(request.get("max_side", MAX_RENDER_SIDE)))
     images = {}
     document = pdfium.PdfDocument(request["path"])
     try:
@@ -623,9 +631,9 @@ def _render(request: dict) -> dict:
             page = document[number - 1]
             width, height = page.get_size()
             # A little under the caps: PDFium rounds the bitmap's sides up.
-            scale = 0.999 * min(dpi / 72, MAX_RENDER_SIDE / max(width, height, 1),
+            scale = 0.999 * min(dpi / 72, max_side / max(width, height, 1),
                                 (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
-            bitmap = page.render(scale=scale, grayscale=True)
+            bitmap = page.render(scale=scale, grayscale=grayscale)
             target = folder / f"page-{number}.png"
             _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)))
             images[number] = str(target)
@@ -633,6 +641,26 @@ def _render(request: dict) -> dict:
     finally:
         document.close()
     return {"images": images}
+
+
+def _find(request: dict) -> dict:
+    import pypdfium2 as pdfium
+
+    document = pdfium.PdfDocument(request["path"])
+    try:
+        page = document[int(request["page"]) - 1]
+        if page.get_rotation():
+            return {"crop": list(page.get_cropbox()), "boxes": []}  # boxes on a turned page would land elsewhere
+        text = page.get_textpage()
+        boxes = []
+        for word in request["words"][:20]:
+            searcher = text.search(word, match_case=False)
+            while len(boxes) < 2000 and (found := searcher.get_next()) is not None:
+                start, count = found
+                boxes += [list(text.get_rect(index)) for index in range(text.count_rects(start, count))]
+        return {"crop": list(page.get_cropbox()), "boxes": boxes}
+    finally:
+        document.close()
 
 
 def _merge(request: dict) -> dict:
@@ -677,7 +705,7 @@ def serve(memory_mb: int) -> None:
 
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
-    handlers = {"read": _read, "render": _render, "merge": _merge}
+    handlers = {"read": _read, "render": _render, "merge": _merge, "find": _find}
     for line in sys.stdin.buffer:
         request = json.loads(line)
         try:

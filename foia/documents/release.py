@@ -3,9 +3,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from datetime import UTC, datetime
-from email.utils import parsedate_to_datetime
-from zoneinfo import ZoneInfo
+from datetime import datetime
+
+from foia.mail.dates import read_printed_date
 
 from foia.config import DEFAULT_TIMEZONE
 
@@ -17,14 +17,6 @@ _FROM_LINE = re.compile(r"^\s*from\s*:", re.IGNORECASE | re.MULTILINE)
 MIN_OTHER_FIELDS = 2
 #: Lines of text above a header block that still count as "top of the page" (Bates numbers, page headers).
 TOP_OF_PAGE_LINES = 1
-
-_DATE_FORMATS = [
-    "%A, %B %d, %Y %I:%M %p", "%A, %B %d, %Y %I:%M:%S %p", "%A, %B %d, %Y %H:%M",
-    "%B %d, %Y %I:%M %p", "%B %d, %Y %I:%M:%S %p", "%B %d, %Y %H:%M", "%b %d, %Y %I:%M %p",
-    "%a, %b %d, %Y %I:%M %p", "%A, %d %B %Y %H:%M", "%d %B %Y %H:%M",
-    "%m/%d/%Y %I:%M:%S %p", "%m/%d/%Y %I:%M %p", "%m/%d/%Y %H:%M", "%m/%d/%y %I:%M %p",
-    "%Y-%m-%d %H:%M:%S", "%Y-%m-%d %H:%M", "%A, %B %d, %Y", "%B %d, %Y", "%m/%d/%Y", "%Y-%m-%d",
-]
 
 
 @dataclass
@@ -42,28 +34,7 @@ class FoundMessage:
 
 def parse_sent(text: str, timezone: str = DEFAULT_TIMEZONE) -> datetime | None:
     """A printed Sent/Date value as a UTC datetime; a time without a zone is taken as `timezone`."""
-    value = re.sub(r"\s+", " ", text).strip().rstrip(".")
-    if not value:
-        return None
-    try:
-        parsed = parsedate_to_datetime(value)
-    except (TypeError, ValueError, IndexError):
-        parsed = None
-    if parsed is None:
-        cleaned = re.sub(r"\s*\(?\b(?:[ECMP][SD]T|UTC|GMT)\b\)?$", "", value, flags=re.IGNORECASE)
-        cleaned = re.sub(r"\s+at\s+", " ", cleaned)
-        cleaned = re.sub(r"(\d)(am|pm)\b", r"\1 \2", cleaned, flags=re.IGNORECASE)
-        for fmt in _DATE_FORMATS:
-            try:
-                parsed = datetime.strptime(cleaned, fmt)
-                break
-            except ValueError:
-                continue
-    if parsed is None:
-        return None
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=ZoneInfo(timezone))
-    return parsed.astimezone(UTC)
+    return read_printed_date(text, timezone)
 
 
 @dataclass

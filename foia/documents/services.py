@@ -11,7 +11,8 @@ from foia.accounts.models import User
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.documents.release import FoundMessage
 from foia.errors import InvalidTransition, NotAllowed, NotFound
-from foia.requests.access import can_work_on_content, document_visible_clause, visible_request_ids
+from foia.pagination import clamp
+from foia.requests.access import can_work_on, can_work_on_content, document_visible_clause, visible_request_ids
 from foia.requests.models import FoiaRequest
 from foia.search.models import SearchChange
 
@@ -147,7 +148,7 @@ def list_documents(session: Session, actor: User | None, now: datetime, *, state
     counts = session.exec(
         select(sa.func.count(), sa.func.count().filter(Document.state.in_(FINISHED))).select_from(Document)
         .where(*conditions)).one()
-    number = max(1, number)
+    number = clamp(number, counts[0], per_page)
     documents = list(session.exec(select(Document).where(*conditions).order_by(Document.id.desc())
                                   .offset((number - 1) * per_page).limit(per_page)))
     request_ids = {d.request_id for d in documents if d.request_id is not None}

@@ -1,19 +1,21 @@
 """Documents: the list with extraction progress, a document's page, downloads, retrying extraction."""
 from __future__ import annotations
 
+import io
 import re
 
 from flask import Blueprint, abort, flash, redirect, render_template, request, send_file, url_for
 from flask_login import login_required
 from markupsafe import Markup, escape
 
-from foia.documents import services
+from foia.documents import page_images, services
 from foia.documents.blobstore import BlobNotFound
 from foia.documents.models import ExtractionState
 from foia.errors import DomainError
 from foia.pagination import page_number
 from foia.web.input import bounded_id
 from foia.web.context import actor, db_session, now, runtime
+from foia.pagination import page_number
 
 bp = Blueprint("documents", __name__)
 
@@ -80,6 +82,7 @@ def show_document(document_id: int):
 
         foia_request = session.get(FoiaRequest, document.request_id)
     return render_template("documents/show.html", document=document, pages=pages,
+                           show_page_images=page_images.has_page_images(document),
                            page_texts=[highlight(page.text, words) for page in pages], words=words,
                            query=request.args.get("q", ""),
                            messages=services.embedded_messages(session, document), foia_request=foia_request,
@@ -127,6 +130,27 @@ def view_pdf(document_id: int):
     # Not sandboxed: the browser's PDF viewer does not run in a sandboxed document.
     response = _send_blob(document.blob_key, filename=document.filename.rsplit("/", 1)[-1],
                           mimetype="application/pdf", as_attachment=False, sandbox=False)
+    return response
+
+
+@bp.get("/documents/<int:document_id>/pages/<int:number>.png")
+@login_required
+def page_image(document_id: int, number: int):
+    """A picture of one page, drawn by PDFium on the server: the PDF itself never runs in the browser."""
+    document = services.get_visible_document(db_session(), actor(), document_id, now())
+    words = query_words(request.args.get("q", ""))
+    try:
+        source, cache = runtime().blobs.path(document.blob_key), runtime().instance_path / "page-images"
+        if words:
+            marked = page_images.marked_page_image(source, cache, document, number, words)
+            response = send_file(io.BytesIO(marked), mimetype="image/png", max_age=0)
+        else:
+            response = send_file(page_images.page_image(source, cache, document, number), mimetype="image/png",
+                                 conditional=True, max_age=0)
+    except (BlobNotFound, page_images.PageImageFailed):
+        abort(404)
+    response.headers["Cache-Control"] = "private, max-age=3600"
+    response.headers["X-Content-Type-Options"] = "nosniff"
     return response
 
 

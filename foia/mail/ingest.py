@@ -27,6 +27,7 @@ from foia.mail.match import match_request
 from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import (Attachment, Kind, ParsedMessage, UnreadableMessage, looks_like_email, looks_like_mbox,
                              might_be_email, parse_message, safe_filename)
+from foia.mail.reply_status import note_suggestion
 from foia.ports import BlobStore, local_date
 from foia.requests.access import MAILBOX_SCOPE, intake_scope, match_candidates_clause, workable_request_ids
 from foia.requests.access import message_visible_clause as access_message_visible_clause
@@ -271,7 +272,7 @@ def _tell_request(intake: Intake, message: Message, parsed: ParsedMessage, reque
         summary = f"Automatic reply from {sender}: {parsed.subject or '(no subject)'}"
     else:
         summary = f"Reply from {sender}{files}: {parsed.subject or '(no subject)'}"
-        message.suggested_status = suggest_status(request, parsed.subject, parsed.text)
+        note_suggestion(message, request)
     add_event(intake.session, request, intake.actor, "message", summary, intake.now,
               detail={"message_id": message.id, "kind": message.kind.value, "match_reason": message.match_reason})
 
@@ -549,39 +550,6 @@ def ingest_uploads(intake: Intake, files: Iterable[tuple[str, bytes]]) -> Import
     return intake.summary
 
 
-# --- after a reply: what the request's status probably is now ------------------------------------
-
-_SUGGESTIONS: list[tuple[Status, re.Pattern]] = [
-    (Status.no_records, re.compile(r"no (responsive )?records|no records responsive|(unable|not able|failed) to (locate|find|identify)"
-                                   r"|did not (locate|find|identify) any|no documents (responsive|were found)|"
-                                   r"does not (have|maintain|possess) (any )?(records|documents)", re.I)),
-    (Status.rejected, re.compile(r"\b(is|are|has been|have been|must be|hereby) denied\b|\bdeny (your|the) request|"
-                                 r"denial of your|withheld in (their )?(full|entirety)|exempt from (public )?disclosure|"
-                                 r"\brejected\b|\bdeclined?\b (to release|your request)", re.I)),
-    (Status.payment_required, re.compile(r"\bfees?\b.{0,80}(\$\s?\d|estimate|deposit|payment|prepay)|"
-                                         r"(estimated?|total) (cost|charge)s?\b|\$\s?\d[\d,]*(\.\d\d)?.{0,60}(before|prior to)|"
-                                         r"payment (is )?required|remit payment|invoice", re.I | re.S)),
-    (Status.partial, re.compile(r"partial(ly)? (release|response|grant)|first (installment|release|production)|"
-                                r"interim (release|response)|rolling (basis|production)|(first|next) batch|"
-                                r"released in part|redacted", re.I)),
-    (Status.done, re.compile(r"(records?|documents?|files?) (are|is) (attached|enclosed)|(attached|enclosed) (please find|are|is) "
-                             r"(the )?(responsive )?(records|documents)|final response|responsive (records|documents) "
-                             r"(are|is) (attached|enclosed|available)|request (is|has been) (completed|fulfilled|closed)", re.I)),
-    (Status.acknowledged, re.compile(r"(received|receipt of) your (public records |foia |records )?request|"
-                                     r"acknowledg|has been (received|assigned)|assigned (tracking|reference|request) "
-                                     r"(number|no)|we are (processing|reviewing) your request", re.I)),
-]
-
-
-def suggest_status(request: FoiaRequest, subject: str, text: str) -> str | None:
-    """A status the reply's words suggest, when the request may move there; applied only when confirmed."""
-    words = f"{subject}\n{text[:8000]}"
-    for status, pattern in _SUGGESTIONS:
-        if pattern.search(words) and request.status.can_become(status):
-            return status.value
-    return None
-
-
 # --- holding pen: assignment, status confirmation ---------------------------------------------------
 
 def message_visible_clause(actor: User | None, now: datetime):
@@ -622,7 +590,7 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
             document.updated_at = now
             session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
         if message.kind == MessageKind.reply:
-            message.suggested_status = suggest_status(request, message.subject, message.body_text)
+            note_suggestion(message, request)
         what = {MessageKind.bounce: "Bounce", MessageKind.auto_reply: "Automatic reply"}.get(message.kind, "Message")
         add_event(session, request, actor, "message",
                   f"{what} from {message.from_name or message.from_address or 'unknown sender'} assigned: "
@@ -657,6 +625,7 @@ def apply_suggested_status(session: Session, actor: User, now: datetime, message
     except NotFound:
         raise NotAllowed("Only the requester and their team can change this request.") from None
     message.suggested_status = None
+    message.suggested_status_reason = ""
     session.commit()
     return request
 
@@ -669,6 +638,7 @@ def dismiss_suggested_status(session: Session, actor: User, now: datetime, messa
     if message.request_id is not None:
         get_workable_request(session, actor, message.request_id, now)
     message.suggested_status = None
+    message.suggested_status_reason = ""
     session.commit()
     return message
 

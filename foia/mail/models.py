@@ -70,6 +70,10 @@ class Message(SQLModel, table=True):
     parse_warnings: list = Field(default_factory=list, sa_type=sa.JSON)
     #: A status suggested from the text, applied only when the user confirms.
     suggested_status: Optional[str] = Field(default=None, max_length=32)
+    #: The sentence of the reply the suggestion rests on, shown with it.
+    suggested_status_reason: str = Field(default="", sa_type=sa.Text)
+    #: When someone working on the request first opened this reply; None: new, not yet read.
+    read_at: Optional[datetime] = Field(default=None, sa_type=UTCDateTime)
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
     updated_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False, index=True)
 

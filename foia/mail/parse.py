@@ -25,6 +25,8 @@ from urllib.parse import unquote_to_bytes
 import nh3
 from charset_normalizer import from_bytes as detect_charset
 
+from foia.mail.dates import has_clock_words, read_printed_date
+
 
 class Kind:
     """What a received message is (values of foia.mail.models.MessageKind)."""
@@ -735,7 +737,7 @@ def _parse_tree(msg: EmailMessage, depth: int = 0) -> ParsedMessage:
                             ("x_original_to", "x-original-to"), ("reply_to", "reply-to")):
         setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, warnings)))))
     parsed.subject = _header(msg, "subject", warnings)
-    parsed.date = _read_date(_header(msg, "date"), warnings)
+    parsed.date = _read_date(_date_text(msg, warnings), warnings)
 
     walker = _Walker(parsed, depth)
     try:
@@ -831,7 +833,7 @@ def _parse_headers_only(raw: bytes, why: str) -> ParsedMessage:
         for attribute, name in (("to", "to"), ("cc", "cc"), ("delivered_to", "delivered-to"),
                                 ("x_original_to", "x-original-to")):
             setattr(parsed, attribute, list(dict.fromkeys(a for _, a in _addresses(_header_all(msg, name, parsed.warnings)))))
-        parsed.date = _read_date(_header(msg, "date"), parsed.warnings)
+        parsed.date = _read_date(_date_text(msg, parsed.warnings), parsed.warnings)
     except Exception:  # noqa: BLE001
         parsed, body = ParsedMessage(), raw
     parsed.text = decode_text(body, None, parsed.warnings).replace("\r\n", "\n")
@@ -839,15 +841,30 @@ def _parse_headers_only(raw: bytes, why: str) -> ParsedMessage:
     return parsed
 
 
+def _date_text(msg: EmailMessage, warnings: list[str]) -> str:
+    """The Date header; as written when it has AM/PM, which the structured reader would drop."""
+    raw = (_raw_values(msg, "date") or [""])[0]
+    if has_clock_words(raw) and len(raw) <= STRUCTURED_HEADER_LIMIT:
+        return " ".join(raw.split())
+    return _header(msg, "date", warnings)
+
+
 def _read_date(date_text: str, warnings: list[str]) -> datetime | None:
     if not date_text:
         return None
-    try:
-        when = parsedate_to_datetime(date_text)
-        return (when if when.tzinfo else when.replace(tzinfo=UTC)).astimezone(UTC)
-    except (TypeError, ValueError, IndexError, OverflowError):
+    when = None
+    if not has_clock_words(date_text):  # the RFC 5322 reader drops AM/PM: such values go to the printed-date reader
+        try:
+            when = parsedate_to_datetime(date_text)
+            when = when if when.tzinfo else when.replace(tzinfo=UTC)
+        except (TypeError, ValueError, IndexError, OverflowError):
+            when = None
+    if when is None:
+        when = read_printed_date(date_text, "UTC")
+    if when is None:
         warnings.append(f"The Date header {date_text[:200]!r} could not be read.")
         return None
+    return when.astimezone(UTC)
 
 
 def parse_outlook_msg(data: bytes, depth: int = 0) -> ParsedMessage:

@@ -13,7 +13,7 @@ from sqlmodel import select
 from foia.documents import services as document_services
 from foia.documents.models import Document
 from foia.errors import DomainError, NotAllowed, NotFound, ValidationError
-from foia.mail import ingest
+from foia.mail import ingest, reading
 from foia.mail.match import likely_requests
 from foia.mail.models import Message, MessageKind
 from foia.requests.access import can_work_on_content, get_workable_request, workable_clause
@@ -115,8 +115,17 @@ def show_message(message_id: int):
     documents = [d for d in documents if not d.is_private or can_work]
     guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
     suggested = Status(message.suggested_status) if message.suggested_status else None
+    if can_work and message.read_at is None:
+        _mark_read(message.id)
     return render_template("mail/message.html", message=message, documents=documents, foia_request=foia_request,
                            can_work=can_work, guesses=guesses, requests=_workable_requests(), suggested=suggested)
+
+
+def _mark_read(message_id: int) -> None:
+    """Opening a reply takes it off the dashboard's new replies (a short write of its own: this is a GET)."""
+    with runtime().session(immediate=True) as writer:
+        if reading.mark_read(writer, writer.get(Message, message_id), now()):
+            writer.commit()
 
 
 def _can_work(foia_request: FoiaRequest) -> bool:
@@ -198,6 +207,8 @@ def confirm_status(message_id: int):
         if request.form.get("action") == "dismiss":
             ingest.dismiss_suggested_status(session, actor(), now(), message_id)
             flash("Suggestion dismissed.", "info")
+        elif request.form.get("confirmed") != "yes" and _closes(session, message_id):
+            return _confirm_closing(session, message_id, back)
         else:
             foia_request = ingest.apply_suggested_status(session, actor(), now(), message_id,
                                                          runtime().config.get("FOLLOW_UP_DAYS", 10))
@@ -210,12 +221,40 @@ def confirm_status(message_id: int):
     return redirect(back)
 
 
+def _closes(session, message_id: int) -> bool:
+    """Whether applying the message's suggestion would close its request (asked to confirm first)."""
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    suggested = status_from_value(message.suggested_status)
+    return suggested is not None and message.request_id is not None and suggested.closes_request
+
+
+def _confirm_closing(session, message_id: int, back: str):
+    """The request pages' confirmation, before a suggested status closes the request."""
+    from foia.requests import forms as request_forms, services
+
+    message = ingest.get_visible_message(session, actor(), message_id, now())
+    status = Status(message.suggested_status)
+    view = services.get_request(session, actor(), message.request_id, now())
+    get_workable_request(session, actor(), message.request_id, now())
+    return render_template("requests/confirm.html", view=view, foia_request=view.request, new_status=status,
+                           heading=f"Mark it “{status.label}”?", explanation=request_forms.CLOSING_WORDS[status],
+                           button=f"Yes, mark it “{status.label}”", danger=False,
+                           action=url_for("mail.confirm_status", message_id=message_id),
+                           fields={"action": "apply", "next": back})
+
+
 @bp.app_template_global()
 def request_messages(foia_request) -> list[Message]:
     """The messages of a request, newest first (the request page already checked the user may see it)."""
     return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id,
                                                         ingest.message_visible_clause(actor(), now()))
                                   .order_by(Message.received_at.desc(), Message.id.desc())).all())
+
+
+@bp.app_template_global()
+def status_from_value(value: str | None) -> Status | None:
+    """A stored status value (a suggestion's) as a Status, for its badge and label."""
+    return Status(value) if value in Status._value2member_map_ else None
 
 
 @bp.app_template_global()

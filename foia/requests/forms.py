@@ -5,9 +5,10 @@ from flask_wtf import FlaskForm
 from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
+from wtforms.validators import InputRequired, Length, Optional
 
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
+from foia.web.forms import SensibleAmount, SensibleDate
 
 VISIBILITY_LABELS = {
     Visibility.private.value: "Private: only me, the team I share it with, and admins",
@@ -35,6 +36,16 @@ def choices(labels: dict) -> list[SelectChoice]:
 MONEY = {"places": 2, "render_kw": {"inputmode": "decimal", "placeholder": "0.00"}}
 
 
+#: What closing a request means, said before it is done (the confirmation page).
+CLOSING_WORDS = {
+    Status.withdrawn: "You no longer want these records. The agency's clock stops and the request cannot be "
+                      "reopened here. Tell the agency too.",
+    Status.done: "The agency has answered in full. Its clock stops; the time to appeal counts from that day.",
+    Status.no_records: "The agency found no records. Its clock stops; the time to appeal counts from that day.",
+    Status.rejected: "The agency refused the request. Its clock stops; the time to appeal counts from that day.",
+}
+
+
 def _int_or_none(value):
     if value in (None, "", "None", "0", 0):
         return None
@@ -45,7 +56,7 @@ class SharingFields:
     """Visibility, embargo and team: shared by the new-request and edit forms."""
 
     visibility = RadioField("Who can see it", choices=choices(VISIBILITY_LABELS), default=Visibility.private.value)
-    embargo_until = DateField("Embargoed until", validators=[Optional()],
+    embargo_until = DateField("Embargoed until", validators=[Optional(), SensibleDate()],
                               description="Only for embargoed requests: the day it becomes public.")
     team_id = SelectField("Share with a team", coerce=_int_or_none, validators=[Optional()],
                           description="Members of the team see it and work on it with you.")
@@ -63,7 +74,7 @@ class NewRequestForm(SharingFields, FlaskForm):
                                    description="Be specific: kinds of records, dates, people, key words.")
     fee_waiver = BooleanField("Ask for a fee waiver (disclosure is in the public interest)")
     expedited = BooleanField("Ask for expedited processing")
-    max_fee = DecimalField("Maximum fee without asking me first ($)", validators=[Optional(), NumberRange(min=0)],
+    max_fee = DecimalField("Maximum fee without asking me first ($)", validators=[Optional(), SensibleAmount()],
                            **MONEY)
 
 
@@ -74,27 +85,38 @@ class PreviewAction(FlaskForm):
 
 
 class SubmitForm(FlaskForm):
-    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it.")])
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed it."),
+                                                       SensibleDate()])
     method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.email.value)
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
+class BatchSubmitForm(FlaskForm):
+    """Every draft of a batch filed the same day, the same way."""
+
+    submitted_on = DateField("Date filed", validators=[InputRequired(message="Give the date you filed them."),
+                                                       SensibleDate()])
+    method = SelectField("How", choices=choices(METHOD_LABELS), default=SubmissionMethod.portal.value)
+    note = StringField("Note", validators=[Optional(), Length(max=2000)])
+
+
 class StatusForm(FlaskForm):
-    status = SelectField("New status", choices=[])
-    on = DateField("Date it happened", validators=[InputRequired(message="Give the date.")])
+    status = SelectField("New status", choices=[], validators=[InputRequired(message="Choose the new status.")],
+                         description="Only the changes that can follow the request's current status are offered.")
+    on = DateField("Date it happened", validators=[InputRequired(message="Give the date."), SensibleDate()])
     note = TextAreaField("Note", validators=[Optional()], render_kw={"rows": 2})
 
 
 class ExtensionForm(FlaskForm):
-    on = DateField("Date of the agency's notice", validators=[InputRequired(message="Give the date.")])
-    until = DateField("New date the agency gave", validators=[Optional()],
+    on = DateField("Date of the agency's notice", validators=[InputRequired(message="Give the date."), SensibleDate()])
+    until = DateField("New date the agency gave", validators=[Optional(), SensibleDate()],
                       description="Leave empty to extend by what the law allows.")
     note = StringField("Note", validators=[Optional(), Length(max=2000)])
 
 
 class FeesForm(FlaskForm):
-    fee_estimate = DecimalField("Agency's estimate ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
-    fee_paid = DecimalField("Paid so far ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
+    fee_estimate = DecimalField("Agency's estimate ($)", validators=[Optional(), SensibleAmount()], **MONEY)
+    fee_paid = DecimalField("Paid so far ($)", validators=[Optional(), SensibleAmount()], **MONEY)
     fee_waiver = SelectField("Fee waiver", choices=choices(WAIVER_LABELS))
 
 
@@ -114,7 +136,7 @@ class EditForm(SharingFields, FlaskForm):
                                    validators=[InputRequired(message="Describe the records you are asking for.")])
     agency_tracking_number = StringField("Agency's tracking number", validators=[Optional(), Length(max=100)],
                                          description="The reference the agency gave the request, e.g. “PRR-2018-0113”.")
-    max_fee = DecimalField("Maximum fee ($)", validators=[Optional(), NumberRange(min=0)], **MONEY)
+    max_fee = DecimalField("Maximum fee ($)", validators=[Optional(), SensibleAmount()], **MONEY)
     expedited = BooleanField("Expedited processing requested")
     auto_follow_up = BooleanField("Send follow-up letters to the agency automatically when it is late")
     notes = TextAreaField("Standing notes", validators=[Optional()], render_kw={"rows": 3},
@@ -126,4 +148,5 @@ class ConfirmForm(FlaskForm):
 
 
 def status_choices(statuses: list[Status]) -> list[SelectChoice]:
-    return [SelectChoice(status.value, status.label) for status in statuses]
+    """The status menu: nothing chosen at first, then the statuses in their lifecycle order."""
+    return [SelectChoice("", "Choose…")] + [SelectChoice(status.value, status.label) for status in statuses]

@@ -46,6 +46,11 @@ class Status(str, enum.Enum):
     def can_become(self, other: "Status") -> bool:
         return other in TRANSITIONS[self]
 
+    @property
+    def closes_request(self) -> bool:
+        """Moving here stops the agency's clock for good (or ends the request): asked to confirm first."""
+        return self in CLOSING_STATUSES
+
 
 STATUS_LABELS = {
     Status.draft: "Draft",
@@ -92,15 +97,17 @@ OPEN_STATUSES = frozenset({
 _RESPONSES = {Status.fix_required, Status.payment_required, Status.partial,
               Status.done, Status.no_records, Status.rejected, Status.withdrawn}
 
+#: Only the moves that make sense from each status: a draft is sent or deleted (never withdrawn), and a
+#: partial release moves on (more released, the rest withheld, an appeal), never back to acknowledged.
 TRANSITIONS: dict[Status, frozenset[Status]] = {
-    Status.draft: frozenset({Status.submitted, Status.withdrawn}),
+    Status.draft: frozenset({Status.submitted}),
     # Appealing straight from a waiting status: the agency let its deadline pass (a deemed denial), or its fees.
     Status.submitted: frozenset({Status.acknowledged, Status.appealing} | _RESPONSES),
     Status.acknowledged: frozenset({Status.appealing} | _RESPONSES),
     Status.fix_required: frozenset({Status.submitted, Status.acknowledged} | _RESPONSES - {Status.fix_required}),
     Status.payment_required: frozenset({Status.submitted, Status.acknowledged, Status.appealing}
                                        | _RESPONSES - {Status.payment_required}),
-    Status.partial: frozenset({Status.acknowledged, Status.appealing} | _RESPONSES - {Status.partial}),
+    Status.partial: frozenset({Status.appealing} | _RESPONSES - {Status.partial, Status.no_records}),
     Status.done: frozenset({Status.appealing, Status.partial}),
     Status.no_records: frozenset({Status.appealing, Status.done}),
     Status.rejected: frozenset({Status.appealing, Status.done}),
@@ -108,6 +115,8 @@ TRANSITIONS: dict[Status, frozenset[Status]] = {
                                  Status.no_records, Status.rejected, Status.withdrawn}),
     Status.withdrawn: frozenset(),
 }
+
+CLOSING_STATUSES = frozenset({Status.done, Status.no_records, Status.rejected, Status.withdrawn})
 
 
 #: Which due dates run in each status: shown as pending, reminded of, flagged overdue and put in the

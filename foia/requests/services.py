@@ -1,4 +1,4 @@
-"""Requests: filing (one agency or a batch), letters, the lifecycle, fees, notes, lists and the dashboard.
+"""Requests: filing (one agency or a batch), letters, the lifecycle, fees, notes and lists.
 
 Every function takes the session, the acting user and `now`; none commits (the caller does, once per
 action), and each one that acts on a request checks the actor's rights through foia.requests.access.
@@ -16,6 +16,7 @@ import sqlalchemy as sa
 from sqlalchemy.exc import IntegrityError
 from sqlmodel import Session, select
 
+from foia import bounds
 from foia.accounts.models import Team, TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import clock, rules
@@ -32,8 +33,6 @@ from foia.requests.timeline import add_event
 
 TOKEN_ALPHABET = string.ascii_lowercase + string.digits
 TOKEN_LENGTH = 24
-DUE_SOON_DAYS = 5
-APPEAL_CLOSING_DAYS = 14
 METHOD_LABELS = {
     SubmissionMethod.email: "email",
     SubmissionMethod.portal: "the agency's portal",
@@ -57,6 +56,35 @@ FIELD_LABELS = {
 
 # Small value helpers ------------------------------------------------------------------------------
 
+def _shown_value(name: str, value, names: dict) -> str:
+    """A changed field's stored value in words: money as dollars, dates as dates, teams by name."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if name.endswith("_cents") and isinstance(value, int):
+        return letters.money(value)
+    if name == "team_id":
+        return names.get(value, f"team #{value}")
+    if name in ("visibility", "fee_waiver"):
+        return str(value).replace("_", " ")
+    if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
+        return date.fromisoformat(value).strftime("%b %-d, %Y")
+    return str(value)
+
+
+def describe_change(name: str, old, new, names: dict | None = None) -> str:
+    """One edited field for the timeline: "agency tracking number set to “PRR 2018-0113”", "... cleared", "a → b"."""
+    label = FIELD_LABELS.get(name, name.replace("_", " "))
+    label = label[:1].upper() + label[1:]
+    before, after = _shown_value(name, old, names or {}), _shown_value(name, new, names or {})
+    if not before:
+        return f"{label} set to “{after}”"
+    if not after:
+        return f"{label} cleared (was “{before}”)"
+    return f"{label}: “{before}” → “{after}”"
+
+
 def dollars_to_cents(value) -> int | None:
     """"12.50" or Decimal("12.5") -> 1250; None or "" -> None. Raises ValueError on nonsense or < 0."""
     if value is None or (isinstance(value, str) and not value.strip()):
@@ -67,6 +95,8 @@ def dollars_to_cents(value) -> int | None:
         raise ValueError("Enter an amount in dollars, like 25 or 12.50.") from None
     if not amount.is_finite() or amount < 0:
         raise ValueError("Enter an amount of zero or more.")
+    if amount * 100 > bounds.MAX_FEE_CENTS:
+        raise ValueError(bounds.MONEY_MESSAGE)
     return int((amount * 100).quantize(Decimal("1")))
 
 
@@ -152,7 +182,8 @@ class LetterDraft:
 def _check_team(session: Session, owner: User, team_id: int | None, errors: dict) -> None:
     if team_id is None:
         return
-    if session.get(Team, team_id) is None or session.get(TeamMembership, (team_id, owner.id)) is None:
+    if (not bounds.is_id(team_id) or session.get(Team, team_id) is None
+            or session.get(TeamMembership, (team_id, owner.id)) is None):
         errors["team_id"] = "Choose one of your own teams."
 
 
@@ -161,6 +192,8 @@ def _check_visibility(visibility: Visibility, embargo_until: date | None, today:
     if visibility == Visibility.embargoed:
         if embargo_until is None:
             errors["embargo_until"] = "Give the date the embargo ends."
+        elif bounds.date_problem(embargo_until):
+            errors["embargo_until"] = bounds.DATE_MESSAGE
         elif require_future and embargo_until <= today:
             errors["embargo_until"] = "The embargo must end after today."
 
@@ -176,13 +209,14 @@ def check_new_request(session: Session, actor: User, new: NewRequest, now: datet
     if not new.records_sought.strip():
         errors["records_sought"] = "Describe the records you are asking for."
     agency_ids = list(dict.fromkeys(new.agency_ids))
-    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_(agency_ids)))} if agency_ids else {}
+    real_ids = [agency_id for agency_id in agency_ids if bounds.is_id(agency_id)]
+    agencies = {a.id: a for a in session.exec(select(Agency).where(Agency.id.in_(real_ids)))} if real_ids else {}
     if not agency_ids:
         errors["agency_ids"] = "Choose at least one agency."
     elif len(agencies) != len(agency_ids):
         errors["agency_ids"] = "One of the chosen agencies no longer exists."
-    if new.max_fee_cents is not None and new.max_fee_cents < 0:
-        errors["max_fee"] = "Enter an amount of zero or more."
+    if bounds.money_problem(new.max_fee_cents):
+        errors["max_fee"] = bounds.MONEY_MESSAGE
     _check_visibility(new.visibility, new.embargo_until, local_date(now), errors, require_future=True)
     _check_team(session, actor, new.team_id, errors)
     if errors:
@@ -297,15 +331,22 @@ def get_request(session: Session, actor: User | None, request_id: int, now: date
 class TimelineEntry:
     event: RequestEvent
     actor_name: str
+    #: An edit's changed fields in words ("Agency tracking number set to “PRR 2018-0113”").
+    changes: list[str] = field(default_factory=list)
 
 
 def timeline(session: Session, request: FoiaRequest) -> list[TimelineEntry]:
-    """The request's events, newest first, with who did each ("System" for jobs)."""
+    """The request's events, newest first, with who did each ("System" for jobs) and edits in words."""
     rows = session.exec(
         select(RequestEvent, User).join(User, User.id == RequestEvent.actor_id, isouter=True)
         .where(RequestEvent.request_id == request.id)
-        .order_by(RequestEvent.at.desc(), RequestEvent.id.desc()))
-    return [TimelineEntry(event, user.public_name if user else "System") for event, user in rows]
+        .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())).all()
+    edits = {event.id: (event.detail or {}).get("changes", {}) for event, _ in rows if event.kind == "edited"}
+    team_ids = {value for changes in edits.values() for value in changes.get("team_id", []) if value}
+    names = dict(session.exec(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all()) if team_ids else {}
+    return [TimelineEntry(event, user.public_name if user else "System",
+                          [describe_change(name, *pair, names=names) for name, pair in edits.get(event.id, {}).items()])
+            for event, user in rows]
 
 
 def teams_for(session: Session, user: User) -> list[Team]:
@@ -357,7 +398,7 @@ def get_batch(session: Session, actor: User | None, batch_id: int, now: datetime
     return BatchView(batch, members, session.get(User, batch.owner_id))
 
 
-# Listing and the dashboard -------------------------------------------------------------------------
+# Listing ------------------------------------------------------------------------------------------
 
 SORTS = {
     "created": (FoiaRequest.created_at, FoiaRequest.id),
@@ -421,67 +462,6 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
     return Page(items=items, total=total, number=number, per_page=per_page)
 
 
-@dataclass
-class Dashboard:
-    """Counts by status and the requests that need the requester's attention."""
-
-    counts: dict[Status, int]
-    overdue: list[RequestView]
-    due_soon: list[RequestView]
-    waiting_on_you: list[RequestView]
-    appeal_closing: list[RequestView]
-    drafts: list[RequestView]
-
-    @property
-    def total(self) -> int:
-        return sum(self.counts.values())
-
-    @property
-    def needs_attention(self) -> bool:
-        return bool(self.overdue or self.due_soon or self.waiting_on_you or self.appeal_closing or self.drafts)
-
-
-def dashboard(session: Session, actor: User, now: datetime) -> Dashboard:
-    """The actor's (and their teams') requests: counts by status and what needs attention today."""
-    scope = _scope_clause(actor, now, "mine")
-    counts = {status: 0 for status in Status}
-    for status, count in session.exec(select(FoiaRequest.status, sa.func.count()).where(scope)
-                                      .group_by(FoiaRequest.status)):
-        counts[status] = count
-    # A day of slack either side of UTC's date: the exact test below uses each jurisdiction's own today.
-    horizon = now.date() + timedelta(days=max(DUE_SOON_DAYS, APPEAL_CLOSING_DAYS) + 1)
-    interesting = sa.or_(
-        FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
-        sa.and_(FoiaRequest.status.in_(list(OPEN_STATUSES)),
-                sa.or_(*(getattr(FoiaRequest, name) <= horizon for name in AGENCY_DATES))),
-        sa.and_(FoiaRequest.appeal_due.is_not(None), FoiaRequest.appeal_due <= horizon,
-                FoiaRequest.appealed_on.is_(None),
-                FoiaRequest.status.in_([s for s in Status if "appeal_due" in RUNNING_DATES[s]])),
-    )
-    rows = session.exec(select(FoiaRequest, Agency, Jurisdiction)
-                        .join(Agency, Agency.id == FoiaRequest.agency_id)
-                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-                        .where(scope, interesting).order_by(FoiaRequest.created_at))
-    board = Dashboard(counts, [], [], [], [], [])
-    for request, agency, jurisdiction in rows:
-        view = RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-        if request.status == Status.draft:
-            board.drafts.append(view)
-        elif request.status.is_paused:
-            board.waiting_on_you.append(view)
-        elif view.overdue:
-            board.overdue.append(view)
-        elif view.days_left is not None and view.days_left <= DUE_SOON_DAYS:
-            board.due_soon.append(view)
-        if (request.appeal_due and "appeal_due" in running_dates(request)
-                and 0 <= (request.appeal_due - view.today).days <= APPEAL_CLOSING_DAYS):
-            board.appeal_closing.append(view)
-    board.overdue.sort(key=lambda v: v.due)
-    board.due_soon.sort(key=lambda v: v.due)
-    board.appeal_closing.sort(key=lambda v: v.request.appeal_due)
-    return board
-
-
 # The lifecycle ------------------------------------------------------------------------------------
 
 def _workable(session: Session, actor: User | None, request_id: int, now: datetime) -> tuple[FoiaRequest, Jurisdiction]:
@@ -524,6 +504,8 @@ def _check_event_date(on: date | None, now: datetime, request: FoiaRequest, fiel
                       jurisdiction: Jurisdiction | None = None) -> date:
     if on is None:
         raise ValidationError("Give the date.", {field_name: "Give the date."})
+    if bounds.date_problem(on):
+        raise ValidationError(bounds.DATE_MESSAGE, {field_name: bounds.DATE_MESSAGE})
     if on > law_today(jurisdiction, now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {field_name: "That date is in the future."})
     if request.submitted_on and on < request.submitted_on:
@@ -540,6 +522,8 @@ def mark_submitted(session: Session, actor: User, request_id: int, on: date, met
         raise InvalidTransition(f"This request is already {request.status.label.lower()}; only drafts are submitted.")
     if on is None:
         raise ValidationError("Give the date you filed it.", {"submitted_on": "Give the date you filed it."})
+    if bounds.date_problem(on):
+        raise ValidationError(bounds.DATE_MESSAGE, {"submitted_on": bounds.DATE_MESSAGE})
     if on > law_today(jurisdiction, now) + timedelta(days=1):
         raise ValidationError("That date is in the future.", {"submitted_on": "That date is in the future."})
     if method is None:
@@ -691,10 +675,10 @@ def update_fees(session: Session, actor: User, request_id: int, now: datetime, *
     """Record the agency's fee estimate, what was paid, and the waiver decision."""
     request, _ = _workable(session, actor, request_id, now)
     errors = {}
-    if estimate_cents is not None and estimate_cents < 0:
-        errors["fee_estimate"] = "Enter an amount of zero or more."
-    if paid_cents is not None and paid_cents < 0:
-        errors["fee_paid"] = "Enter an amount of zero or more."
+    if bounds.money_problem(estimate_cents):
+        errors["fee_estimate"] = bounds.MONEY_MESSAGE
+    if bounds.money_problem(paid_cents):
+        errors["fee_paid"] = bounds.MONEY_MESSAGE
     if errors:
         raise ValidationError("Please correct the fees.", errors)
     new_values = {"fee_estimate_cents": estimate_cents, "fee_paid_cents": paid_cents or 0, "fee_waiver": fee_waiver}
@@ -733,9 +717,14 @@ def _apply(request: FoiaRequest, values: dict) -> dict:
     return changes
 
 
-def edit_request(session: Session, actor: User, request_id: int, now: datetime, **values) -> FoiaRequest:
-    """Change the request's own facts (title, records sought, agency tracking number, sharing, ...)."""
+def edit_problems(session: Session, actor: User, request_id: int, now: datetime, **values) -> dict[str, str]:
+    """Every reason `edit_request` would refuse these values, by field (empty: it would accept them)."""
     request, _ = _workable(session, actor, request_id, now)
+    return _edit_problems(session, request, dict(values), now)
+
+
+def _edit_problems(session: Session, request: FoiaRequest, values: dict, now: datetime) -> dict[str, str]:
+    """Check (and tidy, in place) a set of edited values; {field: message} for each one refused."""
     unknown = set(values) - set(EDITABLE_FIELDS)
     if unknown:
         raise ValueError(f"not editable: {', '.join(sorted(unknown))}")
@@ -754,8 +743,8 @@ def edit_request(session: Session, actor: User, request_id: int, now: datetime, 
         values["agency_tracking_number"] = (values["agency_tracking_number"] or "").strip()
         if len(values["agency_tracking_number"]) > 100:
             errors["agency_tracking_number"] = "Keep it under 100 characters."
-    if values.get("max_fee_cents") is not None and values["max_fee_cents"] < 0:
-        errors["max_fee"] = "Enter an amount of zero or more."
+    if bounds.money_problem(values.get("max_fee_cents")):
+        errors["max_fee"] = bounds.MONEY_MESSAGE
     visibility = values.get("visibility", request.visibility)
     if visibility != Visibility.embargoed:
         values["embargo_until"] = None
@@ -763,6 +752,13 @@ def edit_request(session: Session, actor: User, request_id: int, now: datetime, 
                       require_future=False)
     if values.get("team_id") is not None and values["team_id"] != request.team_id:
         _check_team(session, session.get(User, request.owner_id), values["team_id"], errors)
+    return errors
+
+
+def edit_request(session: Session, actor: User, request_id: int, now: datetime, **values) -> FoiaRequest:
+    """Change the request's own facts (title, records sought, agency tracking number, sharing, ...)."""
+    request, _ = _workable(session, actor, request_id, now)
+    errors = _edit_problems(session, request, values, now)
     if errors:
         raise ValidationError("Please correct the marked fields.", errors)
     if "notes" in values:

@@ -10,11 +10,12 @@ from wtforms.fields.choices import SelectChoice
 from foia.accounts.models import Team, User
 from foia.errors import InvalidTransition, ValidationError
 from foia.mail import outbound
-from foia.requests import access, forms, services
+from foia.requests import access, batches, forms, services
+from foia.requests import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import show_errors
+from foia.web.forms import add_problems, show_errors
 from foia.web.input import bounded_id
 
 bp = Blueprint("requests", __name__)
@@ -25,7 +26,11 @@ def _follow_up_days() -> int:
 
 
 def _cents(value) -> int | None:
-    return None if value is None else services.dollars_to_cents(value)
+    """An amount from a form in cents; None when empty, or refused (the form's own validator says why)."""
+    try:
+        return None if value is None else services.dollars_to_cents(value)
+    except ValueError:
+        return None
 
 
 def _dollars(cents: int | None) -> Decimal | None:
@@ -42,8 +47,9 @@ def _team_choices(form, user) -> None:
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    board = services.dashboard(db_session(), actor(), now())
-    return render_template("requests/dashboard.html", board=board, statuses=list(Status))
+    board = board_service.build(db_session(), actor(), now(), request.args.get("month"))
+    return render_template("requests/dashboard.html", board=board, statuses=list(Status),
+                           look_ahead=board_service.LOOK_AHEAD_DAYS)
 
 
 def _filters_from_args() -> services.RequestFilters:
@@ -93,10 +99,24 @@ def _new_request_from(form: forms.NewRequestForm) -> services.NewRequest:
         visibility=Visibility(visibility), embargo_until=form.embargo_until.data, team_id=form.team_id.data)
 
 
-def _render_new(form, status: int = 200):
+def _render_new(form, status: int = 200, copied_from: services.RequestView | None = None):
     return render_template("requests/new.html", form=form,
                            agency_groups=services.agency_choices(db_session()),
-                           selected=set(form.agency_ids.data or [])), status
+                           selected=set(form.agency_ids.data or []), copied_from=copied_from), status
+
+
+def _copy_into(form: forms.NewRequestForm, view: services.RequestView, user: User) -> None:
+    """The same request for other agencies: what was asked and how, not where it went or what came back."""
+    original = view.request
+    form.title.data = original.title
+    form.records_sought.data = original.records_sought
+    form.fee_waiver.data = original.fee_waiver != FeeWaiver.not_requested
+    form.expedited.data = original.expedited
+    form.max_fee.data = _dollars(original.max_fee_cents)
+    if original.owner_id == user.id:
+        form.visibility.data = original.visibility.value
+        form.embargo_until.data = original.embargo_until
+        form.team_id.data = original.team_id
 
 
 @bp.route("/requests/new", methods=["GET", "POST"])
@@ -108,14 +128,23 @@ def new_request():
     form = forms.NewRequestForm()
     _team_choices(form, user)
     if request.method == "GET":
-        picked = request.args.get("agency", "")
-        if bounded_id(picked):
-            form.agency_ids.data = [bounded_id(picked)]
+        picked = bounded_id(request.args.get("agency"))
+        if picked:
+            form.agency_ids.data = [picked]
+        source = bounded_id(request.args.get("from"))
+        if source:
+            copied_from = services.get_request(session, user, source, now())
+            _copy_into(form, copied_from, user)
+            return _render_new(form, copied_from=copied_from)
         return _render_new(form)
     action = request.form.get("action", "preview")
     if action == "edit":  # back from the preview: the form as it was filled in, no errors yet
         return _render_new(form)
     if not form.validate():
+        try:  # the service's own checks too (agencies, embargo, team), so every problem shows at once
+            services.check_new_request(session, user, _new_request_from(form), now())
+        except ValidationError as error:
+            add_problems(form, error.fields)
         return _render_new(form, 400)
     new = _new_request_from(form)
     letter_texts = {agency_id: request.form.get(f"letter-{agency_id}", "") for agency_id in new.agency_ids
@@ -139,8 +168,8 @@ def new_request():
     if action == "save":
         session.commit()
         if len(created) > 1:
-            flash(f"{len(created)} draft requests saved as one batch. Send each letter, then mark it submitted.",
-                  "success")
+            flash(f"{len(created)} draft requests saved as one batch. Send them all by email, or mark them "
+                  "submitted once you have filed them.", "success")
             return redirect(url_for("requests.batch", batch_id=created[0].batch_id))
         flash(f"Draft {created[0].tracking_code} saved. Send the letter, then mark it submitted.", "success")
         return redirect(url_for("requests.detail", request_id=created[0].id))
@@ -177,9 +206,17 @@ def _render_detail(view: services.RequestView, status: int = 200, **overrides):
     batch_size = 0
     if view.request.batch_id:
         batch_size = len(services.get_batch(session, actor(), view.request.batch_id, now()).members)
+    reply_address = None
+    if can_work:
+        from foia.mail.outbound import reply_address as plus_address
+
+        try:
+            reply_address = plus_address(runtime().config["MAIL_FROM"], view.request.reply_token)
+        except ValidationError:
+            reply_address = None
     return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
                            owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
-                           timeline=services.timeline(session, view.request),
+                           timeline=services.timeline(session, view.request), reply_address=reply_address,
                            deliveries=outbound.deliveries(session, view.request) if can_work else {},
                            method_labels=forms.METHOD_LABELS,
                            can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
@@ -198,10 +235,74 @@ def letter_text(request_id: int):
                     headers={"Content-Disposition": f'inline; filename="{view.request.tracking_code}.txt"'})
 
 
+def _render_batch(batch_id: int, submit_form=None, status: int = 200):
+    session = db_session()
+    view = services.get_batch(session, actor(), batch_id, now())
+    user = actor()
+    workable = [m for m in view.members if access.can_work_on(session, user, m.request)]
+    drafts = [m for m in workable if m.request.status == Status.draft]
+    today = drafts[0].today if drafts else None
+    return render_template(
+        "requests/batch.html", batch_view=view, can_work=bool(workable), drafts=drafts,
+        counts=batches.member_counts(session, [m.request.id for m in view.members]),
+        sendable={m.request.id: batches.sendable(session, user, m) for m in drafts} if user else {},
+        submit_form=submit_form or forms.BatchSubmitForm(prefix="batch", formdata=None, data={"submitted_on": today}),
+    ), status
+
+
 @bp.get("/batches/<int:batch_id>")
 def batch(batch_id: int):
-    view = services.get_batch(db_session(), actor(), batch_id, now())
-    return render_template("requests/batch.html", batch_view=view)
+    return _render_batch(batch_id)
+
+
+def _report(result: batches.BatchResult, did: str) -> None:
+    if result.done:
+        flash(f"{len(result.done)} {'request' if len(result.done) == 1 else 'requests'} {did}: "
+              + ", ".join(r.tracking_code for r in result.done) + ".", "success")
+    for foia_request, reason in result.left:
+        flash(f"{foia_request.tracking_code} left as it was: {reason}.", "warning" if result.done else "error")
+
+
+@bp.route("/batches/<int:batch_id>/send", methods=["GET", "POST"])
+@login_required
+def send_batch(batch_id: int):
+    """Every draft's letter by email to its own agency: shown first, sent on confirmation."""
+    session = db_session()
+    view = services.get_batch(session, actor(), batch_id, now())
+    if request.method == "POST":
+        if not forms.ConfirmForm().validate():
+            return redirect(url_for("requests.send_batch", batch_id=batch_id))
+        result = batches.send_all(session, actor(), batch_id, now(), mail_from=runtime().config["MAIL_FROM"])
+        session.commit()
+        _report(result, "queued for email and marked submitted; their clocks have started")
+        return redirect(url_for("requests.batch", batch_id=batch_id))
+    from foia.mail import outbound
+
+    letters = [(m, batches.sendable(session, actor(), m), outbound.subject_for("letter", m.request))
+               for m in view.members if m.request.status == Status.draft]
+    return render_template("requests/batch_send.html", batch_view=view, letters=letters,
+                           ready=[m for m, reason, _ in letters if not reason], confirm_form=forms.ConfirmForm())
+
+
+@bp.post("/batches/<int:batch_id>/submit")
+@login_required
+def submit_batch(batch_id: int):
+    """Every draft of the batch marked as filed on one day, one way."""
+    session = db_session()
+    form = forms.BatchSubmitForm(prefix="batch")
+    if not form.validate():
+        return _render_batch(batch_id, form, 400)
+    try:
+        result = batches.mark_all_submitted(session, actor(), batch_id, form.submitted_on.data,
+                                            SubmissionMethod(form.method.data), now(), note=form.note.data or "",
+                                            follow_up_days=_follow_up_days())
+    except ValidationError as error:
+        session.rollback()
+        show_errors(form, error)
+        return _render_batch(batch_id, form, 400)
+    session.commit()
+    _report(result, "marked submitted; their clocks have started")
+    return redirect(url_for("requests.batch", batch_id=batch_id))
 
 
 # Actions on one request ---------------------------------------------------------------------------
@@ -247,10 +348,32 @@ def submit(request_id: int):
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Marked as submitted. The clock is running.")
 
 
+def _confirm(view: services.RequestView, *, heading: str, explanation: str, button: str, action: str,
+             fields: dict | None = None, new_status: Status | None = None, danger: bool = False):
+    """The page that asks before a change that cannot simply be undone (it works without JavaScript)."""
+    return render_template("requests/confirm.html", view=view, foia_request=view.request, heading=heading,
+                           explanation=explanation, button=button, action=action, fields=fields or {},
+                           new_status=new_status, danger=danger)
+
+
+def _confirm_closing(view: services.RequestView, new_status: Status, fields: dict, action: str):
+    withdrawing = new_status == Status.withdrawn
+    return _confirm(view, heading="Withdraw this request?" if withdrawing else f"Mark it “{new_status.label}”?",
+                    explanation=forms.CLOSING_WORDS[new_status], action=action, fields=fields,
+                    new_status=new_status, danger=withdrawing,
+                    button="Yes, withdraw it" if withdrawing else f"Yes, mark it “{new_status.label}”")
+
+
 @bp.post("/requests/<int:request_id>/status")
 def change_status(request_id: int):
     form = forms.StatusForm(prefix="status")
     form.status.choices = forms.status_choices(list(Status))
+    if form.validate() and request.form.get("confirmed") != "yes":
+        view = _workable_view(request_id)
+        new_status = Status(form.status.data)
+        if new_status.closes_request and view.request.status.can_become(new_status):
+            fields = {name: value for name, value in request.form.items() if name.startswith("status-")}
+            return _confirm_closing(view, new_status, fields, url_for("requests.change_status", request_id=request_id))
     return _act(request_id, form, "status_form", lambda: services.change_status(
         db_session(), actor(), request_id, Status(form.status.data), form.on.data, now(),
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Status changed.", "timeline")
@@ -294,6 +417,8 @@ def update_letter(request_id: int):
 def withdraw(request_id: int):
     form = forms.ConfirmForm()
     view = _workable_view(request_id)
+    if request.form.get("confirmed") != "yes" and view.request.status.can_become(Status.withdrawn):
+        return _confirm_closing(view, Status.withdrawn, {}, url_for("requests.withdraw", request_id=request_id))
     return _act(request_id, form, "confirm_form", lambda: services.withdraw(
         db_session(), actor(), request_id, view.today, now()), "Request withdrawn.")
 
@@ -305,6 +430,10 @@ def delete(request_id: int):
     form = forms.ConfirmForm()
     if not form.validate():
         return _back(request_id)
+    if request.form.get("confirmed") != "yes" and view.request.status == Status.draft:
+        return _confirm(view, heading="Delete this draft?", button="Yes, delete the draft", danger=True,
+                        explanation="The draft, its letter and its timeline are deleted for good. Nothing was sent "
+                                    "to the agency.", action=url_for("requests.delete", request_id=request_id))
     try:
         services.delete_draft(session, actor(), request_id, now())
     except InvalidTransition as error:
@@ -332,23 +461,26 @@ def edit(request_id: int):
     if foia_request.team_id and foia_request.team_id not in [c.value for c in form.team_id.choices]:
         team = session.get(Team, foia_request.team_id)
         form.team_id.choices.append(SelectChoice(team.id, team.name))
-    if request.method == "POST" and form.validate():
+    if request.method == "POST":
         visibility = form.visibility.data if form.visibility.data in Visibility._value2member_map_ else "private"
-        try:
-            services.edit_request(
-                session, actor(), request_id, now(), title=form.title.data or "",
-                records_sought=form.records_sought.data or "",
-                agency_tracking_number=form.agency_tracking_number.data or "",
-                max_fee_cents=_cents(form.max_fee.data), expedited=bool(form.expedited.data),
-                auto_follow_up=bool(form.auto_follow_up.data), visibility=Visibility(visibility),
-                embargo_until=form.embargo_until.data, team_id=form.team_id.data, notes=form.notes.data or "")
-        except ValidationError as error:
-            session.rollback()
-            show_errors(form, error)
+        values = dict(title=form.title.data or "", records_sought=form.records_sought.data or "",
+                      agency_tracking_number=form.agency_tracking_number.data or "",
+                      max_fee_cents=_cents(form.max_fee.data),
+                      expedited=bool(form.expedited.data), auto_follow_up=bool(form.auto_follow_up.data),
+                      visibility=Visibility(visibility), embargo_until=form.embargo_until.data,
+                      team_id=form.team_id.data, notes=form.notes.data or "")
+        if not form.validate():  # the service's own checks too, so every problem shows at once
+            add_problems(form, services.edit_problems(session, actor(), request_id, now(), **values))
         else:
-            session.commit()
-            flash("Changes saved.", "success")
-            return _back(request_id)
+            try:
+                services.edit_request(session, actor(), request_id, now(), **values)
+            except ValidationError as error:
+                session.rollback()
+                show_errors(form, error)
+            else:
+                session.commit()
+                flash("Changes saved.", "success")
+                return _back(request_id)
     return render_template("requests/edit.html", form=form, view=view, foia_request=foia_request), \
         (400 if form.errors else 200)
 

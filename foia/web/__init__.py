@@ -19,7 +19,7 @@ def register(app: Flask) -> None:
     from foia.web.context import close_session
     from foia.web.views import bp as base_bp
 
-    input.install_converters(app)
+    input.install_converters(app)  # before any route is added
     for blueprint in (base_bp, accounts_bp, agencies_bp, requests_bp, deadlines_bp, mail_bp, outbound_bp, documents_bp,
                       search_bp, system_bp):
         app.register_blueprint(blueprint)

@@ -6,8 +6,7 @@ import sqlalchemy as sa
 from flask import Flask, request
 from werkzeug.routing import IntegerConverter
 
-#: The largest id any table holds (PostgreSQL's integer); a bigger one in a URL is simply not found.
-MAX_ID = 2**31 - 1
+from foia.bounds import MAX_ID, is_id
 
 
 class IdConverter(IntegerConverter):
@@ -24,7 +23,7 @@ def bounded_id(value) -> int | None:
     if not (text.isascii() and text.isdigit()) or len(text) > 10:
         return None
     number = int(text)
-    return number if 0 < number <= MAX_ID else None
+    return number if is_id(number) else None
 
 
 def install_converters(app: Flask) -> None:

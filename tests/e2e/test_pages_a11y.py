@@ -35,6 +35,17 @@ AUDIT = """() => {
     main: document.querySelectorAll("main").length,
     skip_link: !!document.querySelector("a.skip-link[href='#content']"),
     wider_than_screen: document.documentElement.scrollWidth > window.innerWidth + 1,
+    // Anything drawn past the screen's edges, even inside a box that hides it (a clipped badge).
+    off_screen: [...document.querySelectorAll("main *")].filter((el) => {
+      if (!shown(el) || el.closest(".visually-hidden, [hidden]")) return false;
+      const head = el.closest("thead");
+      if (head && getComputedStyle(head).position === "absolute") return false;  // read out, not shown
+      const box = el.getBoundingClientRect();
+      return box.width > 0 && (box.right > window.innerWidth + 1 || box.left < -1);
+    }).map((el) => el.outerHTML.slice(0, 100)).slice(0, 5),
+    // Tables shown as tables (not cards) on a phone.
+    table_rows: [...document.querySelectorAll("main table.list tbody tr")]
+      .filter((tr) => getComputedStyle(tr).display === "table-row").length,
   };
 }"""
 
@@ -48,12 +59,30 @@ def _demo_pages(session) -> list[str]:
     return [
         "/dashboard", "/requests", "/requests?status=partial&q=Rekognition", "/requests?q=nothing-like-this",
         f"/requests/{partial.id}", f"/requests/{draft.id}", f"/requests/{draft.id}/edit", "/requests/new",
-        f"/batches/{partial.batch_id}", "/agencies", f"/agencies/{agency.id}", "/agencies/new",
+        f"/requests/new?from={partial.id}", f"/batches/{partial.batch_id}", f"/batches/{partial.batch_id}/send",
+        "/agencies", f"/agencies/{agency.id}", "/agencies/new",
         f"/agencies/{agency.id}/edit", "/jurisdictions", "/jurisdictions/or",
         "/deadlines", "/deadlines?jurisdiction=or&received=2026-03-02", "/account/reminders",
         "/inbox", f"/messages/{message.id}", "/documents", f"/documents/{document.id}",
         "/search?q=rekognition", "/search?q=zzqxv", "/search", "/account",
     ]
+
+
+def _main_actions(session) -> dict[str, list[str]]:
+    """Each page's main actions (button or link names), which a phone must reach within two screens."""
+    requests = {r.status: r for r in session.exec(select(FoiaRequest).order_by(FoiaRequest.id)).all()}
+    partial, draft = requests[Status.partial], requests[Status.draft]
+    agency = session.exec(select(Agency).order_by(Agency.id)).first()
+    document = session.exec(select(Document)).first()
+    return {
+        "/dashboard": ["New request"],
+        "/requests": ["New request"],
+        f"/requests/{partial.id}": ["Change status", "Edit"],
+        f"/requests/{draft.id}": ["Send the request by email", "Mark as submitted"],
+        f"/agencies/{agency.id}": ["File a request to this agency"],
+        f"/documents/{document.id}": ["Download original"],
+        "/inbox": ["Upload"],
+    }
 
 
 def _audit(page, path: str, console: list[str]) -> list[str]:
@@ -97,11 +126,24 @@ def test_main_pages_are_accessible_and_keep_the_csp(page, session, runtime):
     for path in paths:
         problems += _audit(page, path, console)
 
+    # The same sweep on a 390 px phone: besides the audit, nothing runs off the screen (no sideways
+    # scrolling, nothing clipped), tables are cards, and the main actions are within two screens.
     page.set_viewport_size({"width": 390, "height": 844})
-    for path in paths[:6] + ["/agencies", "/jurisdictions", "/documents"]:
+    for path in paths:
         problems += _audit(page, path, console)
-        if page.evaluate(AUDIT)["wider_than_screen"]:
+        found = page.evaluate(AUDIT)
+        if found["wider_than_screen"]:
             problems.append(f"{path} (390px): the page is wider than a phone screen")
+        problems += [f"{path} (390px): drawn past the screen's edge: {html}" for html in found["off_screen"]]
+        if found["table_rows"]:
+            problems.append(f"{path} (390px): {found['table_rows']} table rows not shown as cards")
+    for path, names in _main_actions(session).items():
+        page.goto(path)
+        for name in names:
+            target = page.get_by_role("button", name=name).or_(page.get_by_role("link", name=name)).first
+            top = target.evaluate("el => el.getBoundingClientRect().top + window.scrollY")
+            if top > 2 * 844:
+                problems.append(f"{path} (390px): “{name}” is {top:.0f} px down, past the first two screens")
     assert not problems, "\n".join(problems)
 
 

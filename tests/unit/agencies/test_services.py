@@ -96,7 +96,7 @@ def test_edit_records_old_and_new_values_and_clears_a_failing_email(session, mak
 def test_editing_other_fields_keeps_the_failing_mark(session, make):
     agency = make.agency(foia_email="x@agency.gov")
     services.mark_email_failing(session, agency, NOW, "bounced")
-    services.update_agency(session, None, NOW, agency, phone="1")
+    services.update_agency(session, None, NOW, agency, phone="407-555-0199")
     assert agency.email_failing_since == NOW
 
 

@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
-from foia.requests import services
+from foia.requests import dashboard, services
 from foia.requests.models import (FeeWaiver, FoiaRequest, RequestBatch, RequestEvent, Status,
                                   SubmissionMethod, Visibility)
 
@@ -302,6 +302,8 @@ def test_dashboard_counts_and_attention(session, make, owner):
     agency = make.agency(jurisdiction="federal")
     make.request(owner=owner, agency=agency, title="Late", status=Status.submitted, response_due=date(2026, 2, 20))
     make.request(owner=owner, agency=agency, title="Soon", status=Status.acknowledged, response_due=date(2026, 3, 5))
+    make.request(owner=owner, agency=agency, title="In two weeks", status=Status.acknowledged,
+                 response_due=date(2026, 3, 16))
     make.request(owner=owner, agency=agency, title="Later", status=Status.submitted, response_due=date(2026, 4, 20))
     make.request(owner=owner, agency=agency, title="Pay up", status=Status.payment_required,
                  response_due=date(2026, 2, 1))
@@ -311,15 +313,21 @@ def test_dashboard_counts_and_attention(session, make, owner):
                  response_due=date(2026, 2, 1))
     make.request(owner=owner, agency=agency, title="Unsent")
     make.request(agency=agency, title="Not mine", status=Status.submitted, response_due=date(2026, 2, 1))
-    board = services.dashboard(session, owner, NOW)
-    assert board.counts[Status.submitted] == 2 and board.counts[Status.draft] == 1 and board.total == 7
-    assert [v.request.title for v in board.overdue] == ["Late"]
-    assert board.overdue[0].due_phrase == "10 days overdue"
-    assert [v.request.title for v in board.due_soon] == ["Soon"]
-    assert board.due_soon[0].due_phrase == "in 3 days"
+    board = dashboard.build(session, owner, NOW)
+    assert board.counts[Status.submitted] == 2 and board.counts[Status.draft] == 1 and board.total == 8
+    assert [view.request.title for view, _ in board.overdue] == ["Late"]
+    assert board.overdue[0][0].due_phrase == "10 days overdue"
+    # Today is Mon Mar 2, 2026: the next 14 days run to Mar 16, both ends included.
+    assert [(d.view.request.title, d.label, d.days_left) for d in board.coming_up] == [
+        ("Soon", "Response due", 3), ("Denied", "Appeal window closes", 8), ("In two weeks", "Response due", 14)]
     assert [v.request.title for v in board.waiting_on_you] == ["Pay up"]
-    assert [v.request.title for v in board.appeal_closing] == ["Denied"]
     assert [v.request.title for v in board.drafts] == ["Unsent"]
+    march = {day.day.day: [d.view.request.title for d in day.due] for week in board.calendar.weeks for day in week
+             if day.in_month and day.due}
+    assert march == {5: ["Soon"], 10: ["Denied"], 16: ["In two weeks"]}
+    april = dashboard.build(session, owner, NOW, month="2026-04")
+    assert april.calendar.count == 1 and april.calendar.previous == date(2026, 3, 1)
+    assert dashboard.build(session, owner, NOW, month="9999-99").calendar.month == date(2026, 3, 1)
 
 
 def test_overdue_uses_the_jurisdictions_own_today(session, make, owner):

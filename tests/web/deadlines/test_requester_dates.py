@@ -93,7 +93,8 @@ def test_done_runs_its_appeal_window_in_the_panel_the_feed_and_the_reminders(cli
     request = make.request(owner=owner, agency=make.agency("FBI", jurisdiction="federal"))
     client.login("rita@example.org")
     _submit(client, request.id, "2026-03-02")
-    client.post_form(f"/requests/{request.id}/status", {"status-status": "done", "status-on": "2026-03-02"})
+    client.post_form(f"/requests/{request.id}/status", {"status-status": "done", "status-on": "2026-03-02",
+                                                        "confirmed": "yes"})  # closing is confirmed first
     session.close()  # a fresh read of what the app wrote
     request = session.get(FoiaRequest, request.id)
     assert request.status == Status.done and request.appeal_due == date(2026, 5, 31)

@@ -64,3 +64,16 @@ def test_demo_without_password_prints_one(runner):
     result = runner.invoke(args=["demo"])
     assert result.exit_code == 0, result.output
     assert "Created user demo@example.org with password: " in result.output
+
+
+def test_demo_release_shows_the_times_as_printed(runner, session, client):
+    runner.invoke(args=["demo", "--password", "rekognition!"])
+    document = session.exec(select(Document)).one()
+    client.login("demo@example.org", "rekognition!")
+    page = client.get(f"/documents/{document.id}").get_data(as_text=True)
+    # Printed "Tuesday, December 12, 2017 9:14 AM", "Wednesday, December 13, 2017 4:02 PM" and
+    # "Friday, January 5, 2018 11:30 AM", shown in the display time zone (New York, the same here).
+    assert "Dec 12, 2017 9:14 AM EST" in page
+    assert "Dec 13, 2017 4:02 PM EST" in page
+    assert "Jan 5, 2018 11:30 AM EST" in page
+    assert "4:02 AM" not in page

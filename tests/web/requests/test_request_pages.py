@@ -174,7 +174,10 @@ def test_draft_letter_is_editable_and_deletable(client, make, owner, session):
     reload(session, request)
     assert request.letter_text == "New letter"
     assert client.get(f"/requests/{request.id}/letter.txt").get_data(as_text=True) == "New letter"
-    response = client.post_form(f"/requests/{request.id}/delete")
+    asked = client.post_form(f"/requests/{request.id}/delete")
+    assert asked.status_code == 200 and "Delete this draft?" in text(asked)
+    assert len(requests_of(session, owner)) == 1  # nothing happens before the confirmation
+    response = client.post_form(f"/requests/{request.id}/delete", {"confirmed": "yes"})
     assert response.status_code == 302
     assert requests_of(session, owner) == []
 
@@ -198,7 +201,7 @@ def test_dashboard_counts_and_attention(client, make, owner):
     page = text(client.get("/dashboard"))
     assert 'href="/requests?status=submitted"' in page
     assert re.search(r'<span class="count">2</span>\s*<span class="badge status-submitted">', page)
-    overdue = page[page.index('id="overdue"'):page.index('id="due-soon"')]
+    overdue = page[page.index('id="overdue"'):page.index('id="coming-up"')]
     assert "Late one" in overdue and "5 days overdue" in overdue
     assert "Soon one" in page and "in 2 days" in page
     assert "Unsent one" in page[page.index('id="drafts"'):]
@@ -237,3 +240,51 @@ def test_anonymous_visitor_reads_a_public_request_without_forms(client, make):
     page = text(client.get(f"/requests/{request.id}"))
     assert "Open book" in page and "Dear officer" in page
     assert "Mark as submitted" not in page and "Add note" not in page and "Edit" not in page
+
+
+def status_options(page: str) -> list[tuple[str, bool]]:
+    """The status menu's options as (value, selected)."""
+    menu = re.search(r'<select[^>]*name="status-status"[^>]*>(.*?)</select>', page, re.S)
+    if menu is None:
+        return []
+    return [(value, "selected" in rest) for value, rest in re.findall(r'<option value="([^"]*)"([^>]*)>', menu.group(1))]
+
+
+def test_the_status_menu_preselects_nothing_and_offers_what_can_follow(client, make, owner):
+    partial = make.request(owner=owner, status=Status.partial)
+    options = status_options(text(client.get(f"/requests/{partial.id}")))
+    assert options[0] == ("", False) and not any(selected for _, selected in options)
+    values = [value for value, _ in options[1:]]
+    assert "acknowledged" not in values and "no_records" not in values and "partial" not in values
+    assert {"done", "appealing", "payment_required", "withdrawn"} <= set(values)
+
+    draft = make.request(owner=owner)
+    page = text(client.get(f"/requests/{draft.id}"))
+    assert status_options(page) == []  # a draft is sent or deleted, not withdrawn from a menu
+    assert "Mark as submitted" in page and "Delete draft" in page
+
+    response = client.post_form(f"/requests/{partial.id}/status", {"status-status": "", "status-on": "2026-03-02"})
+    assert response.status_code == 400 and "Choose the new status." in text(response)
+
+
+def test_closing_changes_are_confirmed_first(client, make, owner, session):
+    request = make.request(owner=owner, status=Status.acknowledged)
+    fields = {"status-status": "withdrawn", "status-on": "2026-03-02", "status-note": "Found them elsewhere"}
+    asked = client.post_form(f"/requests/{request.id}/status", fields)
+    page = text(asked)
+    assert asked.status_code == 200 and "Withdraw this request?" in page and "Yes, withdraw it" in page
+    assert 'name="status-note" value="Found them elsewhere"' in page
+    assert reload(session, request).status == Status.acknowledged
+
+    done = client.post_form(f"/requests/{request.id}/status", {**fields, "confirmed": "yes"})
+    assert done.status_code == 302
+    assert reload(session, request).status == Status.withdrawn
+
+    other = make.request(owner=owner, status=Status.submitted)
+    asked = client.post_form(f"/requests/{other.id}/withdraw")
+    assert asked.status_code == 200 and "Withdraw this request?" in text(asked)
+    assert reload(session, other).status == Status.submitted
+    closing = client.post_form(f"/requests/{other.id}/status", {"status-status": "no_records", "status-on": "2026-03-02"})
+    assert "Mark it “No responsive records”?" in text(closing)
+    quick = client.post_form(f"/requests/{other.id}/status", {"status-status": "acknowledged", "status-on": "2026-03-02"})
+    assert quick.status_code == 302 and reload(session, other).status == Status.acknowledged
