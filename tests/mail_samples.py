@@ -311,6 +311,23 @@ will be passed to the right department.
 """)
 
 
+def ticket_system_autoreply() -> bytes:
+    """A ticket system (MIME::Lite): an HTML answer whose only sign is an empty X-Autoreply header."""
+    return _mail(f"""MIME-Version: 1.0
+Content-Disposition: inline
+Content-Transfer-Encoding: 8bit
+Content-Type: text/html; charset="utf-8"
+X-Mailer: MIME::Lite 3.027 (F2.77; T1.32; A2.08; B3.13; Q3.13)
+Date: {DATE}
+From: <kundendialog@city.example.gov>
+X-Autoreply:
+To: {DESK}
+Message-ID: <ticket-1@city.example.gov>
+Subject: Ihr Anliegen vom 02.03.2026""", """<html><body><p>Sehr geehrte Damen und Herren,<br>
+wir danken Ihnen für Ihr Schreiben. Unser Zeichen: 13000382.</p></body></html>
+""")
+
+
 # --- TNEF (winmail.dat) -----------------------------------------------------------------------------
 
 TNEF_SIGNATURE = 0x223E9F78
@@ -575,6 +592,7 @@ def every_sample() -> dict[str, bytes]:
         "oof-lotus.eml": lotus_out_of_office(),
         "oof-generic.eml": generic_out_of_office(),
         "autoresponder.eml": messageclass_autoresponder(),
+        "ticket-autoreply.eml": ticket_system_autoreply(),
         "winmail.eml": reply_with_winmail(),
         "mislabelled.eml": mislabelled_latin1(),
         "labelled-utf8.eml": latin1_labelled_utf8(),

@@ -23,8 +23,9 @@ def test_an_exim_bounce_names_the_failed_recipient_from_its_header():
 
 
 @pytest.mark.parametrize("build", [samples.exchange_out_of_office, samples.lotus_out_of_office,
-                                   samples.generic_out_of_office, samples.messageclass_autoresponder],
-                         ids=["exchange", "lotus", "generic", "messagelabs"])
+                                   samples.generic_out_of_office, samples.messageclass_autoresponder,
+                                   samples.ticket_system_autoreply],
+                         ids=["exchange", "lotus", "generic", "messagelabs", "ticket system"])
 def test_out_of_office_replies_are_auto_replies(build):
     assert parse_message(build()).kind == "auto_reply"
 
