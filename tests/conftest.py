@@ -35,9 +35,10 @@ def require(condition: bool, reason: str) -> None:
 def pytest_collection_modifyitems(items):
     """Mark what a test needs, before `-m` selects: `browser` for Chromium, `corpus` for the shared corpus."""
     for item in items:
-        if "browser" in item.fixturenames:
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
             item.add_marker(pytest.mark.browser)
-        if "corpus" in item.fixturenames:
+        if "corpus" in fixtures:
             item.add_marker(pytest.mark.corpus)
 
 
