@@ -16,6 +16,8 @@ from foia.ports import FixedClock
 
 PG_URL = os.environ.get("FOIA_TEST_DATABASE_URL")
 IN_CI = os.environ.get("CI", "").lower() == "true"
+#: Real agency mail (Alaveteli's and froide's test mail) beside the project's workspace, never in the repository:
+#: tests read it only through the `corpus` fixture.
 CORPUS = Path(__file__).resolve().parents[1].parent / "shared" / "corpus"
 #: A Monday with no holiday near it: tests that care about the clock set their own.
 DEFAULT_NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -27,6 +29,25 @@ def require(condition: bool, reason: str) -> None:
         if IN_CI:
             pytest.fail(f"{reason} (CI=true: missing components are failures)")
         pytest.skip(reason)
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_collection_modifyitems(items):
+    """Mark what a test needs, before `-m` selects: `browser` for Chromium, `corpus` for the shared corpus."""
+    for item in items:
+        fixtures = getattr(item, "fixturenames", ())
+        if "browser" in fixtures:
+            item.add_marker(pytest.mark.browser)
+        if "corpus" in fixtures:
+            item.add_marker(pytest.mark.corpus)
+
+
+@pytest.fixture(scope="session")
+def corpus() -> Path:
+    """The shared corpus of real agency mail: skipped where it is absent (a fresh clone), a failure under CI=true."""
+    require(CORPUS.is_dir() and any(CORPUS.rglob("*.eml")),
+            f"the shared corpus of real agency mail is not at {CORPUS}; it exists only in the project's workspace")
+    return CORPUS
 
 
 @pytest.fixture(scope="session")

@@ -12,7 +12,7 @@ from sqlmodel import select
 
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.search.models import SearchChange
-from tests.conftest import CORPUS, require
+from tests.conftest import require
 from tests.unit.documents.pdfs import (EMAIL_PRINTOUT, add_document, encrypted_pdf, owner_only_encrypted_pdf,
                                        page_image, scanned_pdf, text_pdf)
 
@@ -156,9 +156,9 @@ def test_other_file_types_are_read(session, runtime, extract_all):
     assert pages_of(session, memo)[0].method == PageMethod.plain
 
 
-def _corpus_pdfs():
+def _corpus_pdfs(corpus):
     found = []
-    for path in sorted(CORPUS.rglob("*")):
+    for path in sorted(corpus.rglob("*")):
         if not path.is_file():
             continue
         message = email.message_from_bytes(path.read_bytes(), policy=email.policy.compat32)
@@ -170,9 +170,9 @@ def _corpus_pdfs():
     return found
 
 
-def test_real_attachments_from_the_corpus_are_extracted_or_fail_cleanly(session, runtime, extract_all):
-    attachments = _corpus_pdfs()
-    require(len(attachments) >= 3, "the shared corpus with PDF attachments is missing")
+def test_real_attachments_from_the_corpus_are_extracted_or_fail_cleanly(session, runtime, extract_all, corpus):
+    attachments = _corpus_pdfs(corpus)
+    assert len(attachments) >= 3
     documents = [add_document(session, runtime, data, name or "attachment.pdf", content_type=content_type)
                  for _, name, content_type, data in attachments]
 

@@ -5,15 +5,17 @@ import io
 import json
 import zipfile
 
+import pytest
 from sqlmodel import select
 
 from foia.agencies.models import Agency
 from foia.documents.models import Document
+from foia.documents.pdf_writer import text_pdf
 from foia.mail.ingest import Intake, assign_messages, ingest_bytes, ingest_email
 from foia.mail.models import Direction, Message
 from foia.requests.models import RequestEvent, Status
 from foia.search.models import SearchChange
-from tests.conftest import CORPUS
+from tests import mail_samples as samples
 
 
 def mail(to="requests@foia.test", subject="Your request", body="Thank you.", sender="clerk@city.example.gov",
@@ -94,23 +96,48 @@ def test_a_different_mail_reusing_a_message_id_is_kept_too(session, runtime):
     assert ingest_email(take, mail(body="A different letter from a mailer that reuses Message-IDs.")) is None
 
 
-def test_bounce_marks_the_agency_failing_and_never_changes_status(session, runtime, make):
-    agency = make.agency(foia_email="nonexistant@example.org")
+def bounce_marks_the_agency_failing(session, runtime, make, raw: bytes, failed: str) -> RequestEvent:
+    """Ingest a bounce of mail to `failed` on a submitted request of the agency at that address."""
+    agency = make.agency(foia_email=failed)
+    bystander = make.agency()
     request = make.request(agency=agency, status=Status.submitted)
-    raw = (CORPUS / "froide-emails" / "bounce_001.txt").read_bytes()
     message = ingest_email(intake(session, runtime, request=request), raw)
     session.commit()
     session.refresh(agency)
+    session.refresh(bystander)
     assert message.kind.value == "bounce" and message.suggested_status is None
-    assert agency.email_failing_since is not None
+    assert agency.email_failing_since == runtime.clock.now() and agency.email_failing_reason
+    assert bystander.email_failing_since is None
     assert session.get(type(request), request.id).status == Status.submitted
     event = session.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)).one()
     assert "bounced" in event.summary and "failing" in event.summary
+    return event
 
 
-def test_auto_reply_suggests_nothing(session, runtime, make):
+def test_bounce_marks_the_agency_failing_names_the_recipient_and_never_changes_status(session, runtime, make):
+    raw = samples.delivery_status_bounce(failed="foia@county.example.gov")
+    event = bounce_marks_the_agency_failing(session, runtime, make, raw, "foia@county.example.gov")
+    assert event.summary.startswith("Mail to foia@county.example.gov bounced") and "5.1.1" in event.summary
+
+
+def test_a_real_bounce_marks_the_agency_failing(session, runtime, make, corpus):
+    raw = (corpus / "froide-emails" / "bounce_001.txt").read_bytes()
+    bounce_marks_the_agency_failing(session, runtime, make, raw, "nonexistant@example.org")
+
+
+@pytest.mark.parametrize("build", [samples.exchange_out_of_office, samples.lotus_out_of_office,
+                                   samples.generic_out_of_office], ids=["exchange", "lotus", "generic"])
+def test_auto_reply_suggests_nothing(session, runtime, make, build):
     request = make.request(status=Status.submitted)
-    raw = (CORPUS / "alaveteli-emails" / "track-response-exchange-oof-1.eml").read_bytes()
+    message = ingest_email(intake(session, runtime, request=request), build())
+    assert message.kind.value == "auto_reply" and message.suggested_status is None
+    event = session.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)).one()
+    assert event.summary.startswith("Automatic reply from")
+
+
+def test_a_real_exchange_auto_reply_suggests_nothing(session, runtime, make, corpus):
+    request = make.request(status=Status.submitted)
+    raw = (corpus / "alaveteli-emails" / "track-response-exchange-oof-1.eml").read_bytes()
     message = ingest_email(intake(session, runtime, request=request), raw)
     assert message.kind.value == "auto_reply" and message.suggested_status is None
 
@@ -124,21 +151,38 @@ def test_acknowledgement_and_fee_are_suggested(session, runtime, make):
     assert (ack.suggested_status, fee.suggested_status) == ("acknowledged", "payment_required")
 
 
-def test_attachments_become_queued_documents_and_duplicates_are_linked(session, runtime, make):
+def attachments_become_queued_documents(session, runtime, make, same_names: bytes, with_pdf: bytes,
+                                        pdf_name: str) -> list[Document]:
+    """Ingest a mail with two same-named files, then a mail with a PDF twice under different Message-IDs."""
     request = make.request(status=Status.submitted)
-    raw = (CORPUS / "alaveteli-emails" / "incoming-request-two-same-name.eml").read_bytes()
-    ingest_email(intake(session, runtime, request=request), raw)
-    pdf = (CORPUS / "alaveteli-emails" / "incoming-request-pdf-attachment.eml").read_bytes()
-    ingest_email(intake(session, runtime, request=request), pdf)
-    again = pdf.replace(b"Message-ID:", b"X-Old-Message-ID:", 1).replace(b"Message-Id:", b"X-Old:", 1)
+    ingest_email(intake(session, runtime, request=request), same_names)
+    ingest_email(intake(session, runtime, request=request), with_pdf)
+    again = with_pdf.replace(b"Message-ID:", b"X-Old-Message-ID:", 1).replace(b"Message-Id:", b"X-Old:", 1)
     ingest_email(intake(session, runtime, request=request), again)
     session.commit()
     documents = session.exec(select(Document).order_by(Document.id)).all()
     assert [d.state.value for d in documents] == ["queued"] * len(documents)
-    pdfs = [d for d in documents if d.filename == "fs_50379341.pdf"]
+    assert [d.filename for d in documents].count("hello-world.txt") == 2
+    pdfs = [d for d in documents if d.filename == pdf_name]
     assert pdfs[0].content_type == "application/pdf"
     assert len(pdfs) == 2 and pdfs[1].duplicate_of_id == pdfs[0].id
     assert runtime.blobs.exists(pdfs[0].blob_key)
+    return documents
+
+
+def test_attachments_become_queued_documents_and_duplicates_are_linked(session, runtime, make):
+    pdf = samples.release_pdf()
+    documents = attachments_become_queued_documents(session, runtime, make, samples.same_name_attachments(),
+                                                    samples.reply_with_pdf(pdf, "release.pdf"), "release.pdf")
+    assert sorted(runtime.blobs.read(d.blob_key).strip() for d in documents if d.filename == "hello-world.txt") \
+        == [b"First hello", b"Second hello"]
+    assert runtime.blobs.read(next(d for d in documents if d.filename == "release.pdf").blob_key) == pdf
+
+
+def test_real_attachments_become_queued_documents_and_duplicates_are_linked(session, runtime, make, corpus):
+    mail = corpus / "alaveteli-emails"
+    attachments_become_queued_documents(session, runtime, make, (mail / "incoming-request-two-same-name.eml").read_bytes(),
+                                        (mail / "incoming-request-pdf-attachment.eml").read_bytes(), "fs_50379341.pdf")
 
 
 def _zip(files: dict[str, bytes]) -> bytes:
@@ -161,8 +205,23 @@ def test_zip_members_become_documents_and_a_bomb_is_refused(session, runtime, ma
     assert take.summary.documents == 2
 
 
-def test_foia_import_twice_adds_nothing_the_second_time(runner, session, make):
-    folder = CORPUS / "alaveteli-emails"
+def test_foia_import_of_a_folder_twice_adds_nothing_the_second_time(runner, tmp_path):
+    folder = tmp_path / "mail"
+    mails = samples.every_sample()
+    for number, (name, raw) in enumerate(mails.items()):
+        (folder / f"box {number % 3}").mkdir(parents=True, exist_ok=True)
+        (folder / f"box {number % 3}" / name).write_bytes(raw)
+    (folder / "box 0" / "scan.pdf").write_bytes(text_pdf(["A scanned letter"]))
+    first = json.loads(runner.invoke(args=["import", str(folder), "--json"]).output)
+    # 14 attachments (PDF 1, same names 2, attached mail 2, returned letter 1, winmail 2, file names 4,
+    # uuencode 1, cut off 1) and the loose PDF.
+    assert first == {"messages": len(mails), "documents": 15, "duplicates": 0, "unmatched": len(mails), "errors": []}
+    second = json.loads(runner.invoke(args=["import", str(folder), "--json"]).output)
+    assert second == {"messages": 0, "documents": 0, "duplicates": len(mails) + 1, "unmatched": 0, "errors": []}
+
+
+def test_foia_import_twice_adds_nothing_the_second_time(runner, corpus):
+    folder = corpus / "alaveteli-emails"
     first = runner.invoke(args=["import", str(folder), "--json"])
     assert first.exit_code == 0, first.output
     summary = json.loads(first.output)
@@ -170,6 +229,21 @@ def test_foia_import_twice_adds_nothing_the_second_time(runner, session, make):
     second = json.loads(runner.invoke(args=["import", str(folder), "--json"]).output)
     assert (second["messages"], second["documents"], second["errors"]) == (0, 0, [])
     assert second["duplicates"] == len([p for p in folder.iterdir()])
+
+
+def test_a_reply_with_a_pdf_is_imported_extracted_and_found_by_search(runner, make, tmp_path):
+    request = make.request(status=Status.submitted)
+    (tmp_path / "reply.eml").write_bytes(samples.reply_with_pdf())
+    imported = runner.invoke(args=["import", str(tmp_path / "reply.eml"), "--request", request.tracking_code, "--json"])
+    assert (json.loads(imported.output)["messages"], json.loads(imported.output)["documents"]) == (1, 1)
+    extracted = json.loads(runner.invoke(args=["extract", "--json"]).output)
+    assert extracted == {"documents": 1, "pages": len(samples.RELEASE_PAGES), "ocr_pages": 0, "failed": 0}
+    found = json.loads(runner.invoke(args=["search", "Rekognition", "--json"]).output)
+    hits = [hit for hit in found["hits"] if hit["filename"].endswith(".pdf")]
+    assert [(hit["filename"], hit["page"], hit["request"]) for hit in hits] == [
+        ("opd-release-2026-117.pdf", 2, request.tracking_code)]
+    assert "rekognition" in hits[0]["snippet"].lower()
+    assert json.loads(runner.invoke(args=["search", "zebrafish", "--json"]).output)["total"] == 0
 
 
 def test_foia_import_onto_a_request_and_unknown_code(runner, make, tmp_path):

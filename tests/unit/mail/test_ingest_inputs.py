@@ -11,7 +11,7 @@ from sqlmodel import select
 from foia.documents.models import Document
 from foia.mail.ingest import Intake, ingest_bytes, split_mbox
 from foia.mail.models import Message
-from tests.conftest import CORPUS
+from tests import mail_samples as samples
 
 FROM_LINE = b"From clerk@city.example.gov Mon Mar  2 10:00:00 2026\n"
 
@@ -101,7 +101,14 @@ def test_broken_outlook_msg_is_kept_as_a_file_with_a_reason(session, runtime):
 
 
 def test_eml_with_winmail_dat_keeps_its_files(session, runtime):
-    raw = (CORPUS / "alaveteli-emails" / "incoming-request-tnef-attachments.eml").read_bytes()
+    summary = take(session, runtime, "tnef.eml", samples.reply_with_winmail())
+    assert (summary.messages, summary.documents) == (1, 2)
+    documents = session.exec(select(Document).order_by(Document.id)).all()
+    assert [(d.filename, runtime.blobs.read(d.blob_key)) for d in documents] == samples.WINMAIL_FILES
+
+
+def test_real_eml_with_winmail_dat_keeps_its_files(session, runtime, corpus):
+    raw = (corpus / "alaveteli-emails" / "incoming-request-tnef-attachments.eml").read_bytes()
     summary = take(session, runtime, "tnef.eml", raw)
     assert summary.messages == 1 and summary.documents >= 2
 

@@ -1,4 +1,8 @@
-"""Real-world mail, damaged every way we could think of, is always kept and never imported twice."""
+"""Mail, damaged every way we could think of, is always kept and never imported twice.
+
+The damage is done to the shared corpus of real agency mail (where it is there) and to the sample mail
+written for the tests (everywhere).
+"""
 from __future__ import annotations
 
 import base64
@@ -16,10 +20,10 @@ from foia.mail.models import Message
 from foia.mail.parse import might_be_email
 from foia.requests.models import RequestEvent
 from foia.search.models import SearchChange
-from tests.conftest import CORPUS
+from tests import mail_samples
 
-CORPUS_FILES = sorted(p for p in CORPUS.rglob("*") if p.is_file() and p.suffix in (".eml", ".txt"))
 TABLES = (Message, Document, RequestEvent, SearchChange)
+SAMPLE_MAIL = list(mail_samples.every_sample().values())
 
 
 def rows(session) -> dict:
@@ -62,8 +66,9 @@ def _boundary(data: bytes) -> bytes | None:
 
 
 @st.composite
-def mutated_mail(draw) -> bytes:
-    data = draw(st.sampled_from(CORPUS_FILES)).read_bytes()
+def mutated_mail(draw, originals: list[bytes]) -> bytes:
+    """One of `originals`, damaged one to three times."""
+    data = draw(st.sampled_from(originals))
     for _ in range(draw(st.integers(1, 3))):
         op = draw(st.sampled_from(["truncate", "flip", "insert", "boundary_drop", "boundary_dup", "strip_headers",
                                    "corrupt_header", "line_endings", "nul", "giant_header", "latin", "drop_line"]))
@@ -105,11 +110,31 @@ def mutated_mail(draw) -> bytes:
     return data
 
 
-@settings(max_examples=150, deadline=None, derandomize=True,
-          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
-                                 HealthCheck.data_too_large])
-@given(data=mutated_mail())
-def test_damaged_corpus_mail_is_always_kept_and_never_doubled(session, runtime, data):
+@pytest.fixture(scope="module")
+def corpus_mail(corpus) -> list[bytes]:
+    """The bytes of every mail in the shared corpus."""
+    return [p.read_bytes() for p in sorted(corpus.rglob("*")) if p.is_file() and p.suffix in (".eml", ".txt")]
+
+
+MUTATION_SETTINGS = settings(max_examples=150, deadline=None, derandomize=True,
+                             suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow,
+                                                    HealthCheck.data_too_large])
+
+
+@MUTATION_SETTINGS
+@given(draw=st.data())
+def test_damaged_corpus_mail_is_always_kept_and_never_doubled(session, runtime, corpus_mail, draw):
+    assert_kept_once(session, runtime, draw.draw(mutated_mail(corpus_mail), label="damaged corpus mail"))
+
+
+@MUTATION_SETTINGS
+@given(draw=st.data())
+def test_damaged_sample_mail_is_always_kept_and_never_doubled(session, runtime, draw):
+    assert_kept_once(session, runtime, draw.draw(mutated_mail(SAMPLE_MAIL), label="damaged sample mail"))
+
+
+def assert_kept_once(session, runtime, data: bytes) -> None:
+    """Imported twice, damaged mail is one message (or one file with a reason), its raw bytes kept as they came."""
     if not data.strip():
         data = b"\n \x00"
     summary = import_twice(session, runtime, "damaged.eml", data)

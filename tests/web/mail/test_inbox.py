@@ -7,7 +7,7 @@ from sqlmodel import select
 
 from foia.mail.models import Message
 from foia.requests.models import FoiaRequest, Status
-from tests.conftest import CORPUS
+from tests import mail_samples as samples
 
 
 def upload(client, files, **fields):
@@ -23,7 +23,7 @@ def reply(message_id="<w1@city.example.gov>", body="We have received your reques
 def test_upload_several_files_shows_a_summary_and_fills_the_holding_pen(client, make, session):
     user = make.user()
     client.login(user.email)
-    pdf = (CORPUS / "alaveteli-emails" / "incoming-request-pdf-attachment.eml").read_bytes()
+    pdf = samples.reply_with_pdf(subject="Hello")
     page = upload(client, [("a.eml", reply()), ("b.eml", pdf), ("scan.txt", b"typed letter")])
     text = page.get_data(as_text=True)
     assert page.status_code == 200 and "Upload summary" in text
