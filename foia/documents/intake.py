@@ -5,6 +5,7 @@ import hashlib
 import io
 import mimetypes
 import posixpath
+import tempfile
 import zipfile
 from dataclasses import dataclass
 from datetime import datetime
@@ -143,6 +144,13 @@ def expand_zip_to_disk(source, folder, *, depth: int = 0, budget: list[int] | No
                 path.unlink(missing_ok=True)
 
 
+def unpack_zip(data: bytes) -> Iterator[ZipMember]:
+    """The files inside a zip, nested zips too, one at a time in a temporary folder removed afterwards:
+    the one place zips are unpacked (uploads, imports and attachments alike)."""
+    with tempfile.TemporaryDirectory(prefix="foia-zip-") as folder:
+        yield from expand_zip_to_disk(data, folder)
+
+
 def _member_problem(info: zipfile.ZipInfo, budget: list[int]) -> str:
     if info.file_size > ZIP_MAX_MEMBER_BYTES:
         return f"larger than {ZIP_MAX_MEMBER_BYTES // 1024 ** 2} MB unpacked; left in the archive"
@@ -171,58 +179,6 @@ def _unpack(archive: zipfile.ZipFile, info: zipfile.ZipInfo, path: Path, budget:
     finally:
         budget[1] -= written
     return ""
-
-
-def expand_zip(data: bytes, *, depth: int = 0, budget: list[int] | None = None) -> list[tuple[str, bytes]]:
-    """The files inside a zip (nested zips unpacked too), or ZipRefused when it breaks a limit."""
-    budget = budget if budget is not None else [ZIP_MAX_MEMBERS, ZIP_MAX_TOTAL_BYTES]
-    if depth >= ZIP_MAX_DEPTH:
-        raise ZipRefused(f"zip archives are nested more than {ZIP_MAX_DEPTH} deep")
-    try:
-        archive = zipfile.ZipFile(io.BytesIO(data))
-    except (zipfile.BadZipFile, ValueError, OSError) as error:
-        raise ZipRefused(f"the zip archive is damaged ({error})") from None
-    members: list[tuple[str, bytes]] = []
-    with archive:
-        infos = [info for info in archive.infolist() if not info.is_dir()]
-        for info in infos:
-            budget[0] -= 1
-            if budget[0] < 0:
-                raise ZipRefused(f"the zip archive holds more than {ZIP_MAX_MEMBERS} files")
-            if info.file_size > budget[1]:
-                raise ZipRefused("the zip archive unpacks to more than the allowed size")
-            if info.compress_size and info.file_size / info.compress_size > ZIP_MAX_RATIO and info.file_size > 1024 ** 2:
-                raise ZipRefused(f"{info.filename} is compressed {info.file_size // info.compress_size}:1 "
-                                 "(a zip bomb?); the archive was not unpacked")
-            content = _read_limited(archive, info, budget)
-            name = _member_name(info)
-            if not name:
-                continue
-            if is_zip(content, name):
-                members += [(f"{name}/{inner}", inner_data)
-                            for inner, inner_data in expand_zip(content, depth=depth + 1, budget=budget)]
-            else:
-                members.append((name, content))
-    return members
-
-
-def _read_limited(archive: zipfile.ZipFile, info: zipfile.ZipInfo, budget: list[int]) -> bytes:
-    # The sizes in the header may lie: count what really comes out.
-    chunks = []
-    limit = min(budget[1], max(info.compress_size, 1) * ZIP_MAX_RATIO + 1024 ** 2)
-    read = 0
-    try:
-        with archive.open(info) as handle:
-            while chunk := handle.read(1024 * 1024):
-                read += len(chunk)
-                if read > limit:
-                    raise ZipRefused(f"{info.filename} unpacks to far more than its compressed size (a zip bomb?); "
-                                     "the archive was not unpacked")
-                chunks.append(chunk)
-    except (zipfile.BadZipFile, OSError, RuntimeError, NotImplementedError, EOFError) as error:
-        raise ZipRefused(f"{info.filename} in the zip archive cannot be read ({error})") from None
-    budget[1] -= read
-    return b"".join(chunks)
 
 
 def _member_name(info: zipfile.ZipInfo) -> str:

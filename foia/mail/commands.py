@@ -20,7 +20,8 @@ def import_mail(paths, request_code, as_json):
     """Import emails (.eml, .mbox, .msg) and files (.pdf, .docx, .zip, folders, ...)."""
     from tqdm import tqdm
 
-    from foia.mail.ingest import Intake, expand_paths, ingest_paths
+    from foia.mail.ingest import Intake
+    from foia.mail.inputs import expand_paths, ingest_paths
     from foia.requests.models import FoiaRequest
 
     runtime = current_runtime()

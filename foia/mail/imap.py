@@ -14,7 +14,8 @@ from imap_tools import AND, MailBox, MailBoxStartTls, MailBoxUnencrypted
 from imap_tools.errors import MailboxLoginError, UnexpectedCommandStatusError
 from sqlmodel import select
 
-from foia.mail.ingest import Intake, ingest_raw_email
+from foia.mail.ingest import Intake
+from foia.mail.inputs import ingest_raw_email
 from foia.mail.models import ImapFolderState
 
 log = logging.getLogger("foia.mail.imap")

@@ -13,7 +13,7 @@ from sqlmodel import Session, select
 
 from foia.agencies.models import Agency
 from foia.mail.models import Message
-from foia.mail.parse import ParsedMessage
+from foia.mail.parsed import ParsedMessage
 from foia.requests.models import OPEN_STATUSES, FoiaRequest
 
 TRACKING_CODE = re.compile(r"\bFOIA-\d{4}-\d{4,}\b", re.I)

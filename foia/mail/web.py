@@ -13,7 +13,7 @@ from sqlmodel import select
 from foia.documents import services as document_services
 from foia.documents.models import Document
 from foia.errors import DomainError, NotAllowed, NotFound, ValidationError
-from foia.mail import ingest, reading
+from foia.mail import holding_pen, ingest, inputs, reading
 from foia.mail.match import likely_requests
 from foia.mail.models import Message, MessageKind
 from foia.requests.access import can_work_on_content, get_workable_request, workable_clause
@@ -37,7 +37,7 @@ def _workable_requests():
 def inbox():
     session = db_session()
     messages = session.exec(select(Message).where(Message.request_id.is_(None),
-                                                  ingest.message_visible_clause(actor(), now()))
+                                                  holding_pen.message_visible_clause(actor(), now()))
                             .order_by(Message.received_at.desc(), Message.id.desc()).limit(200)).all()
     guesses = {m.id: likely_requests(session, m, workable_clause(actor())) for m in messages}
     files = document_services.held_documents(session, actor(), now())
@@ -58,7 +58,7 @@ def assign():
         if not ids and not file_ids:
             raise ValidationError("Choose at least one message or file.")
         files = document_services.assign_documents(session, actor(), now(), file_ids, request_id)
-        assigned = ingest.assign_messages(session, actor(), now(), ids, request_id) if ids else []
+        assigned = holding_pen.assign_messages(session, actor(), now(), ids, request_id) if ids else []
         session.commit()
     except (ValidationError, NotAllowed) as error:
         session.rollback()
@@ -96,7 +96,7 @@ def upload():
         return redirect(url_for("requests.detail", request_id=target.id) if target else url_for("mail.inbox"))
     intake = ingest.Intake(session=session, blobs=runtime().blobs, now=now(), actor=actor(), source="upload",
                            request=target)
-    summary = ingest.ingest_uploads(intake, files)
+    summary = inputs.ingest_uploads(intake, files)
     messages = session.exec(select(Message).where(Message.id.in_(summary.message_ids))).all() if summary.message_ids else []
     by_id = {m.id: m for m in messages}
     if wants_json:
@@ -108,7 +108,7 @@ def upload():
 @bp.get("/messages/<int:message_id>")
 def show_message(message_id: int):
     session = db_session()
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     documents = session.exec(select(Document).where(Document.message_id == message.id).order_by(Document.id)).all()
     foia_request = session.get(FoiaRequest, message.request_id) if message.request_id else None
     can_work = foia_request is not None and _can_work(foia_request)
@@ -137,7 +137,7 @@ def _can_work(foia_request: FoiaRequest) -> bool:
 @bp.get("/messages/<int:message_id>/html")
 def message_html(message_id: int):
     session = db_session()
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     body = message.body_html
     if message.request_id and not can_work_on_content(session, actor(), message.request_id, None):
         body = body.replace(session.get(FoiaRequest, message.request_id).reply_token, "…")  # the reply address stays secret
@@ -152,7 +152,7 @@ def message_html(message_id: int):
 @bp.get("/messages/<int:message_id>/raw")
 def message_raw(message_id: int):
     session = db_session()
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     # The raw mail carries the request's reply address: only those who work on it get it.
     if not message.raw_blob_key or not can_work_on_content(session, actor(), message.request_id,
                                                            message.imported_by_id):
@@ -168,7 +168,7 @@ def attachment(message_id: int, document_id: int):
     from foia.documents.web import DOWNLOAD_CSP
 
     session = db_session()
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     document = document_services.get_visible_document(session, actor(), document_id, now())
     if document.message_id != message.id:
         raise NotFound("document")
@@ -185,7 +185,7 @@ def set_private(message_id: int):
     session = db_session()
     private = request.form.get("private") == "1"
     try:
-        ingest.set_message_private(session, actor(), now(), message_id, private)
+        holding_pen.set_message_private(session, actor(), now(), message_id, private)
     except NotAllowed as error:
         session.rollback()
         flash(str(error), "error")
@@ -205,12 +205,12 @@ def confirm_status(message_id: int):
         back = request.form["next"]
     try:
         if request.form.get("action") == "dismiss":
-            ingest.dismiss_suggested_status(session, actor(), now(), message_id)
+            holding_pen.dismiss_suggested_status(session, actor(), now(), message_id)
             flash("Suggestion dismissed.", "info")
         elif request.form.get("confirmed") != "yes" and _closes(session, message_id):
             return _confirm_closing(session, message_id, back)
         else:
-            foia_request = ingest.apply_suggested_status(session, actor(), now(), message_id,
+            foia_request = holding_pen.apply_suggested_status(session, actor(), now(), message_id,
                                                          runtime().config.get("FOLLOW_UP_DAYS", 10))
             flash(f"Status changed to “{foia_request.status.label}”.", "success")
     except NotFound:
@@ -223,7 +223,7 @@ def confirm_status(message_id: int):
 
 def _closes(session, message_id: int) -> bool:
     """Whether applying the message's suggestion would close its request (asked to confirm first)."""
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     suggested = status_from_value(message.suggested_status)
     return suggested is not None and message.request_id is not None and suggested.closes_request
 
@@ -232,7 +232,7 @@ def _confirm_closing(session, message_id: int, back: str):
     """The request pages' confirmation, before a suggested status closes the request."""
     from foia.requests import forms as request_forms, services
 
-    message = ingest.get_visible_message(session, actor(), message_id, now())
+    message = holding_pen.get_visible_message(session, actor(), message_id, now())
     status = Status(message.suggested_status)
     view = services.get_request(session, actor(), message.request_id, now())
     get_workable_request(session, actor(), message.request_id, now())
@@ -247,7 +247,7 @@ def _confirm_closing(session, message_id: int, back: str):
 def request_messages(foia_request) -> list[Message]:
     """The messages of a request, newest first (the request page already checked the user may see it)."""
     return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id,
-                                                        ingest.message_visible_clause(actor(), now()))
+                                                        holding_pen.message_visible_clause(actor(), now()))
                                   .order_by(Message.received_at.desc(), Message.id.desc())).all())
 
 

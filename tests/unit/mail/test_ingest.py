@@ -11,7 +11,9 @@ from sqlmodel import select
 from foia.agencies.models import Agency
 from foia.documents.models import Document
 from foia.documents.pdf_writer import text_pdf
-from foia.mail.ingest import Intake, assign_messages, ingest_bytes, ingest_email
+from foia.mail.holding_pen import assign_messages
+from foia.mail.ingest import Intake, ingest_email
+from foia.mail.inputs import ingest_bytes
 from foia.mail.models import Direction, Message
 from foia.requests.models import RequestEvent, Status
 from foia.search.models import SearchChange

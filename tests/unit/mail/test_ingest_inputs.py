@@ -9,7 +9,8 @@ import zipfile
 from sqlmodel import select
 
 from foia.documents.models import Document
-from foia.mail.ingest import Intake, ingest_bytes, split_mbox
+from foia.mail.ingest import Intake
+from foia.mail.inputs import ingest_bytes, split_mbox
 from foia.mail.models import Message
 from tests import mail_samples as samples
 

@@ -15,9 +15,10 @@ from hypothesis import strategies as st
 from sqlmodel import func, select
 
 from foia.documents.models import Document
-from foia.mail.ingest import Intake, ImportSummary, ingest_bytes, split_mbox
+from foia.mail.ingest import ImportSummary, Intake
+from foia.mail.inputs import ingest_bytes, split_mbox
 from foia.mail.models import Message
-from foia.mail.parse import might_be_email
+from foia.mail.sniff import might_be_email
 from foia.requests.models import RequestEvent
 from foia.search.models import SearchChange
 from tests import mail_samples

@@ -1,0 +1,126 @@
+"""The holding pen and a received message's fate: who sees it, assigning it to a request, its suggested
+status confirmed or dismissed, marking it private."""
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from sqlmodel import Session, select
+
+from foia.accounts.models import User
+from foia.documents.models import Document
+from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
+from foia.mail.models import Message, MessageKind
+from foia.mail.reply_status import note_suggestion
+from foia.ports import local_date
+from foia.requests.access import message_visible_clause as access_message_visible_clause
+from foia.requests.models import FoiaRequest, Status
+from foia.requests.timeline import add_event
+from foia.search.models import SearchChange
+
+
+def message_visible_clause(actor: User | None, now: datetime):
+    """SQL condition: messages the actor may see (access.message_visible_clause)."""
+    return access_message_visible_clause(actor, now)
+
+
+def get_visible_message(session: Session, actor: User | None, message_id: int, now: datetime) -> Message:
+    """The message if the actor may see it; NotFound otherwise."""
+    message = session.exec(select(Message).where(Message.id == message_id,
+                                                  message_visible_clause(actor, now))).first()
+    if message is None:
+        raise NotFound("message")
+    return message
+
+
+def assign_messages(session: Session, actor: User, now: datetime, message_ids: list[int], request_id: int) -> list[Message]:
+    """Put holding-pen (or misfiled) messages and their files on a request the actor works on."""
+    from foia.requests.access import get_workable_request
+
+    if not message_ids:
+        raise ValidationError("Choose at least one message.", {"message_ids": "Choose at least one message."})
+    request = get_workable_request(session, actor, request_id, now)
+    messages = []
+    for message_id in dict.fromkeys(message_ids):
+        message = get_visible_message(session, actor, message_id, now)
+        if message.request_id is not None and message.request_id != request.id:
+            get_workable_request(session, actor, message.request_id, now)
+        if message.request_id == request.id:
+            continue
+        message.request_id = request.id
+        message.match_reason = f"assigned by {actor.public_name}"
+        message.updated_at = now
+        session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+        documents = session.exec(select(Document).where(Document.message_id == message.id)).all()
+        for document in documents:
+            document.request_id = request.id
+            document.updated_at = now
+            session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+        if message.kind == MessageKind.reply:
+            note_suggestion(message, request)
+        what = {MessageKind.bounce: "Bounce", MessageKind.auto_reply: "Automatic reply"}.get(message.kind, "Message")
+        add_event(session, request, actor, "message",
+                  f"{what} from {message.from_name or message.from_address or 'unknown sender'} assigned: "
+                  f"{message.subject or '(no subject)'}", now, detail={"message_id": message.id})
+        messages.append(message)
+    session.commit()
+    return messages
+
+
+def _event_date(message: Message, request: FoiaRequest, now: datetime) -> date:
+    today = local_date(now)
+    when = local_date(message.sent_at) if message.sent_at else local_date(message.received_at)
+    if when > today or (request.submitted_on and when < request.submitted_on):
+        return today
+    return when
+
+
+def apply_suggested_status(session: Session, actor: User, now: datetime, message_id: int,
+                           follow_up_days: int = 10) -> FoiaRequest:
+    """The user confirmed the status a reply suggested: change the request's status through its service."""
+    from foia.requests import services
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is None or not message.suggested_status:
+        raise InvalidTransition("This message suggests no status change.")
+    request = session.get(FoiaRequest, message.request_id)
+    status = Status(message.suggested_status)
+    try:
+        request = services.change_status(session, actor, request.id, status, _event_date(message, request, now), now,
+                                         note=f"Suggested by the reply “{message.subject}”",
+                                         follow_up_days=follow_up_days)
+    except NotFound:
+        raise NotAllowed("Only the requester and their team can change this request.") from None
+    message.suggested_status = None
+    message.suggested_status_reason = ""
+    session.commit()
+    return request
+
+
+def dismiss_suggested_status(session: Session, actor: User, now: datetime, message_id: int) -> Message:
+    """Forget a suggested status the user does not agree with."""
+    from foia.requests.access import get_workable_request
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is not None:
+        get_workable_request(session, actor, message.request_id, now)
+    message.suggested_status = None
+    message.suggested_status_reason = ""
+    session.commit()
+    return message
+
+
+def set_message_private(session: Session, actor: User | None, now: datetime, message_id: int, private: bool) -> Message:
+    """Mark a message (and the files that came with it) private to those who work on its request, or shared again."""
+    from foia.requests.access import can_work_on_content
+
+    message = get_visible_message(session, actor, message_id, now)
+    if message.request_id is None or not can_work_on_content(session, actor, message.request_id, None):
+        raise NotAllowed("Only the requester and their team can change who sees this message.")
+    message.is_private = private
+    message.updated_at = now
+    session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+    for document in session.exec(select(Document).where(Document.message_id == message.id)).all():
+        document.is_private = private
+        document.updated_at = now
+        session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+    return message

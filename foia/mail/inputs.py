@@ -1,0 +1,246 @@
+"""Where received things come in: paths and folders (`foia import`), uploads, mbox files and zips.
+
+Each input is routed to what it is (an email, an mbox of emails, a zip of files, a plain document)
+and taken in within its own transaction, so one unreadable file never takes the others with it.
+Emails go on to the chain in foia.mail.ingest.
+"""
+from __future__ import annotations
+
+import os
+import re
+from pathlib import Path
+from typing import Callable, Iterable
+
+from foia.documents.intake import ZipRefused, is_zip, sniff_type, store_document, unpack_zip
+from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, clean, ingest_email
+from foia.mail.sniff import OLE_MAGIC, looks_like_email, looks_like_mbox, might_be_email
+from foia.requests.timeline import add_event
+from foia.text.filenames import safe_filename, safe_path
+
+
+def _is_mbox_name(name: str) -> bool:
+    return name.lower().endswith((".mbox", ".mbx", ".mbs"))
+
+
+def _is_email_bytes(name: str, data: bytes) -> bool:
+    lower = name.lower()
+    if lower.endswith((".eml", ".email", ".msg")) or data[:8] == OLE_MAGIC and lower.endswith(".msg"):
+        return True
+    if lower.endswith((".pdf", ".docx", ".xlsx", ".png", ".jpg", ".jpeg", ".gif", ".tif", ".tiff", ".zip", ".doc")):
+        return False
+    return looks_like_email(data)
+
+
+def _store_file(intake: Intake, name: str, data: bytes) -> int:
+    request = intake.request
+    result = store_document(intake.session, intake.blobs, data=data, filename=name,
+                            request_id=request.id if request else None, message_id=None, now=intake.now,
+                            skip_existing=True, uploaded_by_id=intake.uploader_id)
+    if result is None:
+        intake.summary.duplicates += 1
+        return 0
+    intake.summary.documents += 1
+    intake.summary.place(name, "document", result.document.id, request)
+    return 1
+
+
+def _error(intake: Intake, label: str, reason: str) -> None:
+    intake.summary.errors.append({"path": clean(label), "reason": " ".join(clean(reason).split())[:500]})
+
+
+def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: bytes | None = None,
+                name: str = "") -> None:
+    """Run one input's chain in its own transaction; a failure becomes an `errors` entry.
+
+    With raw, bytes that cannot be taken in as what they claim to be are still kept as a Document,
+    and the entry says which.
+    """
+    try:
+        action()
+        intake.session.commit()
+        return
+    except Skip as skip:
+        intake.session.rollback()
+        if skip.duplicate:
+            intake.summary.duplicates += 1
+            return
+        reason = str(skip)
+    except Exception as error:  # noqa: BLE001 - a file we cannot handle must never stop the import
+        intake.session.rollback()
+        reason = f"{type(error).__name__}: {error}"
+    if raw:
+        _error_keeping(intake, label, reason, name or label, raw)
+    else:
+        _error(intake, label, reason)
+
+
+def _error_keeping(intake: Intake, label: str, reason: str, name: str, raw: bytes) -> None:
+    """An `errors` entry for bytes kept as a file; the same bytes a second time are a duplicate."""
+    where = _keep_as_document(intake, name, raw)
+    if where is None:
+        intake.summary.duplicates += 1
+    else:
+        _error(intake, label, f"{reason}; {where}")
+
+
+def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
+    """Keep bytes we could not take in as a plain Document; say where they went (None: kept before)."""
+    try:
+        request = intake.request
+        result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
+                                request_id=request.id if request else None, message_id=None, now=intake.now,
+                                skip_existing=True, uploaded_by_id=intake.uploader_id)
+        intake.session.commit()
+    except Exception as error:  # noqa: BLE001
+        intake.session.rollback()
+        key = intake.blobs.put(raw)
+        return f"its bytes were kept as blob {key} ({type(error).__name__})"
+    if result is None:
+        return None
+    intake.summary.place(_document_name(name), "document", result.document.id, request)
+    where = f"on {request.tracking_code}" if request else "in the holding pen"
+    return f"kept as a file {where} (document {result.document.id})"
+
+
+def _document_name(label: str) -> str:
+    return safe_filename(label.replace("\\", "/").rsplit("/", 1)[-1]) or "file"
+
+
+def ingest_bytes(intake: Intake, name: str, data: bytes, label: str | None = None) -> None:
+    """Take in one uploaded or imported file: an email, an mbox, a zip of files, or a plain document."""
+    label = label or name
+    if not data:
+        intake.summary.errors.append({"path": label, "reason": "the file is empty"})
+        return
+    if len(data) > MAX_INPUT_BYTES:
+        intake.summary.errors.append({"path": label, "reason": f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB"})
+        return
+    lower = name.lower()
+    if _is_mbox_name(name) or (not lower.endswith((".eml", ".email", ".msg")) and looks_like_mbox(data)
+                               and len(split_mbox(data)) > 1):
+        ingest_mbox_bytes(intake, data, label)
+        return
+    if is_zip(data, name):
+        try:
+            for member in unpack_zip(data):
+                if member.problem:
+                    intake.summary.errors.append({"path": f"{label}/{member.name}", "reason": member.problem})
+                else:
+                    ingest_bytes(intake, member.name, member.path.read_bytes(), f"{label}/{member.name}")
+        except ZipRefused as error:
+            intake.summary.errors.append({"path": label, "reason": f"zip refused: {error}"})
+        return
+    if _is_email_bytes(name, data):
+        if data[:8] == OLE_MAGIC or looks_like_email(data) or might_be_email(data):
+            ingest_raw_email(intake, label, data, name)
+            return
+        if name.lower().endswith((".eml", ".email", ".msg")):
+            _error_keeping(intake, label, f"not an email (no mail headers; the bytes look like {sniff_type(data, '')})",
+                           name, data)
+            return
+    ingest_item(intake, label, lambda: _file_with_event(intake, safe_path(name), data))
+
+
+def ingest_raw_email(intake: Intake, label: str, raw: bytes, name: str = "") -> None:
+    """One email in its own transaction; one that cannot be read at all is kept as a file with an `errors` entry."""
+    ingest_item(intake, label, lambda: ingest_email(intake, raw), raw=raw,
+                name=name or f"{label.rsplit('/', 1)[-1]}.eml")
+
+
+def _file_with_event(intake: Intake, name: str, data: bytes) -> None:
+    if _store_file(intake, name, data) and intake.request is not None:
+        add_event(intake.session, intake.request, intake.actor, "document", f"File received: {name}", intake.now,
+                  detail={"filename": name, "source": intake.source})
+
+
+#: An mbox separator: "From " sender, then a date (asctime), perhaps a time zone or more after it.
+_FROM_LINE = re.compile(rb"^From [^\r\n]*?(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Feb|Mar|Apr|May|Jun|Jul|Aug|Sep|Oct|Nov|Dec)"
+                        rb" +\d{1,2} +\d{1,2}:\d\d(:\d\d)?[^\r\n]*?\d{4}[^\r\n]*\r?$", re.M)
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of an mbox: split only at From_ lines that carry a date, after a blank line or at the start.
+
+    "From " lines inside bodies (unescaped by careless writers) stay in their message; LF or CRLF both work.
+    """
+    starts = [m.start() for m in _FROM_LINE.finditer(data)
+              if m.start() == 0 or data[max(0, m.start() - 4):m.start()].endswith((b"\n\n", b"\n\r\n"))
+              or not data[:m.start()].strip()]
+    if not starts:
+        return [data] if data.strip() else []
+    chunks = []
+    if data[:starts[0]].strip():  # something before the first separator is kept too
+        chunks.append(data[:starts[0]])
+    for start, end in zip(starts, starts[1:] + [len(data)]):
+        chunk = data[start:end]
+        newline = chunk.find(b"\n")
+        body = chunk[newline + 1:] if newline >= 0 else b""
+        if body.endswith(b"\r\n\r\n"):
+            body = body[:-2]
+        elif body.endswith(b"\n\n"):
+            body = body[:-1]
+        if body.strip():
+            chunks.append(body)
+    return chunks
+
+
+def ingest_mbox(intake: Intake, path: Path, label: str) -> None:
+    """Every message of an mbox file."""
+    try:
+        data = path.read_bytes()
+    except OSError as error:
+        _error(intake, label, f"cannot read: {error.strerror or error}")
+        return
+    ingest_mbox_bytes(intake, data, label)
+
+
+def ingest_mbox_bytes(intake: Intake, data: bytes, label: str) -> None:
+    """Every message of mbox bytes; a piece that is no email is kept as a file with an `errors` entry."""
+    messages = split_mbox(data)
+    if not messages:
+        _error(intake, label, "the mbox holds no messages")
+    for number, raw in enumerate(messages, 1):
+        item = f"{label}#{number}"
+        if might_be_email(raw) or looks_like_email(raw):
+            ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
+        else:
+            _error_keeping(intake, item, "not an email (no mail headers)", f"{Path(label).name}-{number}.txt", raw)
+
+
+def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
+    """Files named, and every file under folders named (hidden ones left out), in a stable order."""
+    found: list[Path] = []
+    for path in map(Path, paths):
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                found += [Path(root) / f for f in sorted(files) if not f.startswith(".")]
+        else:
+            found.append(path)
+    return found
+
+
+def ingest_paths(intake: Intake, paths: Iterable[str | Path], progress: Callable[[Path], None] | None = None) -> ImportSummary:
+    """Import files and folders from disk (what `foia import` does)."""
+    for path in expand_paths(paths):
+        label = str(path)
+        try:
+            if not path.exists():
+                intake.summary.errors.append({"path": label, "reason": "no such file or folder"})
+            else:
+                if path.stat().st_size > MAX_INPUT_BYTES:
+                    intake.summary.errors.append({"path": label, "reason": "file too large"})
+                else:
+                    ingest_bytes(intake, path.name, path.read_bytes(), label)
+        except OSError as error:
+            intake.summary.errors.append({"path": label, "reason": f"cannot read: {error.strerror or error}"})
+        if progress:
+            progress(path)
+    return intake.summary
+
+
+def ingest_uploads(intake: Intake, files: Iterable[tuple[str, bytes]]) -> ImportSummary:
+    """Import files sent through the web form (several at once, folders as relative paths)."""
+    for name, data in files:
+        ingest_bytes(intake, Path(name.replace("\\", "/")).name or "upload", data, name)
+    return intake.summary
