@@ -1,4 +1,5 @@
-"""Documents: who may see them, their pages and embedded emails, retrying, and storing an extraction."""
+"""Documents: finding those the actor may see (foia.requests.access decides), their pages and embedded emails,
+retrying, and storing an extraction."""
 from __future__ import annotations
 
 from dataclasses import dataclass, field
@@ -12,7 +13,7 @@ from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Pa
 from foia.documents.release import FoundMessage
 from foia.errors import InvalidTransition, NotAllowed, NotFound
 from foia.pagination import clamp
-from foia.requests.access import can_work_on, can_work_on_content, document_visible_clause, visible_request_ids
+from foia.requests.access import can_work_on_document, document_visible_clause, visible_request_ids
 from foia.requests.models import FoiaRequest
 from foia.search.models import SearchChange
 
@@ -31,29 +32,13 @@ STATE_LABELS = {
 }
 
 
-def visible_documents_clause(actor: User | None, now: datetime):
-    """SQL condition: documents the actor may see (access.document_visible_clause)."""
-    return document_visible_clause(actor, now)
-
-
 def get_visible_document(session: Session, actor: User | None, document_id: int, now: datetime) -> Document:
     """The document if the actor may see it; NotFound otherwise."""
     document = session.exec(select(Document).where(Document.id == document_id,
-                                                   visible_documents_clause(actor, now))).first()
+                                                   document_visible_clause(actor, now))).first()
     if document is None:
         raise NotFound("document")
     return document
-
-
-def can_work_on_document(session: Session, actor: User | None, document: Document) -> bool:
-    """Whether the actor may act on the document (retry its extraction, mark it private, delete it)."""
-    holder = document.uploaded_by_id
-    if holder is None and document.message_id is not None and document.request_id is None:
-        from foia.mail.models import Message
-
-        message = session.get(Message, document.message_id)
-        holder = message.imported_by_id if message else None
-    return can_work_on_content(session, actor, document.request_id, holder)
 
 
 def set_private(session: Session, actor: User | None, document_id: int, private: bool, now: datetime) -> Document:
@@ -113,7 +98,7 @@ def assign_documents(session: Session, actor: User, now: datetime, document_ids:
 def held_documents(session: Session, actor: User | None, now: datetime, limit: int = 200) -> list[Document]:
     """Files in the holding pen the actor may see that came on their own (not attached to a message)."""
     return list(session.exec(select(Document).where(Document.request_id.is_(None), Document.message_id.is_(None),
-                                                    visible_documents_clause(actor, now))
+                                                    document_visible_clause(actor, now))
                              .order_by(Document.id.desc()).limit(limit)))
 
 
@@ -140,7 +125,7 @@ class DocumentList:
 def list_documents(session: Session, actor: User | None, now: datetime, *, state: str | None = None,
                    request_id: int | None = None, number: int = 1, per_page: int = 25) -> DocumentList:
     """Documents the actor may see, newest first, filtered by extraction state and request."""
-    conditions = [visible_documents_clause(actor, now)]
+    conditions = [document_visible_clause(actor, now)]
     if state:
         conditions.append(Document.state == ExtractionState(state))
     if request_id is not None:
@@ -168,7 +153,7 @@ def filter_requests(session: Session, actor: User | None, now: datetime) -> list
 def request_documents(session: Session, actor: User | None, now: datetime, request_id: int) -> list[Document]:
     """A request's documents the actor may see, in the order they arrived."""
     return list(session.exec(select(Document).where(Document.request_id == request_id,
-                                                    visible_documents_clause(actor, now)).order_by(Document.id)))
+                                                    document_visible_clause(actor, now)).order_by(Document.id)))
 
 
 def document_pages(session: Session, document: Document) -> list[Page]:

@@ -12,7 +12,7 @@ from foia.documents import page_images, services
 from foia.documents.blobstore import BlobNotFound
 from foia.documents.models import ExtractionState
 from foia.errors import DomainError
-from foia.pagination import page_number
+from foia.requests import access
 from foia.web.input import bounded_id
 from foia.web.context import actor, db_session, now, runtime
 from foia.pagination import page_number
@@ -86,7 +86,7 @@ def show_document(document_id: int):
                            page_texts=[highlight(page.text, words) for page in pages], words=words,
                            query=request.args.get("q", ""),
                            messages=services.embedded_messages(session, document), foia_request=foia_request,
-                           can_work=services.can_work_on_document(session, actor(), document),
+                           can_work=access.can_work_on_document(session, actor(), document),
                            labels=services.STATE_LABELS)
 
 

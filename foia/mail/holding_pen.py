@@ -12,15 +12,10 @@ from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from foia.mail.models import Message, MessageKind
 from foia.mail.reply_status import note_suggestion
 from foia.ports import local_date
-from foia.requests.access import message_visible_clause as access_message_visible_clause
+from foia.requests.access import can_work_on_content, get_workable_request, message_visible_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
 from foia.search.models import SearchChange
-
-
-def message_visible_clause(actor: User | None, now: datetime):
-    """SQL condition: messages the actor may see (access.message_visible_clause)."""
-    return access_message_visible_clause(actor, now)
 
 
 def get_visible_message(session: Session, actor: User | None, message_id: int, now: datetime) -> Message:
@@ -34,8 +29,6 @@ def get_visible_message(session: Session, actor: User | None, message_id: int, n
 
 def assign_messages(session: Session, actor: User, now: datetime, message_ids: list[int], request_id: int) -> list[Message]:
     """Put holding-pen (or misfiled) messages and their files on a request the actor works on."""
-    from foia.requests.access import get_workable_request
-
     if not message_ids:
         raise ValidationError("Choose at least one message.", {"message_ids": "Choose at least one message."})
     request = get_workable_request(session, actor, request_id, now)
@@ -98,8 +91,6 @@ def apply_suggested_status(session: Session, actor: User, now: datetime, message
 
 def dismiss_suggested_status(session: Session, actor: User, now: datetime, message_id: int) -> Message:
     """Forget a suggested status the user does not agree with."""
-    from foia.requests.access import get_workable_request
-
     message = get_visible_message(session, actor, message_id, now)
     if message.request_id is not None:
         get_workable_request(session, actor, message.request_id, now)
@@ -111,8 +102,6 @@ def dismiss_suggested_status(session: Session, actor: User, now: datetime, messa
 
 def set_message_private(session: Session, actor: User | None, now: datetime, message_id: int, private: bool) -> Message:
     """Mark a message (and the files that came with it) private to those who work on its request, or shared again."""
-    from foia.requests.access import can_work_on_content
-
     message = get_visible_message(session, actor, message_id, now)
     if message.request_id is None or not can_work_on_content(session, actor, message.request_id, None):
         raise NotAllowed("Only the requester and their team can change who sees this message.")

@@ -16,7 +16,8 @@ from foia.errors import DomainError, NotAllowed, NotFound, ValidationError
 from foia.mail import holding_pen, ingest, inputs, reading
 from foia.mail.match import likely_requests
 from foia.mail.models import Message, MessageKind
-from foia.requests.access import can_work_on_content, get_workable_request, workable_clause
+from foia.requests import access
+from foia.requests.access import get_workable_request, workable_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.input import bounded_id
@@ -37,7 +38,7 @@ def _workable_requests():
 def inbox():
     session = db_session()
     messages = session.exec(select(Message).where(Message.request_id.is_(None),
-                                                  holding_pen.message_visible_clause(actor(), now()))
+                                                  access.message_visible_clause(actor(), now()))
                             .order_by(Message.received_at.desc(), Message.id.desc()).limit(200)).all()
     guesses = {m.id: likely_requests(session, m, workable_clause(actor())) for m in messages}
     files = document_services.held_documents(session, actor(), now())
@@ -109,10 +110,11 @@ def upload():
 def show_message(message_id: int):
     session = db_session()
     message = holding_pen.get_visible_message(session, actor(), message_id, now())
-    documents = session.exec(select(Document).where(Document.message_id == message.id).order_by(Document.id)).all()
+    documents = session.exec(select(Document).where(Document.message_id == message.id,
+                                                    access.document_visible_clause(actor(), now()))
+                             .order_by(Document.id)).all()
     foia_request = session.get(FoiaRequest, message.request_id) if message.request_id else None
-    can_work = foia_request is not None and _can_work(foia_request)
-    documents = [d for d in documents if not d.is_private or can_work]
+    can_work = foia_request is not None and access.can_work_on(session, actor(), foia_request)
     guesses = likely_requests(session, message, workable_clause(actor())) if foia_request is None else []
     suggested = Status(message.suggested_status) if message.suggested_status else None
     if can_work and message.read_at is None:
@@ -128,18 +130,12 @@ def _mark_read(message_id: int) -> None:
             writer.commit()
 
 
-def _can_work(foia_request: FoiaRequest) -> bool:
-    from foia.requests.access import can_work_on
-
-    return can_work_on(db_session(), actor(), foia_request)
-
-
 @bp.get("/messages/<int:message_id>/html")
 def message_html(message_id: int):
     session = db_session()
     message = holding_pen.get_visible_message(session, actor(), message_id, now())
     body = message.body_html
-    if message.request_id and not can_work_on_content(session, actor(), message.request_id, None):
+    if message.request_id and not access.can_work_on_message(session, actor(), message):
         body = body.replace(session.get(FoiaRequest, message.request_id).reply_token, "…")  # the reply address stays secret
     page = f"<!doctype html><meta charset='utf-8'><base target='_blank'>{body}"
     response = make_response(page)
@@ -154,8 +150,7 @@ def message_raw(message_id: int):
     session = db_session()
     message = holding_pen.get_visible_message(session, actor(), message_id, now())
     # The raw mail carries the request's reply address: only those who work on it get it.
-    if not message.raw_blob_key or not can_work_on_content(session, actor(), message.request_id,
-                                                           message.imported_by_id):
+    if not message.raw_blob_key or not access.can_work_on_message(session, actor(), message):
         abort(404)
     response = send_file(runtime().blobs.open(message.raw_blob_key), mimetype="message/rfc822", as_attachment=True,
                          download_name=f"message-{message.id}.eml")
@@ -247,7 +242,7 @@ def _confirm_closing(session, message_id: int, back: str):
 def request_messages(foia_request) -> list[Message]:
     """The messages of a request, newest first (the request page already checked the user may see it)."""
     return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id,
-                                                        holding_pen.message_visible_clause(actor(), now()))
+                                                        access.message_visible_clause(actor(), now()))
                                   .order_by(Message.received_at.desc(), Message.id.desc())).all())
 
 

@@ -9,8 +9,11 @@ What a request holds (messages, documents, their pages)
 - Whoever may see the request sees its messages and documents, unless one is marked private:
   private ones only those who work on the request see. So a public request's documents are
   public, on its page, their own pages, downloads, search and the API alike.
-- In the holding pen (no request yet): the user who uploaded or imported it, and admins. Mail
-  the instance fetched from its own mailbox that matched nothing: admins only.
+- In the holding pen (no request yet): the user who uploaded or imported it (its holder; a file
+  that came attached to a message is held by whoever imported the message), and admins. Mail the
+  instance fetched from its own mailbox that matched nothing: admins only.
+- The same rules hold everywhere a message or document shows: its page, the inbox, the request
+  page, downloads and search (each indexed item carries its content_scope).
 
 Matching received mail
 - Mail a user uploads or imports is matched only among the requests that user may work on, and is
@@ -35,6 +38,11 @@ MAILBOX_SCOPE = "mailbox"
 _PEN_SCOPE_BASE = 2 ** 40
 
 
+def sees_everything(actor: User | None) -> bool:
+    """Admins see and work on every request and everything it holds."""
+    return actor is not None and actor.is_admin
+
+
 def _public_clause(now: datetime):
     today = local_date(now)
     return sa.or_(
@@ -53,14 +61,14 @@ def workable_clause(actor: User | None):
     """SQL condition: requests the actor may work on (edit, upload to, change status)."""
     if actor is None:
         return sa.false()
-    if actor.is_admin:
+    if sees_everything(actor):
         return sa.true()
     return _member_clause(actor)
 
 
 def visible_clause(actor: User | None, now: datetime):
     """SQL condition: requests the actor may see. Use it in every query that lists requests or their contents."""
-    if actor is not None and actor.is_admin:
+    if sees_everything(actor):
         return sa.true()
     if actor is None:
         return _public_clause(now)
@@ -78,14 +86,16 @@ def workable_request_ids(actor: User | None):
 
 
 def can_work_on(session: Session, actor: User | None, request: FoiaRequest) -> bool:
+    """Whether the actor may work on the request (edit it, upload to it, change its status)."""
     if actor is None:
         return False
-    if actor.is_admin or request.owner_id == actor.id:
+    if sees_everything(actor) or request.owner_id == actor.id:
         return True
     return request.team_id is not None and session.get(TeamMembership, (request.team_id, actor.id)) is not None
 
 
 def can_see(session: Session, actor: User | None, request: FoiaRequest, now: datetime) -> bool:
+    """Whether the actor may see the request (the Python twin of visible_clause)."""
     if can_work_on(session, actor, request):
         return True
     if request.visibility == Visibility.public:
@@ -115,7 +125,7 @@ def get_workable_request(session: Session, actor: User | None, request_id: int, 
 
 def _contents_clause(actor: User | None, now: datetime, request_id, is_private, holder_id, extra_pen=None):
     """Rows (messages or documents) the actor may see, given their request, private flag and uploader columns."""
-    if actor is not None and actor.is_admin:
+    if sees_everything(actor):
         return sa.true()
     shared = sa.and_(request_id.in_(visible_request_ids(actor, now)), is_private.is_(False))
     if actor is None:
@@ -145,16 +155,37 @@ def document_visible_clause(actor: User | None, now: datetime):
                             their_messages)
 
 
+def holder_of(uploaded_by_id: int | None, message_imported_by_id: int | None = None) -> int | None:
+    """Whose holding pen an item is in: its uploader, or for a file that came with a message, the message's importer."""
+    return uploaded_by_id or message_imported_by_id
+
+
 def can_work_on_content(session: Session, actor: User | None, request_id: int | None, holder_id: int | None) -> bool:
     """Whether the actor may act on a message or document (assign, delete, mark private, retry)."""
     if actor is None:
         return False
-    if actor.is_admin:
+    if sees_everything(actor):
         return True
     if request_id is None:
         return holder_id == actor.id
     request = session.get(FoiaRequest, request_id)
     return request is not None and can_work_on(session, actor, request)
+
+
+def can_work_on_message(session: Session, actor: User | None, message) -> bool:
+    """Whether the actor may act on a message (assign it, mark it private, download the raw mail with its reply address)."""
+    return can_work_on_content(session, actor, message.request_id, message.imported_by_id)
+
+
+def can_work_on_document(session: Session, actor: User | None, document) -> bool:
+    """Whether the actor may act on a document (retry its extraction, mark it private, delete it from the pen)."""
+    importer = None
+    if document.uploaded_by_id is None and document.message_id is not None and document.request_id is None:
+        from foia.mail.models import Message
+
+        message = session.get(Message, document.message_id)
+        importer = message.imported_by_id if message else None
+    return can_work_on_content(session, actor, document.request_id, holder_of(document.uploaded_by_id, importer))
 
 
 # --- received mail: where it may be matched, what it is deduplicated against ---------------------------
@@ -184,7 +215,8 @@ def content_scope(request_id: int | None, is_private: bool, holder_id: int | Non
 
 
 def scopes_for(actor: User | None, visible_ids, workable_ids) -> set[int]:
-    """The scopes a searcher sees, from the ids of the requests they may see and work on."""
+    """The scopes a searcher sees, from the ids of the requests they may see and work on (admins see every
+    scope: search asks sees_everything first)."""
     scopes = set(visible_ids) | {-request_id for request_id in workable_ids}
     if actor is not None:
         scopes.add(content_scope(None, False, actor.id))

@@ -18,7 +18,7 @@ from foia.db import IMMEDIATE, new_session, utcnow
 from foia.documents.models import Document, EmbeddedMessage, Page
 from foia.mail.models import Message
 from foia.requests.models import FoiaRequest
-from foia.requests.access import content_scope
+from foia.requests.access import content_scope, holder_of
 from foia.search.index import IndexBatch, IndexItem, clean_text, doc_type_of
 from foia.search.models import SearchChange, SearchWatermark
 
@@ -149,7 +149,7 @@ def load_pages(session: Session, page_ids) -> list[IndexItem]:
                                filename=clean_text(row.filename), sender=clean_text(sender), date=when,
                                doc_type=doc_type_of(row.content_type), text=clean_text(row.text),
                                scope=content_scope(row.request_id, row.is_private,
-                                                   row.uploaded_by_id or row.imported_by_id)))
+                                                   holder_of(row.uploaded_by_id, row.imported_by_id))))
     return items
 
 

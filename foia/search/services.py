@@ -16,7 +16,8 @@ from foia.documents.models import Document, Page
 from foia.mail.models import Message
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
-from foia.requests.access import content_scope, scopes_for, visible_request_ids, workable_request_ids
+from foia.requests.access import (content_scope, holder_of, scopes_for, sees_everything, visible_clause,
+                                  visible_request_ids, workable_request_ids)
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
 from foia.search.query import SearchQuery, parse
@@ -148,8 +149,7 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
     if not parsed.is_searchable:
         return results
     connection = session.connection()
-    sees_everything = as_operator or (actor is not None and actor.is_admin)
-    visible = None if sees_everything else visible_scopes(connection, actor, now)
+    visible = None if as_operator or sees_everything(actor) else visible_scopes(connection, actor, now)
     if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible
                                                 and -filters.request_id not in visible)):
         return results
@@ -228,7 +228,7 @@ def _catch_up(runtime, session: Session) -> None:
 # building ORM queries and objects would cost more than the search.
 _PAGES = ("SELECT page.id, page.number, document.id, document.filename, document.page_count, document.request_id, "
           "foia_request.id, foia_request.tracking_code, foia_request.title, document.is_private, "
-          "COALESCE(document.uploaded_by_id, message.imported_by_id) "
+          "document.uploaded_by_id, message.imported_by_id "
           "FROM page JOIN document ON document.id = page.document_id "
           "LEFT JOIN message ON message.id = document.message_id "
           "LEFT JOIN foia_request ON foia_request.id = document.request_id WHERE page.id IN ({ids})")
@@ -282,9 +282,9 @@ def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list
     by_document: dict[int, ResultGroup] = {}
     for hit in hits:
         if hit.kind == "page" and hit.item_id in pages:
-            _page_id, number, document_id, filename, page_count, request_id, found, code, title, private, holder = \
-                pages[hit.item_id]
-            if not allowed(request_id, private, holder):
+            (_page_id, number, document_id, filename, page_count, request_id, found, code, title, private, uploader,
+             importer) = pages[hit.item_id]
+            if not allowed(request_id, private, holder_of(uploader, importer)):
                 continue
             group = by_document.get(document_id)
             if group is None:
@@ -307,8 +307,6 @@ def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list
 
 def filter_choices(session: Session, actor, now: datetime) -> dict:
     """Requests and agencies the actor may filter by, and the document types."""
-    from foia.requests.access import visible_clause
-
     requests = session.exec(select(FoiaRequest).where(visible_clause(actor, now))
                             .order_by(FoiaRequest.created_at.desc()).limit(500)).all()
     agency_ids = {r.agency_id for r in requests}

@@ -97,3 +97,17 @@ def test_upload_answers_json_for_the_progress_script(client, make):
     response = client.post_form("/upload", {"files": [(io.BytesIO(reply()), "a.eml")]},
                                 content_type="multipart/form-data", headers={"Accept": "application/json"})
     assert response.json["messages"] == 1 and "Upload summary" in response.json["summary_html"]
+
+
+def test_the_inbox_and_search_agree_on_who_sees_the_holding_pen(client, make, session):
+    """One rule (foia.requests.access) for both: the importer finds their unmatched mail, nobody else does."""
+    importer, other = make.user(), make.user()
+    client.login(importer.email)
+    upload(client, [("a.eml", reply(body="The wallaby footage is attached."))])
+    assert "Your records request" in client.get("/inbox").get_data(as_text=True)
+    found = client.get("/search?q=wallaby").get_data(as_text=True)
+    assert "Your records request" in found
+    client.post_form("/logout")
+    client.login(other.email)
+    assert "Your records request" not in client.get("/inbox").get_data(as_text=True)
+    assert "Your records request" not in client.get("/search?q=wallaby").get_data(as_text=True)
