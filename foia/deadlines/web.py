@@ -1,70 +1,22 @@
-"""Deadline calculator, the request page's deadline panel, reminder settings and the iCal feed."""
+"""Deadline calculator, the request page's deadline actions, reminder settings and the iCal feed."""
 from __future__ import annotations
 
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectField, SelectMultipleField,
-                     StringField, widgets)
 from wtforms.fields.choices import SelectChoice
-from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import ical, reminders, rules
+from foia.deadlines.calendar import law_today
+from foia.deadlines.forms import CalculatorForm, EstimateForm, ReminderSettingsForm, RemindForm
+from foia.deadlines.laws import all_laws, get_law
 from foia.errors import InvalidTransition, ValidationError
 from foia.requests import services as request_services
-from foia.requests.models import Status, due_date_label
-from foia.deadlines.calendar import law_today
-from foia.deadlines.laws import all_laws, get_law
+from foia.requests.models import due_date_label
 from foia.web.context import actor, db_session, now, runtime
-from foia.web.forms import SensibleDate, show_errors
+from foia.web.forms import show_errors
 
 bp = Blueprint("deadlines", __name__)
-
-
-class CalculatorForm(FlaskForm):
-    """Jurisdiction and receipt date; a GET form that changes nothing, so no CSRF token."""
-
-    class Meta:
-        csrf = False
-
-    jurisdiction = SelectField("Law (jurisdiction)", validators=[InputRequired("Choose a jurisdiction.")])
-    received = DateField("Day the agency received the request",
-                         validators=[InputRequired("Give the date the agency received the request."), SensibleDate()])
-    determination = DateField("Day of the agency's decision (optional)", validators=[Optional(), SensibleDate()],
-                              description="To see the last day to appeal it.")
-
-
-class EstimateForm(FlaskForm):
-    """The agency's own estimated completion date, from its letter."""
-
-    on = DateField("Date of the agency's letter", validators=[InputRequired("Give the date of the letter."), SensibleDate()])
-    until = DateField("It expects to finish by", validators=[Optional(), SensibleDate()],
-                      description="Leave empty to remove the estimate.")
-    note = StringField("Note", validators=[Optional(), Length(max=500)])
-
-
-class RemindForm(FlaskForm):
-    """"Remind me on a date" or "in N weeks", on any request."""
-
-    on = DateField("Remind me on", validators=[Optional(), SensibleDate()])
-    weeks = IntegerField("or in this many weeks",
-                         validators=[Optional(), NumberRange(1, 104, "Choose between 1 and 104.")])
-    note = StringField("What about", validators=[Optional(), Length(max=500)])
-    action = HiddenField(default="set")
-
-
-class MultiCheckboxField(SelectMultipleField):
-    widget = widgets.ListWidget(prefix_label=False)
-    option_widget = widgets.CheckboxInput()
-
-
-class ReminderSettingsForm(FlaskForm):
-    kinds = MultiCheckboxField("Remind me about", choices=[SelectChoice(k, reminders.KIND_LABELS[k]) for k in reminders.CHOOSABLE],
-                               validate_choice=True)
-    remind_days_ahead = IntegerField("Business days ahead", validators=[
-        InputRequired("Give a number of business days."), NumberRange(0, 30, "Choose between 0 and 30.")])
-    reminder_digest = BooleanField("One digest email a day instead of single reminders")
 
 
 def _jurisdiction_choices() -> list[SelectChoice]:
@@ -87,38 +39,6 @@ def calculator():
     elif not request.args:
         form.received.data = law_today(None, now())
     return render_template("deadlines/calculator.html", form=form, result=result, law=law)
-
-
-# The request page's panel ------------------------------------------------------------------------
-
-@bp.app_template_global()
-def deadline_panel(foia_request) -> dict:
-    """What the request page's deadline panel shows: dates, explanations, overdue, drafts."""
-    from foia.mail import outbound
-
-    session = db_session()
-    agency = session.get(Agency, foia_request.agency_id)
-    jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id) if agency else None
-    today = law_today(jurisdiction, now())
-    items = rules.due_items(foia_request, today)
-    status = foia_request.status.value
-    draft = outbound.waiting_draft(session, foia_request, "follow_up")
-    return {
-        "today": today,
-        "items": items,
-        "overdue": any(item["overdue"] for item in items),
-        "agency": agency,
-        "jurisdiction": jurisdiction,
-        "can_email": status == "draft" and bool(agency and agency.foia_email),
-        "can_follow_up": status in ("submitted", "acknowledged", "partial", "appealing"),
-        "can_appeal": outbound.appeal_ground(foia_request, today) is not None,
-        "waiting_draft": draft,
-        "estimate_form": EstimateForm(prefix="estimate", formdata=None,
-                                      data={"on": today, "until": foia_request.estimated_completion}),
-        "remind_form": RemindForm(prefix="remind", formdata=None, data={"on": foia_request.remind_on,
-                                                                        "note": foia_request.remind_note}),
-        "can_estimate": foia_request.status not in (Status.draft, Status.withdrawn),
-    }
 
 
 def _request_action(request_id: int, form: FlaskForm, action, success: str):

@@ -45,15 +45,6 @@ def highlight(text: str, words: list[str]) -> Markup:
     return Markup("").join(parts)
 
 
-@bp.app_template_global()
-def request_documents(foia_request) -> dict:
-    """Documents of a request (already checked visible) with extraction progress, for the request page."""
-    documents = services.request_documents(db_session(), actor(), now(), foia_request.id)
-    finished = sum(1 for d in documents if d.state in services.FINISHED)
-    return {"documents": documents, "finished": finished, "total": len(documents),
-            "labels": services.STATE_LABELS}
-
-
 @bp.get("/documents")
 @login_required
 def list_documents():

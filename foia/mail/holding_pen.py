@@ -1,5 +1,5 @@
-"""The holding pen and a received message's fate: who sees it, assigning it to a request, its suggested
-status confirmed or dismissed, marking it private."""
+"""Received messages after the chain: those the actor may see (on a request or in the holding pen),
+assigning them to a request, a suggested status confirmed or dismissed, marking one private."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -16,6 +16,12 @@ from foia.requests.access import can_work_on_content, get_workable_request, mess
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
 from foia.search.models import SearchChange
+
+
+def request_messages(session: Session, actor: User | None, now: datetime, request_id: int) -> list[Message]:
+    """A request's messages the actor may see, newest first."""
+    return list(session.exec(select(Message).where(Message.request_id == request_id, message_visible_clause(actor, now))
+                             .order_by(Message.received_at.desc(), Message.id.desc())).all())
 
 
 def get_visible_message(session: Session, actor: User | None, message_id: int, now: datetime) -> Message:

@@ -81,7 +81,7 @@ def _compose(request_id: int, kind: str):
             form.to.data, form.subject.data, form.body.data = draft.to, draft.subject, draft.body
     directory_changed = (foia_request.sent_to_email and agency.foia_email
                          and foia_request.sent_to_email.lower() != agency.foia_email.lower())
-    return render_template("deadlines/compose.html", form=form, foia_request=foia_request, heading=HEADINGS[kind],
+    return render_template("mail/compose.html", form=form, foia_request=foia_request, heading=HEADINGS[kind],
                            mail_from=mail_from, reply_to=outbound.reply_address(mail_from, foia_request.reply_token),
                            can_discard=waiting is not None, agency=agency,
                            directory_changed=directory_changed, suggestions=open_suggestions(session, agency))

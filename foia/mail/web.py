@@ -20,6 +20,7 @@ from foia.requests import access
 from foia.requests.access import get_workable_request, workable_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.web.context import actor, db_session, now, runtime
+from foia.web.forms import safe_next
 from foia.web.input import bounded_id
 
 bp = Blueprint("mail", __name__)
@@ -71,7 +72,7 @@ def assign():
     if files:
         moved.append(f"{len(files)} file{'s' if len(files) != 1 else ''}")
     flash(f"{' and '.join(moved)} assigned.", "success")
-    return redirect(request.form.get("next") if request.form.get("next", "").startswith("/") else url_for("mail.inbox"))
+    return redirect(safe_next(request.form.get("next"), url_for("mail.inbox")))
 
 
 def _uploaded_files():
@@ -195,9 +196,7 @@ def set_private(message_id: int):
 @login_required
 def confirm_status(message_id: int):
     session = db_session()
-    back = url_for("mail.show_message", message_id=message_id)
-    if request.form.get("next", "").startswith("/") and not request.form.get("next", "").startswith("//"):
-        back = request.form["next"]
+    back = safe_next(request.form.get("next"), url_for("mail.show_message", message_id=message_id))
     try:
         if request.form.get("action") == "dismiss":
             holding_pen.dismiss_suggested_status(session, actor(), now(), message_id)
@@ -236,14 +235,6 @@ def _confirm_closing(session, message_id: int, back: str):
                            button=f"Yes, mark it “{status.label}”", danger=False,
                            action=url_for("mail.confirm_status", message_id=message_id),
                            fields={"action": "apply", "next": back})
-
-
-@bp.app_template_global()
-def request_messages(foia_request) -> list[Message]:
-    """The messages of a request, newest first (the request page already checked the user may see it)."""
-    return list(db_session().exec(select(Message).where(Message.request_id == foia_request.id,
-                                                        access.message_visible_clause(actor(), now()))
-                                  .order_by(Message.received_at.desc(), Message.id.desc())).all())
 
 
 @bp.app_template_global()

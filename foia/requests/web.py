@@ -8,6 +8,7 @@ from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
 from foia.accounts.models import Team, User
+from foia.deadlines.forms import EstimateForm, RemindForm
 from foia.errors import InvalidTransition, ValidationError
 from foia.mail import outbound
 from foia.requests import access, batches, forms, services
@@ -17,6 +18,7 @@ from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import add_problems, show_errors
 from foia.web.input import bounded_id
+from foia.web.request_page import request_page
 
 bp = Blueprint("requests", __name__)
 
@@ -194,32 +196,19 @@ def _default_forms(view: services.RequestView) -> dict:
         "note_form": forms.NoteForm(prefix="note", formdata=None),
         "letter_form": forms.LetterForm(prefix="letter", formdata=None, data={"letter_text": view.request.letter_text}),
         "confirm_form": forms.ConfirmForm(formdata=None),
+        "estimate_form": EstimateForm(prefix="estimate", formdata=None,
+                                      data={"on": today, "until": view.request.estimated_completion}),
+        "remind_form": RemindForm(prefix="remind", formdata=None,
+                                  data={"on": view.request.remind_on, "note": view.request.remind_note}),
     }
 
 
 def _render_detail(view: services.RequestView, status: int = 200, **overrides):
-    session = db_session()
-    can_work = access.can_work_on(session, actor(), view.request)
-    context = _default_forms(view) if can_work else {}
+    page = request_page(db_session(), actor(), now(), view, runtime().config["MAIL_FROM"])
+    context = _default_forms(view) if page.can_work else {}
     context.update(overrides)
-    team = session.get(Team, view.request.team_id) if view.request.team_id else None
-    batch_size = 0
-    if view.request.batch_id:
-        batch_size = len(services.get_batch(session, actor(), view.request.batch_id, now()).members)
-    reply_address = None
-    if can_work:
-        from foia.mail.outbound import reply_address as plus_address
-
-        try:
-            reply_address = plus_address(runtime().config["MAIL_FROM"], view.request.reply_token)
-        except ValidationError:
-            reply_address = None
-    return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
-                           owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
-                           timeline=services.timeline(session, view.request), reply_address=reply_address,
-                           deliveries=outbound.deliveries(session, view.request) if can_work else {},
-                           method_labels=forms.METHOD_LABELS,
-                           can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
+    return render_template("requests/detail.html", page=page, view=view, foia_request=page.request,
+                           can_work=page.can_work, method_labels=forms.METHOD_LABELS, **context), status
 
 
 @bp.get("/requests/<int:request_id>")
@@ -276,8 +265,6 @@ def send_batch(batch_id: int):
         session.commit()
         _report(result, "queued for email and marked submitted; their clocks have started")
         return redirect(url_for("requests.batch", batch_id=batch_id))
-    from foia.mail import outbound
-
     letters = [(m, batches.sendable(session, actor(), m), outbound.subject_for("letter", m.request))
                for m in view.members if m.request.status == Status.draft]
     return render_template("requests/batch_send.html", batch_view=view, letters=letters,

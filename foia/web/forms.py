@@ -60,7 +60,9 @@ def show_errors(form: FlaskForm, error: ValidationError) -> None:
 
 
 def safe_next(target: str | None, default: str) -> str:
-    """A local path to go back to after login; anything pointing elsewhere is ignored."""
+    """A local path to go back to (after login, after a form); anything pointing elsewhere gives `default`.
+
+    Every redirect to a target the browser sent goes through here."""
     if not target:
         return default
     parts = urlsplit(target)

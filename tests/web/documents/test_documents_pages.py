@@ -3,7 +3,6 @@ from __future__ import annotations
 
 import json
 
-from flask import render_template
 
 from foia.accounts.models import User
 from foia.documents.models import ExtractionState
@@ -104,14 +103,11 @@ def test_retry_puts_a_failed_document_back_in_the_queue(client, make, session, r
     assert document.state == ExtractionState.queued
 
 
-def test_request_panel_lists_the_requests_documents(app, make, session, runtime):
-    from flask_login import login_user
-
+def test_request_page_lists_the_requests_documents(client, make, session, runtime):
     foia_request = make.request()
     add_document(session, runtime, text_pdf(["x"]), "answer.pdf", request=foia_request)
-    with app.test_request_context("/"):
-        login_user(session.get(User, foia_request.owner_id))
-        html = render_template("documents/_request_panel.html", foia_request=foia_request, can_work=True)
+    client.login(session.get(User, foia_request.owner_id).email)
+    html = client.get(f"/requests/{foia_request.id}").get_data(as_text=True)
     assert "answer.pdf" in html and "Waiting for extraction" in html and "Documents (1)" in html
 
 

@@ -111,3 +111,20 @@ def test_the_inbox_and_search_agree_on_who_sees_the_holding_pen(client, make, se
     client.login(other.email)
     assert "Your records request" not in client.get("/inbox").get_data(as_text=True)
     assert "Your records request" not in client.get("/search?q=wallaby").get_data(as_text=True)
+
+
+def test_forms_never_send_the_browser_to_another_site(client, make, session):
+    user = make.user()
+    agency = make.agency(foia_email="records@elsewhere.example.gov")
+    request = make.request(owner=user, agency=agency, status=Status.submitted)
+    client.login(user.email)
+    upload(client, [("a.eml", reply("<n1@c>", body="We found no records responsive to your request."))])
+    message = session.exec(select(Message)).one()
+    for target in ("//evil.example/", "/\\evil.example", "https://evil.example/"):
+        assigned = client.post_form("/inbox/assign", {"message_ids": [str(message.id)], "request_id": str(request.id),
+                                                      "next": target})
+        assert assigned.status_code == 302 and assigned.headers["Location"] == "/inbox"
+        dismissed = client.post_form(f"/messages/{message.id}/status", {"action": "dismiss", "next": target})
+        assert dismissed.status_code == 302 and dismissed.headers["Location"] == f"/messages/{message.id}"
+    kept = client.post_form(f"/messages/{message.id}/status", {"action": "dismiss", "next": f"/requests/{request.id}"})
+    assert kept.headers["Location"] == f"/requests/{request.id}"
