@@ -73,7 +73,7 @@ def generated_corpus(documents: int, pages: int) -> list[Path]:
     """Text PDFs of English-like lines, plus the shared corpus' real PDF attachments."""
 
     def build(folder: Path) -> None:
-        from foia.documents.pdf_writer import text_pdf
+        from foia.demo.pdf_writer import text_pdf
 
         rng = random.Random(7)
         for n in range(documents):

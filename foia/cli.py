@@ -34,7 +34,7 @@ def register_commands(group: click.Group) -> None:
     from foia.deadlines.commands import deadline, send_reminders
     from foia.documents.commands import documents, extract, text
     from foia.mail.commands import fetch_mail, import_mail
-    from foia.requests.commands import demo
+    from foia.demo.commands import demo
     from foia.search.commands import reindex, search
     from foia.serve import backup, db, run, scheduler, serve, worker
 

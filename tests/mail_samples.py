@@ -10,7 +10,7 @@ import base64
 import binascii
 import struct
 
-from foia.documents.pdf_writer import text_pdf
+from foia.demo.pdf_writer import text_pdf
 
 AGENCY = "records@city.example.gov"
 DESK = "requests@foia.test"

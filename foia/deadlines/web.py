@@ -11,7 +11,7 @@ from foia.deadlines.calendar import law_today
 from foia.deadlines.forms import CalculatorForm, EstimateForm, ReminderSettingsForm, RemindForm
 from foia.deadlines.laws import all_laws, get_law
 from foia.errors import InvalidTransition, ValidationError
-from foia.requests import services as request_services
+from foia.requests import lifecycle
 from foia.requests.models import due_date_label
 from foia.web.context import actor, db_session, now, runtime
 from foia.web.forms import show_errors
@@ -64,7 +64,7 @@ def _request_action(request_id: int, form: FlaskForm, action, success: str):
 @login_required
 def estimate(request_id: int):
     form = EstimateForm(prefix="estimate")
-    return _request_action(request_id, form, lambda session: request_services.record_estimate(
+    return _request_action(request_id, form, lambda session: lifecycle.record_estimate(
         session, actor(), request_id, form.on.data, form.until.data, now(), note=form.note.data or ""),
         "The agency's estimate is saved.")
 
@@ -74,12 +74,12 @@ def estimate(request_id: int):
 def remind(request_id: int):
     form = RemindForm(prefix="remind")
     if form.action.data == "clear":
-        return _request_action(request_id, FlaskForm(), lambda session: request_services.set_reminder(
+        return _request_action(request_id, FlaskForm(), lambda session: lifecycle.set_reminder(
             session, actor(), request_id, now()), "Reminder removed.")
     if form.validate() and form.on.data is None and form.weeks.data is None:
         flash("Give a date or a number of weeks.", "error")
         return redirect(url_for("requests.detail", request_id=request_id) + "#deadlines")
-    return _request_action(request_id, form, lambda session: request_services.set_reminder(
+    return _request_action(request_id, form, lambda session: lifecycle.set_reminder(
         session, actor(), request_id, now(), on=form.on.data, weeks=form.weeks.data, note=form.note.data or ""),
         "Reminder set.")
 

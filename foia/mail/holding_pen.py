@@ -76,7 +76,7 @@ def _event_date(message: Message, request: FoiaRequest, now: datetime) -> date:
 def apply_suggested_status(session: Session, actor: User, now: datetime, message_id: int,
                            follow_up_days: int = 10) -> FoiaRequest:
     """The user confirmed the status a reply suggested: change the request's status through its service."""
-    from foia.requests import services
+    from foia.requests import lifecycle
 
     message = get_visible_message(session, actor, message_id, now)
     if message.request_id is None or not message.suggested_status:
@@ -84,7 +84,7 @@ def apply_suggested_status(session: Session, actor: User, now: datetime, message
     request = session.get(FoiaRequest, message.request_id)
     status = Status(message.suggested_status)
     try:
-        request = services.change_status(session, actor, request.id, status, _event_date(message, request, now), now,
+        request = lifecycle.change_status(session, actor, request.id, status, _event_date(message, request, now), now,
                                          note=f"Suggested by the reply “{message.subject}”",
                                          follow_up_days=follow_up_days)
     except NotFound:

@@ -17,11 +17,12 @@ from sqlmodel import Session, select
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines.laws import Stage, law_for
-from foia.errors import InvalidTransition, ValidationError
+from foia.errors import DomainError, InvalidTransition, ValidationError
+from foia.deadlines.calendar import law_today
 from foia.mail import outbox
 from foia.mail.models import Direction, Message, MessageKind
-from foia.deadlines.calendar import law_today
 from foia.ports import OutgoingEmail
+from foia.requests import batches, listing
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
 
@@ -202,7 +203,7 @@ APPEAL_GROUNDS = {
 def appeal_ground(request: FoiaRequest, today: date) -> str | None:
     """What an appeal would contest now: denial, partial, no_records, incomplete, fee, or no_response (the
     agency let its deadline pass); None when there is nothing to appeal."""
-    from foia.requests.services import is_overdue
+    from foia.requests.listing import is_overdue
 
     if request.status in APPEAL_GROUNDS:
         return APPEAL_GROUNDS[request.status]
@@ -290,11 +291,11 @@ def send_letter(session: Session, actor: User | None, request: FoiaRequest, now:
                    sender_name=owner.display_name if owner else "", sent_by_id=actor.id if actor else None)
 
     if kind == "letter":
-        from foia.requests import services as request_services
+        from foia.requests import lifecycle
         from foia.requests.models import SubmissionMethod
 
         request.letter_text = body
-        request_services.mark_submitted(session, actor, request.id, law_today(jurisdiction, now),
+        lifecycle.mark_submitted(session, actor, request.id, law_today(jurisdiction, now),
                                         SubmissionMethod.email, now, note=f"Emailed to {email.to[0]}.")
     else:
         add_event(session, request, actor, "letter", f"{KIND_WORDS[kind].capitalize()} emailed to {email.to[0]}",
@@ -340,3 +341,21 @@ def deliveries(session: Session, request: FoiaRequest) -> dict[int, "outbox.Outb
     rows = session.exec(select(OutboxMessage).join(Message, OutboxMessage.message_id == Message.id)
                         .where(Message.request_id == request.id).order_by(OutboxMessage.id)).all()
     return {row.message_id: row for row in rows}
+
+
+def send_batch_letters(session: Session, actor: User, batch_id: int, now: datetime, *, mail_from: str) -> batches.BatchResult:
+    """Email each draft of the batch to its agency, each with its own letter as previewed and saved."""
+    result = batches.BatchResult()
+    for view in listing.get_batch(session, actor, batch_id, now).members:
+        reason = batches.sendable(session, actor, view)
+        if reason:
+            result.left.append((view.request, reason))
+            continue
+        try:
+            with session.begin_nested():
+                send_letter(session, actor, view.request, now, mail_from=mail_from, kind="letter")
+        except DomainError as error:
+            result.left.append((view.request, str(error)))
+        else:
+            result.done.append(view.request)
+    return result

@@ -224,11 +224,11 @@ def _closes(session, message_id: int) -> bool:
 
 def _confirm_closing(session, message_id: int, back: str):
     """The request pages' confirmation, before a suggested status closes the request."""
-    from foia.requests import forms as request_forms, services
+    from foia.requests import forms as request_forms, listing
 
     message = holding_pen.get_visible_message(session, actor(), message_id, now())
     status = Status(message.suggested_status)
-    view = services.get_request(session, actor(), message.request_id, now())
+    view = listing.get_request(session, actor(), message.request_id, now())
     get_workable_request(session, actor(), message.request_id, now())
     return render_template("requests/confirm.html", view=view, foia_request=view.request, new_status=status,
                            heading=f"Mark it “{status.label}”?", explanation=request_forms.CLOSING_WORDS[status],

@@ -1,7 +1,7 @@
 """Acting on a whole batch (one request to several agencies): send every letter, mark every one submitted.
 
 Each member goes through the same service as on its own page (foia.mail.outbound.send_letter,
-services.mark_submitted), in a savepoint of its own: a member that cannot be sent (no email address,
+lifecycle.mark_submitted), in a savepoint of its own: a member that cannot be sent (no email address,
 already sent, not the actor's to change) is reported and the others still go. The caller commits.
 """
 from __future__ import annotations
@@ -16,7 +16,7 @@ from foia.accounts.models import User
 from foia.documents.models import Document
 from foia.errors import DomainError, ValidationError
 from foia.mail.models import Direction, Message
-from foia.requests import access, services
+from foia.requests import access, lifecycle, listing
 from foia.requests.models import FoiaRequest, Status, SubmissionMethod
 
 
@@ -46,7 +46,7 @@ def member_counts(session: Session, request_ids: list[int]) -> dict[int, tuple[i
             for request_id in request_ids}
 
 
-def sendable(session: Session, actor: User, view: services.RequestView) -> str:
+def sendable(session: Session, actor: User, view: listing.RequestView) -> str:
     """Why this member cannot be emailed now ("" when it can)."""
     if view.request.status != Status.draft:
         return f"already {view.request.status.label.lower()}"
@@ -57,37 +57,17 @@ def sendable(session: Session, actor: User, view: services.RequestView) -> str:
     return ""
 
 
-def send_all(session: Session, actor: User, batch_id: int, now: datetime, *, mail_from: str) -> BatchResult:
-    """Email each draft of the batch to its agency, each with its own letter as previewed and saved."""
-    from foia.mail import outbound
-
-    result = BatchResult()
-    for view in services.get_batch(session, actor, batch_id, now).members:
-        reason = sendable(session, actor, view)
-        if reason:
-            result.left.append((view.request, reason))
-            continue
-        try:
-            with session.begin_nested():
-                outbound.send_letter(session, actor, view.request, now, mail_from=mail_from, kind="letter")
-        except DomainError as error:
-            result.left.append((view.request, str(error)))
-        else:
-            result.done.append(view.request)
-    return result
-
-
 def mark_all_submitted(session: Session, actor: User, batch_id: int, on: date, method: SubmissionMethod,
                        now: datetime, *, note: str = "", follow_up_days: int = 10) -> BatchResult:
     """Record that every draft of the batch was filed on `on` by `method`; each clock starts that day."""
     result = BatchResult()
-    for view in services.get_batch(session, actor, batch_id, now).members:
+    for view in listing.get_batch(session, actor, batch_id, now).members:
         if view.request.status != Status.draft:
             result.left.append((view.request, f"already {view.request.status.label.lower()}"))
             continue
         try:
             with session.begin_nested():
-                services.mark_submitted(session, actor, view.request.id, on, method, now, note=note,
+                lifecycle.mark_submitted(session, actor, view.request.id, on, method, now, note=note,
                                         follow_up_days=follow_up_days)
         except DomainError as error:
             if isinstance(error, ValidationError) and error.fields:  # a wrong date is wrong for every member

@@ -11,8 +11,8 @@ from foia.accounts.models import Team, User
 from foia.deadlines.forms import EstimateForm, RemindForm
 from foia.errors import InvalidTransition, ValidationError
 from foia.mail import outbound
-from foia.requests import access, batches, forms, services
-from foia.requests import dashboard as board_service
+from foia.requests import access, batches, filing, forms, lifecycle, listing
+from foia.web import dashboard as board_service
 from foia.requests.models import FeeWaiver, Status, SubmissionMethod, Visibility
 from foia.pagination import page_number
 from foia.web.context import actor, db_session, now, runtime
@@ -30,7 +30,7 @@ def _follow_up_days() -> int:
 def _cents(value) -> int | None:
     """An amount from a form in cents; None when empty, or refused (the form's own validator says why)."""
     try:
-        return None if value is None else services.dollars_to_cents(value)
+        return None if value is None else filing.dollars_to_cents(value)
     except ValueError:
         return None
 
@@ -41,7 +41,7 @@ def _dollars(cents: int | None) -> Decimal | None:
 
 def _team_choices(form, user) -> None:
     form.team_id.choices = [SelectChoice("", "Not shared")] + [
-        SelectChoice(team.id, team.name) for team in services.teams_for(db_session(), user)]
+        SelectChoice(team.id, team.name) for team in listing.teams_for(db_session(), user)]
 
 
 # Dashboard and list -------------------------------------------------------------------------------
@@ -54,18 +54,18 @@ def dashboard():
                            look_ahead=board_service.LOOK_AHEAD_DAYS)
 
 
-def _filters_from_args() -> services.RequestFilters:
+def _filters_from_args() -> listing.RequestFilters:
     args = request.args
     status = args.get("status", "")
     agency = args.get("agency", "")
     sort = args.get("sort", "created")
     page = args.get("page", "1")
-    return services.RequestFilters(
+    return listing.RequestFilters(
         status=Status(status) if status in Status._value2member_map_ else None,
         agency_id=bounded_id(agency),
         text=args.get("q", "")[:200],
         scope="all" if args.get("scope") == "all" else "mine",
-        sort=sort if sort in services.SORTS else "created",
+        sort=sort if sort in listing.SORTS else "created",
         direction=args.get("dir", ""),
         page=page_number(page),
     )
@@ -76,38 +76,38 @@ def _filters_from_args() -> services.RequestFilters:
 def list_requests():
     session = db_session()
     filters = _filters_from_args()
-    page = services.list_requests(session, actor(), now(), filters, per_page=runtime().config["PAGE_SIZE"])
+    page = listing.list_requests(session, actor(), now(), filters, per_page=runtime().config["PAGE_SIZE"])
     args = {key: value for key, value in request.args.items() if value and key != "page"}
     page.url_for = lambda number: url_for("requests.list_requests", **args, page=number)
 
     def sort_url(key: str) -> str:
         same = filters.sort == key
-        direction = ("asc" if filters.order == "desc" else "desc") if same else services.DEFAULT_DIRECTION[key]
+        direction = ("asc" if filters.order == "desc" else "desc") if same else listing.DEFAULT_DIRECTION[key]
         return url_for("requests.list_requests", **{**args, "sort": key, "dir": direction})
 
-    agencies = services.agencies_with_requests(session, actor(), now())
+    agencies = listing.agencies_with_requests(session, actor(), now())
     return render_template("requests/list.html", page=page, filters=filters, statuses=list(Status),
                            agency_groups=agencies, sort_url=sort_url, args=args)
 
 
 # Filing -------------------------------------------------------------------------------------------
 
-def _new_request_from(form: forms.NewRequestForm) -> services.NewRequest:
+def _new_request_from(form: forms.NewRequestForm) -> filing.NewRequest:
     visibility = form.visibility.data if form.visibility.data in Visibility._value2member_map_ else "private"
-    return services.NewRequest(
+    return filing.NewRequest(
         agency_ids=list(form.agency_ids.data or []), title=form.title.data or "",
         records_sought=form.records_sought.data or "", fee_waiver=bool(form.fee_waiver.data),
         expedited=bool(form.expedited.data), max_fee_cents=_cents(form.max_fee.data),
         visibility=Visibility(visibility), embargo_until=form.embargo_until.data, team_id=form.team_id.data)
 
 
-def _render_new(form, status: int = 200, copied_from: services.RequestView | None = None):
+def _render_new(form, status: int = 200, copied_from: listing.RequestView | None = None):
     return render_template("requests/new.html", form=form,
-                           agency_groups=services.agency_choices(db_session()),
+                           agency_groups=listing.agency_choices(db_session()),
                            selected=set(form.agency_ids.data or []), copied_from=copied_from), status
 
 
-def _copy_into(form: forms.NewRequestForm, view: services.RequestView, user: User) -> None:
+def _copy_into(form: forms.NewRequestForm, view: listing.RequestView, user: User) -> None:
     """The same request for other agencies: what was asked and how, not where it went or what came back."""
     original = view.request
     form.title.data = original.title
@@ -135,7 +135,7 @@ def new_request():
             form.agency_ids.data = [picked]
         source = bounded_id(request.args.get("from"))
         if source:
-            copied_from = services.get_request(session, user, source, now())
+            copied_from = listing.get_request(session, user, source, now())
             _copy_into(form, copied_from, user)
             return _render_new(form, copied_from=copied_from)
         return _render_new(form)
@@ -144,7 +144,7 @@ def new_request():
         return _render_new(form)
     if not form.validate():
         try:  # the service's own checks too (agencies, embargo, team), so every problem shows at once
-            services.check_new_request(session, user, _new_request_from(form), now())
+            filing.check_new_request(session, user, _new_request_from(form), now())
         except ValidationError as error:
             add_problems(form, error.fields)
         return _render_new(form, 400)
@@ -153,14 +153,14 @@ def new_request():
                     if f"letter-{agency_id}" in request.form}
     try:
         if action == "save":
-            created = services.create_requests(session, user, new, now(), letter_texts)
+            created = filing.create_requests(session, user, new, now(), letter_texts)
         else:
-            drafts = services.preview_letters(session, user, new, now())
+            drafts = filing.preview_letters(session, user, new, now())
     except ValidationError as error:
         session.rollback()
         letter_errors = {k: v for k, v in error.fields.items() if k.startswith("letter-")}
         if letter_errors:
-            drafts = services.preview_letters(session, user, new, now())
+            drafts = filing.preview_letters(session, user, new, now())
             for draft in drafts:
                 draft.text = letter_texts.get(draft.agency.id, draft.text)
             return render_template("requests/preview.html", form=form, drafts=drafts,
@@ -180,10 +180,10 @@ def new_request():
 
 # Reading ------------------------------------------------------------------------------------------
 
-def _default_forms(view: services.RequestView) -> dict:
+def _default_forms(view: listing.RequestView) -> dict:
     today = view.today
     status_form = forms.StatusForm(prefix="status", formdata=None, data={"on": today})
-    status_form.status.choices = forms.status_choices(services.allowed_statuses(view.request))
+    status_form.status.choices = forms.status_choices(lifecycle.allowed_statuses(view.request))
     fees = forms.FeesForm(prefix="fees", formdata=None, data={
         "fee_estimate": _dollars(view.request.fee_estimate_cents),
         "fee_paid": _dollars(view.request.fee_paid_cents) if view.request.fee_paid_cents else None,
@@ -203,7 +203,7 @@ def _default_forms(view: services.RequestView) -> dict:
     }
 
 
-def _render_detail(view: services.RequestView, status: int = 200, **overrides):
+def _render_detail(view: listing.RequestView, status: int = 200, **overrides):
     page = request_page(db_session(), actor(), now(), view, runtime().config["MAIL_FROM"])
     context = _default_forms(view) if page.can_work else {}
     context.update(overrides)
@@ -213,20 +213,20 @@ def _render_detail(view: services.RequestView, status: int = 200, **overrides):
 
 @bp.get("/requests/<int:request_id>")
 def detail(request_id: int):
-    view = services.get_request(db_session(), actor(), request_id, now())
+    view = listing.get_request(db_session(), actor(), request_id, now())
     return _render_detail(view)
 
 
 @bp.get("/requests/<int:request_id>/letter.txt")
 def letter_text(request_id: int):
-    view = services.get_request(db_session(), actor(), request_id, now())
+    view = listing.get_request(db_session(), actor(), request_id, now())
     return Response(view.request.letter_text, mimetype="text/plain",
                     headers={"Content-Disposition": f'inline; filename="{view.request.tracking_code}.txt"'})
 
 
 def _render_batch(batch_id: int, submit_form=None, status: int = 200):
     session = db_session()
-    view = services.get_batch(session, actor(), batch_id, now())
+    view = listing.get_batch(session, actor(), batch_id, now())
     user = actor()
     workable = [m for m in view.members if access.can_work_on(session, user, m.request)]
     drafts = [m for m in workable if m.request.status == Status.draft]
@@ -257,11 +257,11 @@ def _report(result: batches.BatchResult, did: str) -> None:
 def send_batch(batch_id: int):
     """Every draft's letter by email to its own agency: shown first, sent on confirmation."""
     session = db_session()
-    view = services.get_batch(session, actor(), batch_id, now())
+    view = listing.get_batch(session, actor(), batch_id, now())
     if request.method == "POST":
         if not forms.ConfirmForm().validate():
             return redirect(url_for("requests.send_batch", batch_id=batch_id))
-        result = batches.send_all(session, actor(), batch_id, now(), mail_from=runtime().config["MAIL_FROM"])
+        result = outbound.send_batch_letters(session, actor(), batch_id, now(), mail_from=runtime().config["MAIL_FROM"])
         session.commit()
         _report(result, "queued for email and marked submitted; their clocks have started")
         return redirect(url_for("requests.batch", batch_id=batch_id))
@@ -294,11 +294,11 @@ def submit_batch(batch_id: int):
 
 # Actions on one request ---------------------------------------------------------------------------
 
-def _workable_view(request_id: int) -> services.RequestView:
+def _workable_view(request_id: int) -> listing.RequestView:
     """The request if the actor may work on it (404 for private ones they cannot see, 403 for public ones)."""
     session = db_session()
     access.get_workable_request(session, actor(), request_id, now())
-    return services.get_request(session, actor(), request_id, now())
+    return listing.get_request(session, actor(), request_id, now())
 
 
 def _back(request_id: int, anchor: str = ""):
@@ -323,19 +323,19 @@ def _act(request_id: int, form, form_name: str, action, success: str, anchor: st
             session.commit()
             flash(success, "success")
             return _back(request_id, anchor)
-    view = services.get_request(session, actor(), request_id, now())
+    view = listing.get_request(session, actor(), request_id, now())
     return _render_detail(view, 400, **{form_name: form})
 
 
 @bp.post("/requests/<int:request_id>/submit")
 def submit(request_id: int):
     form = forms.SubmitForm(prefix="submit")
-    return _act(request_id, form, "submit_form", lambda: services.mark_submitted(
+    return _act(request_id, form, "submit_form", lambda: lifecycle.mark_submitted(
         db_session(), actor(), request_id, form.submitted_on.data, SubmissionMethod(form.method.data), now(),
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Marked as submitted. The clock is running.")
 
 
-def _confirm(view: services.RequestView, *, heading: str, explanation: str, button: str, action: str,
+def _confirm(view: listing.RequestView, *, heading: str, explanation: str, button: str, action: str,
              fields: dict | None = None, new_status: Status | None = None, danger: bool = False):
     """The page that asks before a change that cannot simply be undone (it works without JavaScript)."""
     return render_template("requests/confirm.html", view=view, foia_request=view.request, heading=heading,
@@ -343,7 +343,7 @@ def _confirm(view: services.RequestView, *, heading: str, explanation: str, butt
                            new_status=new_status, danger=danger)
 
 
-def _confirm_closing(view: services.RequestView, new_status: Status, fields: dict, action: str):
+def _confirm_closing(view: listing.RequestView, new_status: Status, fields: dict, action: str):
     withdrawing = new_status == Status.withdrawn
     return _confirm(view, heading="Withdraw this request?" if withdrawing else f"Mark it “{new_status.label}”?",
                     explanation=forms.CLOSING_WORDS[new_status], action=action, fields=fields,
@@ -361,7 +361,7 @@ def change_status(request_id: int):
         if new_status.closes_request and view.request.status.can_become(new_status):
             fields = {name: value for name, value in request.form.items() if name.startswith("status-")}
             return _confirm_closing(view, new_status, fields, url_for("requests.change_status", request_id=request_id))
-    return _act(request_id, form, "status_form", lambda: services.change_status(
+    return _act(request_id, form, "status_form", lambda: lifecycle.change_status(
         db_session(), actor(), request_id, Status(form.status.data), form.on.data, now(),
         note=form.note.data or "", follow_up_days=_follow_up_days()), "Status changed.", "timeline")
 
@@ -369,7 +369,7 @@ def change_status(request_id: int):
 @bp.post("/requests/<int:request_id>/extension")
 def extension(request_id: int):
     form = forms.ExtensionForm(prefix="extension")
-    return _act(request_id, form, "extension_form", lambda: services.record_extension(
+    return _act(request_id, form, "extension_form", lambda: lifecycle.record_extension(
         db_session(), actor(), request_id, form.on.data, now(), until=form.until.data, note=form.note.data or "",
         follow_up_days=_follow_up_days()), "Extension recorded; the due date moved.", "deadlines")
 
@@ -377,7 +377,7 @@ def extension(request_id: int):
 @bp.post("/requests/<int:request_id>/fees")
 def fees(request_id: int):
     form = forms.FeesForm(prefix="fees")
-    return _act(request_id, form, "fees_form", lambda: services.update_fees(
+    return _act(request_id, form, "fees_form", lambda: lifecycle.update_fees(
         db_session(), actor(), request_id, now(), estimate_cents=_cents(form.fee_estimate.data),
         paid_cents=_cents(form.fee_paid.data), fee_waiver=FeeWaiver(form.fee_waiver.data)), "Fees saved.", "fees")
 
@@ -385,7 +385,7 @@ def fees(request_id: int):
 @bp.post("/requests/<int:request_id>/notes")
 def add_note(request_id: int):
     form = forms.NoteForm(prefix="note")
-    return _act(request_id, form, "note_form", lambda: services.add_note(
+    return _act(request_id, form, "note_form", lambda: lifecycle.add_note(
         db_session(), actor(), request_id, form.text.data or "", now()), "Note added.", "timeline")
 
 
@@ -394,9 +394,9 @@ def update_letter(request_id: int):
     form = forms.LetterForm(prefix="letter")
     if request.form.get("action") == "regenerate":
         form.letter_text.validators = []
-        return _act(request_id, form, "letter_form", lambda: services.regenerate_letter(
+        return _act(request_id, form, "letter_form", lambda: filing.regenerate_letter(
             db_session(), actor(), request_id, now()), "Letter rendered again from the template.", "letter")
-    return _act(request_id, form, "letter_form", lambda: services.update_letter(
+    return _act(request_id, form, "letter_form", lambda: filing.update_letter(
         db_session(), actor(), request_id, form.letter_text.data or "", now()), "Letter saved.", "letter")
 
 
@@ -406,7 +406,7 @@ def withdraw(request_id: int):
     view = _workable_view(request_id)
     if request.form.get("confirmed") != "yes" and view.request.status.can_become(Status.withdrawn):
         return _confirm_closing(view, Status.withdrawn, {}, url_for("requests.withdraw", request_id=request_id))
-    return _act(request_id, form, "confirm_form", lambda: services.withdraw(
+    return _act(request_id, form, "confirm_form", lambda: lifecycle.withdraw(
         db_session(), actor(), request_id, view.today, now()), "Request withdrawn.")
 
 
@@ -422,7 +422,7 @@ def delete(request_id: int):
                         explanation="The draft, its letter and its timeline are deleted for good. Nothing was sent "
                                     "to the agency.", action=url_for("requests.delete", request_id=request_id))
     try:
-        services.delete_draft(session, actor(), request_id, now())
+        filing.delete_draft(session, actor(), request_id, now())
     except InvalidTransition as error:
         session.rollback()
         flash(str(error), "error")
@@ -457,10 +457,10 @@ def edit(request_id: int):
                       visibility=Visibility(visibility), embargo_until=form.embargo_until.data,
                       team_id=form.team_id.data, notes=form.notes.data or "")
         if not form.validate():  # the service's own checks too, so every problem shows at once
-            add_problems(form, services.edit_problems(session, actor(), request_id, now(), **values))
+            add_problems(form, filing.edit_problems(session, actor(), request_id, now(), **values))
         else:
             try:
-                services.edit_request(session, actor(), request_id, now(), **values)
+                filing.edit_request(session, actor(), request_id, now(), **values)
             except ValidationError as error:
                 session.rollback()
                 show_errors(form, error)

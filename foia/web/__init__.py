@@ -1,7 +1,14 @@
-"""Wires blueprints, error handlers, filters and security headers into the app."""
+"""The web layer on top of the domains: blueprints, error handlers, filters, security headers, and the
+view-models of the pages that gather several domains (request_page, dashboard).
+
+Nothing below it imports it; importing this package does not import Flask.
+"""
 from __future__ import annotations
 
-from flask import Flask
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
 
 
 def register(app: Flask) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from decimal import Decimal, InvalidOperation
 from urllib.parse import urlsplit
 
-from flask import flash, request
+from flask import flash
 from flask_wtf import FlaskForm
 from wtforms.validators import StopValidation
 

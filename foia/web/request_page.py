@@ -20,7 +20,7 @@ from foia.documents.models import Document
 from foia.errors import ValidationError
 from foia.mail import holding_pen, outbound
 from foia.mail.models import Message
-from foia.requests import access, services
+from foia.requests import access, listing, timeline
 from foia.requests.models import FoiaRequest, Status
 
 #: Statuses in which the agency owes an answer, so a follow-up letter makes sense.
@@ -67,7 +67,7 @@ class DocumentPanel:
 class RequestPage:
     """One request as its page shows it to one actor."""
 
-    view: services.RequestView
+    view: listing.RequestView
     can_work: bool
     owner: User | None
     team: Team | None
@@ -104,12 +104,12 @@ def deadline_panel(session: Session, request: FoiaRequest, now: datetime) -> Dea
         can_estimate=request.status not in (Status.draft, Status.withdrawn))
 
 
-def request_page(session: Session, actor: User | None, now: datetime, view: services.RequestView,
+def request_page(session: Session, actor: User | None, now: datetime, view: listing.RequestView,
                  mail_from: str) -> RequestPage:
-    """Gather the request page for an actor who may see the request (services.get_request checked that)."""
+    """Gather the request page for an actor who may see the request (listing.get_request checked that)."""
     request = view.request
     can_work = access.can_work_on(session, actor, request)
-    batch_size = len(services.get_batch(session, actor, request.batch_id, now).members) if request.batch_id else 0
+    batch_size = len(listing.get_batch(session, actor, request.batch_id, now).members) if request.batch_id else 0
     reply_address = None
     if can_work:
         try:
@@ -119,7 +119,7 @@ def request_page(session: Session, actor: User | None, now: datetime, view: serv
     return RequestPage(
         view=view, can_work=can_work, owner=session.get(User, request.owner_id),
         team=session.get(Team, request.team_id) if request.team_id else None, batch_size=batch_size,
-        timeline=services.timeline(session, request), reply_address=reply_address,
+        timeline=timeline.timeline(session, request), reply_address=reply_address,
         deliveries=outbound.deliveries(session, request) if can_work else {},
         deadlines=deadline_panel(session, request, now),
         messages=holding_pen.request_messages(session, actor, now, request.id),

@@ -8,7 +8,7 @@ from foia.agencies.models import Agency
 from foia.documents.models import Document
 from foia.documents.queue import run_until_empty
 from foia.mail.models import Message
-from foia.requests.commands import load_demo
+from foia.demo.story import load_demo
 from foia.requests.models import FoiaRequest, Status
 from tests.factories import PASSWORD as FACTORY_PASSWORD
 

@@ -13,7 +13,7 @@ import pytest
 from sqlmodel import select
 
 from foia.mail.models import Message
-from foia.requests import services
+from foia.requests import filing
 from foia.requests.models import FoiaRequest, Status
 from tests.factories import PASSWORD
 from tests.unit.documents.pdfs import add_document, text_pdf
@@ -83,7 +83,7 @@ def world(client, make, session, runtime):
     owner = make.user("owner@example.org")
     agency = make.agency(foia_email="records@agency.example.gov")
     submitted = make.request(owner=owner, agency=agency, status=Status.submitted)
-    batch = services.create_requests(session, owner, services.NewRequest([agency.id, make.agency().id], "Batch", "r"),
+    batch = filing.create_requests(session, owner, filing.NewRequest([agency.id, make.agency().id], "Batch", "r"),
                                      datetime(2026, 3, 1, tzinfo=UTC))
     session.commit()
     team = make.team(members=[owner])

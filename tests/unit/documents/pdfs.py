@@ -3,7 +3,7 @@ from __future__ import annotations
 
 import io
 
-from foia.documents.pdf_writer import LETTER, assemble as _assemble, text_pdf  # noqa: F401  (re-exported)
+from foia.demo.pdf_writer import LETTER, assemble as _assemble, text_pdf  # noqa: F401  (re-exported)
 
 
 def page_image(text: str, *, dpi: int = 150, size: int = 36):

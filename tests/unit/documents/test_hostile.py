@@ -8,7 +8,7 @@ import pytest
 from sqlmodel import select
 
 from foia.documents.models import ExtractionState, Page
-from foia.documents.pdf_writer import assemble
+from foia.demo.pdf_writer import assemble
 from tests.unit.documents.pdfs import add_document, text_pdf
 
 FINAL = (ExtractionState.done, ExtractionState.failed, ExtractionState.encrypted, ExtractionState.unsupported,

@@ -10,7 +10,7 @@ from sqlmodel import select
 
 from foia.agencies.models import Agency
 from foia.documents.models import Document
-from foia.documents.pdf_writer import text_pdf
+from foia.demo.pdf_writer import text_pdf
 from foia.mail.holding_pen import assign_messages
 from foia.mail.ingest import Intake, ingest_email
 from foia.mail.inputs import ingest_bytes

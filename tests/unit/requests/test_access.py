@@ -7,7 +7,7 @@ import pytest
 from sqlmodel import select
 
 from foia.errors import NotAllowed, NotFound
-from foia.requests import access, services
+from foia.requests import access, filing, listing
 from foia.requests.models import FoiaRequest, Visibility
 
 NOW = datetime(2026, 3, 2, 15, 0, tzinfo=UTC)
@@ -25,7 +25,7 @@ def people(make):
 def sees(session, user, request, now=NOW) -> bool:
     visible = set(session.exec(select(FoiaRequest.id).where(access.visible_clause(user, now))))
     try:
-        services.get_request(session, user, request.id, now)
+        listing.get_request(session, user, request.id, now)
     except NotFound:
         assert request.id not in visible
         return False
@@ -77,13 +77,13 @@ def test_embargo_hides_until_its_date(session, make, people):
 
 
 def test_a_batch_shows_only_what_the_visitor_may_see(session, make, people):
-    created = services.create_requests(session, people["owner"], services.NewRequest(
+    created = filing.create_requests(session, people["owner"], filing.NewRequest(
         agency_ids=[make.agency().id, make.agency().id], title="t", records_sought="r"), NOW)
     session.commit()
     with pytest.raises(NotFound):
-        services.get_batch(session, people["other"], created[0].batch_id, NOW)
+        listing.get_batch(session, people["other"], created[0].batch_id, NOW)
     with pytest.raises(NotFound):
-        services.get_batch(session, None, created[0].batch_id, NOW)
+        listing.get_batch(session, None, created[0].batch_id, NOW)
     created[1].visibility = Visibility.public
     session.commit()
-    assert [m.request.id for m in services.get_batch(session, None, created[0].batch_id, NOW).members] == [created[1].id]
+    assert [m.request.id for m in listing.get_batch(session, None, created[0].batch_id, NOW).members] == [created[1].id]

@@ -11,7 +11,7 @@ from sqlmodel import select
 
 from foia.mail import outbox
 from foia.mail.models import OutboxMessage
-from foia.requests import services
+from foia.requests import filing
 from foia.requests.models import FoiaRequest, Status, SubmissionMethod, Visibility
 from tests.web.mail.test_inbox import upload
 
@@ -31,7 +31,7 @@ def batch_of_three(session, owner, make):
     agencies = [make.agency("Orlando Police Department", foia_email="records@orlando.example.gov"),
                 make.agency("Washington County Sheriff", jurisdiction="or", foia_email="records@wcso.example.gov"),
                 make.agency("Portal-only Agency", foia_email="")]
-    created = services.create_requests(session, owner, services.NewRequest(
+    created = filing.create_requests(session, owner, filing.NewRequest(
         [a.id for a in agencies], "Rekognition records", "All emails about Rekognition."), NOW,
         {agencies[0].id: "Dear Orlando records custodian,\nPlease send the emails.",
          agencies[1].id: "Dear Sheriff's records officer,\nPlease send the emails."})
@@ -128,7 +128,7 @@ def test_the_request_page_puts_replies_and_documents_before_the_folded_letter(cl
     foia_request = make.request(owner=owner, status=Status.submitted, letter_text="Dear custodian,\nThe letter.")
     client.login(owner.email)
     upload(client, [("memo.txt", b"A memo.")], request_id=str(foia_request.id))
-    services.edit_request(session, owner, foia_request.id, NOW, agency_tracking_number="PRR 2018-0113")
+    filing.edit_request(session, owner, foia_request.id, NOW, agency_tracking_number="PRR 2018-0113")
     session.commit()
     page = text(client.get(f"/requests/{foia_request.id}"))
     assert page.index('id="messages"') < page.index('id="letter"')

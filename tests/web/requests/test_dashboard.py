@@ -9,7 +9,7 @@ from sqlmodel import select
 
 from foia.mail import outbound
 from foia.mail.models import DeliveryState, OutboxMessage
-from foia.requests import services
+from foia.requests import filing, lifecycle
 from foia.requests.models import FoiaRequest, Status, SubmissionMethod
 from tests.web.mail.test_inbox import upload
 
@@ -21,8 +21,8 @@ def section(page: str, anchor: str) -> str:
 
 
 def filed(session, owner, agency, title: str, on: date, now: datetime) -> FoiaRequest:
-    [request] = services.create_requests(session, owner, services.NewRequest([agency.id], title, "Emails."), now)
-    services.mark_submitted(session, owner, request.id, on, SubmissionMethod.portal, now)
+    [request] = filing.create_requests(session, owner, filing.NewRequest([agency.id], title, "Emails."), now)
+    lifecycle.mark_submitted(session, owner, request.id, on, SubmissionMethod.portal, now)
     session.commit()
     return request
 

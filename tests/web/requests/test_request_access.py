@@ -6,7 +6,7 @@ from datetime import UTC, datetime
 import pytest
 from sqlmodel import func, select
 
-from foia.requests import services
+from foia.requests import filing
 from foia.requests.models import FoiaRequest, RequestEvent, Status, Visibility
 
 GETS = ["/requests/{id}", "/requests/{id}/letter.txt", "/requests/{id}/edit", "/batches/{batch}"]
@@ -26,7 +26,7 @@ POSTS = {
 @pytest.fixture
 def private_request(make, session):
     owner = make.user("owner@example.org")
-    created = services.create_requests(session, owner, services.NewRequest(
+    created = filing.create_requests(session, owner, filing.NewRequest(
         agency_ids=[make.agency().id, make.agency().id], title="Secret", records_sought="Emails"),
         datetime(2026, 3, 1, 12, 0, tzinfo=UTC))
     session.commit()

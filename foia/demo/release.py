@@ -13,7 +13,7 @@ from sqlmodel import Session
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.pdf_writer import text_pdf
+from foia.demo.pdf_writer import text_pdf
 from foia.mail.ingest import Intake, ingest_email
 from foia.ports import BlobStore
 from foia.requests.models import FoiaRequest

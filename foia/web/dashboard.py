@@ -26,7 +26,8 @@ from foia.mail.reading import unread_replies
 from foia.ports import local_date
 from foia.requests import access
 from foia.requests.models import AGENCY_DATES, DUE_DATE_LABELS, RUNNING_DATES, FoiaRequest, Status
-from foia.requests.services import RequestView, jurisdiction_today
+from foia.deadlines.calendar import law_today
+from foia.requests.listing import RequestView
 
 #: How far ahead the dashboard looks for due dates.
 LOOK_AHEAD_DAYS = 14
@@ -168,7 +169,7 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
                       _month_calendar(shown_month, []), today)
     calendar_dates: list[DueDate] = []
     for request, agency, jurisdiction in _rows(session, scope, interesting):
-        view = RequestView(request, agency, jurisdiction, jurisdiction_today(jurisdiction, now))
+        view = RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
         if request.status == Status.draft:
             board.drafts.append(view)
             continue

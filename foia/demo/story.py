@@ -1,22 +1,19 @@
-"""`foia demo`: the Rekognition story, loaded once (running it again changes nothing)."""
+"""The Rekognition story: a demo user, four agencies and their requests, loaded once (again changes nothing)."""
 from __future__ import annotations
 
 import secrets
-from time import monotonic, sleep
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time
 
-import click
 from sqlmodel import Session, select
 
 from foia.accounts import services as accounts
 from foia.accounts.models import User
 from foia.agencies import services as agencies
 from foia.agencies.models import Agency, Jurisdiction
-from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
 from foia.errors import ValidationError
-from foia.documents.queue import run_until_empty
-from foia.requests import demo_release, services
+from foia.demo import release as demo_release
+from foia.requests import filing, lifecycle
 from foia.requests.models import FeeWaiver, FoiaRequest, Status, SubmissionMethod
 
 DEMO_EMAIL = "demo@example.org"
@@ -158,15 +155,15 @@ def _play(session: Session, actor: User, request: FoiaRequest, steps: list[Step]
     for step in steps:
         now = _at(step.on)
         if step.status == Status.submitted:
-            services.mark_submitted(session, actor, request.id, step.on, step.method, now,
+            lifecycle.mark_submitted(session, actor, request.id, step.on, step.method, now,
                                     follow_up_days=follow_up_days)
         elif step.status is not None:
-            services.change_status(session, actor, request.id, step.status, step.on, now, note=step.note,
+            lifecycle.change_status(session, actor, request.id, step.status, step.on, now, note=step.note,
                                    follow_up_days=follow_up_days)
         if step.tracking_number:
-            services.edit_request(session, actor, request.id, now, agency_tracking_number=step.tracking_number)
+            filing.edit_request(session, actor, request.id, now, agency_tracking_number=step.tracking_number)
         if step.fees:
-            services.update_fees(session, actor, request.id, now, estimate_cents=step.fees["estimate_cents"],
+            lifecycle.update_fees(session, actor, request.id, now, estimate_cents=step.fees["estimate_cents"],
                                  paid_cents=step.fees["paid_cents"], fee_waiver=step.fees["fee_waiver"])
 
 
@@ -182,11 +179,11 @@ def load_demo(session: Session, password: str | None, follow_up_days: int = 10, 
         if all(_exists(session, user, agency, demo.title) for agency in targets):
             continue
         targets = [a for a in targets if not _exists(session, user, a, demo.title)]
-        new = services.NewRequest(
+        new = filing.NewRequest(
             agency_ids=[a.id for a in targets], title=demo.title,
             records_sought=RECORDS_SOUGHT.format(agency=targets[0].name if len(targets) == 1 else "agency"),
             fee_waiver=demo.fee_waiver, expedited=demo.expedited, max_fee_cents=demo.max_fee_cents)
-        created = services.create_requests(session, user, new, _at(demo.drafted_on))
+        created = filing.create_requests(session, user, new, _at(demo.drafted_on))
         requests_created += len(created)
         keys = {agency.id: key for key, agency in by_key.items()}
         for request in created:
@@ -199,43 +196,3 @@ def load_demo(session: Session, password: str | None, follow_up_days: int = 10, 
         released = demo_release.add_release(session, blobs, user, request, orlando)
     return {"user": user, "password": new_password, "agencies": agencies_created, "requests": requests_created,
             "released": released}
-
-
-def _read_release(runtime, message_id: int, patience: float = 60) -> int | None:
-    """Extract the release and count its pages, waiting for a running server's worker that claimed it first."""
-    run_until_empty(runtime)
-    deadline = monotonic() + patience
-    while True:
-        with runtime.session(immediate=False) as session:
-            pages, waiting = demo_release.release_pages(session, message_id)
-        if not waiting:
-            return pages
-        if monotonic() > deadline:
-            return None
-        sleep(0.5)
-
-
-@click.command()
-@click.option("--password", help="Password of demo@example.org when it is created (else one is made up and printed).")
-@with_appcontext
-@command_errors
-@needs_database
-def demo(password: str | None):
-    """Load the Rekognition demo: a user, four agencies and their requests (safe to run twice)."""
-    runtime = current_runtime()
-    with runtime.session() as session:
-        result = load_demo(session, password, follow_up_days=runtime.config["FOLLOW_UP_DAYS"], blobs=runtime.blobs)
-        session.commit()
-    if result["password"]:
-        click.echo(f"Created user {DEMO_EMAIL} with password: {result['password']}")
-    else:
-        click.echo(f"User {DEMO_EMAIL} already exists; its password is unchanged.")
-    if result["agencies"] or result["requests"] or result["released"]:
-        click.echo(f"Added {result['agencies']} agencies and {result['requests']} requests.")
-    if result["released"]:
-        pages = _read_release(runtime, result["released"])
-        click.echo(f"Received the Orlando police's first release and read its {pages} pages." if pages is not None else
-                   "Received the Orlando police's first release; the running server's worker is still reading it.")
-    else:
-        click.echo("The demo data was already loaded; nothing changed.")
-    click.echo(f"Log in at {runtime.config['BASE_URL']}/login")

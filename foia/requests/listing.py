@@ -1,0 +1,207 @@
+"""Reading requests: one request as its pages show it, batches, choices for forms, and the list with its
+filters and sorting. Whether a request is overdue and what "due" means now are answered here.
+"""
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date, datetime
+
+import sqlalchemy as sa
+from sqlmodel import Session, select
+
+from foia.accounts.models import Team, TeamMembership, User
+from foia.agencies.models import Agency, Jurisdiction
+from foia.deadlines.calendar import law_today
+from foia.errors import NotFound
+from foia.pagination import Page, clamp
+from foia.requests import access
+from foia.requests.models import AGENCY_DATES, FoiaRequest, RequestBatch, Status, running_dates
+
+
+
+def current_due(request: FoiaRequest) -> date | None:
+    """The soonest date the agency must still meet now (its running dates: see RUNNING_DATES)."""
+    dates = [getattr(request, name) for name in running_dates(request) if name in AGENCY_DATES]
+    return min((day for day in dates if day is not None), default=None)
+
+
+def is_overdue(request: FoiaRequest, today: date) -> bool:
+    """A date the agency must meet in the request's status has passed (derived, never stored).
+
+    After a partial release the statutory deadline was met; later releases are late only against a
+    production date or the agency's own estimate.
+    """
+    due = current_due(request)
+    return due is not None and due < today
+
+
+def due_phrase(due: date | None, today: date) -> str:
+    """"due today", "in 3 days", "5 days overdue"."""
+    if due is None:
+        return ""
+    days = (due - today).days
+    if days == 0:
+        return "due today"
+    if days == 1:
+        return "tomorrow"
+    if days > 0:
+        return f"in {days} days"
+    return "1 day overdue" if days == -1 else f"{-days} days overdue"
+
+
+@dataclass
+class RequestView:
+    """A request with its agency and jurisdiction, and what the clock says today."""
+
+    request: FoiaRequest
+    agency: Agency
+    jurisdiction: Jurisdiction
+    today: date
+
+    @property
+    def due(self) -> date | None:
+        return current_due(self.request)
+
+    @property
+    def overdue(self) -> bool:
+        return is_overdue(self.request, self.today)
+
+    @property
+    def days_left(self) -> int | None:
+        return None if self.due is None else (self.due - self.today).days
+
+    @property
+    def due_phrase(self) -> str:
+        return due_phrase(self.due, self.today)
+
+
+def _view(session: Session, request: FoiaRequest, now: datetime) -> RequestView:
+    agency = session.get(Agency, request.agency_id)
+    jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
+    return RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
+
+
+def get_request(session: Session, actor: User | None, request_id: int, now: datetime) -> RequestView:
+    """A request the actor may see, with its agency and jurisdiction; NotFound otherwise."""
+    return _view(session, access.get_visible_request(session, actor, request_id, now), now)
+
+
+def workable_with_jurisdiction(session: Session, actor: User | None, request_id: int, now: datetime) -> tuple[FoiaRequest, Jurisdiction]:
+    """A request the actor may work on, with its jurisdiction (NotFound / NotAllowed otherwise)."""
+    request = access.get_workable_request(session, actor, request_id, now)
+    agency = session.get(Agency, request.agency_id)
+    return request, session.get(Jurisdiction, agency.jurisdiction_id)
+
+
+def teams_for(session: Session, user: User) -> list[Team]:
+    """Teams a request of this user may be shared with."""
+    return list(session.exec(
+        select(Team).join(TeamMembership, TeamMembership.team_id == Team.id)
+        .where(TeamMembership.user_id == user.id).order_by(Team.name)))
+
+
+def agency_choices(session: Session) -> list[tuple[Jurisdiction, list[Agency]]]:
+    """Every agency grouped by jurisdiction (federal first, then by name), for the agency picker."""
+    rows = session.exec(select(Agency, Jurisdiction).join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .order_by(Jurisdiction.name, Agency.name))
+    groups: dict[int, tuple[Jurisdiction, list[Agency]]] = {}
+    for agency, jurisdiction in rows:
+        groups.setdefault(jurisdiction.id, (jurisdiction, []))[1].append(agency)
+    return sorted(groups.values(), key=lambda group: (group[0].slug != "federal", group[0].name))
+
+
+def agencies_with_requests(session: Session, actor: User | None, now: datetime) -> list[tuple[Jurisdiction, list[Agency]]]:
+    """The agencies of the requests the actor may see, grouped like agency_choices (for the list's filter)."""
+    agency_ids = select(FoiaRequest.agency_id).where(access.visible_clause(actor, now))
+    rows = session.exec(select(Agency, Jurisdiction).join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .where(Agency.id.in_(agency_ids)).order_by(Jurisdiction.name, Agency.name))
+    groups: dict[int, tuple[Jurisdiction, list[Agency]]] = {}
+    for agency, jurisdiction in rows:
+        groups.setdefault(jurisdiction.id, (jurisdiction, []))[1].append(agency)
+    return sorted(groups.values(), key=lambda group: (group[0].slug != "federal", group[0].name))
+
+
+@dataclass
+class BatchView:
+    batch: RequestBatch
+    members: list[RequestView]
+    owner: User
+
+
+def get_batch(session: Session, actor: User | None, batch_id: int, now: datetime) -> BatchView:
+    """A batch with those of its requests the actor may see; NotFound when they may see none."""
+    batch = session.get(RequestBatch, batch_id)
+    if batch is None:
+        raise NotFound("batch")
+    requests = session.exec(select(FoiaRequest).where(FoiaRequest.batch_id == batch.id,
+                                                      access.visible_clause(actor, now))
+                            .order_by(FoiaRequest.id))
+    members = [_view(session, request, now) for request in requests]
+    if not members:
+        raise NotFound("batch")
+    return BatchView(batch, members, session.get(User, batch.owner_id))
+
+
+SORTS = {
+    "created": (FoiaRequest.created_at, FoiaRequest.id),
+    "due": (FoiaRequest.response_due, FoiaRequest.id),
+    "title": (sa.func.lower(FoiaRequest.title), FoiaRequest.id),
+    "status": (FoiaRequest.status, FoiaRequest.id),
+}
+
+
+DEFAULT_DIRECTION = {"created": "desc", "due": "asc", "title": "asc", "status": "asc"}
+
+
+@dataclass
+class RequestFilters:
+    """The list's filters, sort and page, as given in the query string."""
+
+    status: Status | None = None
+    agency_id: int | None = None
+    text: str = ""
+    #: "mine": the actor's and their teams' requests; "all": everything visible, public ones included.
+    scope: str = "mine"
+    sort: str = "created"
+    direction: str = ""
+    page: int = 1
+
+    @property
+    def order(self) -> str:
+        return self.direction if self.direction in ("asc", "desc") else DEFAULT_DIRECTION.get(self.sort, "desc")
+
+
+def _scope_clause(actor: User | None, now: datetime, scope: str):
+    if scope == "all" or actor is None:
+        return access.visible_clause(actor, now)
+    return sa.and_(access.visible_clause(actor, now), access.workable_clause(actor))
+
+
+def list_requests(session: Session, actor: User | None, now: datetime, filters: RequestFilters,
+                  per_page: int = 25) -> Page:
+    """The requests the actor may see that match the filters, sorted, one page of them."""
+    conditions = [_scope_clause(actor, now, filters.scope)]
+    if filters.status is not None:
+        conditions.append(FoiaRequest.status == filters.status)
+    if filters.agency_id is not None:
+        conditions.append(FoiaRequest.agency_id == filters.agency_id)
+    words = filters.text.strip()
+    if words:
+        escaped = re.sub(r"([%_\\])", r"\\\1", words.lower())
+        conditions.append(sa.func.lower(FoiaRequest.title).like(f"%{escaped}%", escape="\\"))
+    total = session.exec(select(sa.func.count()).select_from(FoiaRequest).where(*conditions)).one()
+    sort = filters.sort if filters.sort in SORTS else "created"
+    primary, tiebreak = SORTS[sort]
+    descending = filters.order == "desc"
+    order = [primary.desc() if descending else primary.asc(), tiebreak.desc() if descending else tiebreak.asc()]
+    if sort == "due":
+        order.insert(0, FoiaRequest.response_due.is_(None))  # undated last in either direction
+    number = clamp(filters.page, total, per_page)
+    query = (select(FoiaRequest, Agency, Jurisdiction)
+             .join(Agency, Agency.id == FoiaRequest.agency_id)
+             .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+             .where(*conditions).order_by(*order).offset((number - 1) * per_page).limit(per_page))
+    items = [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
+             for request, agency, jurisdiction in session.exec(query)]
+    return Page(items=items, total=total, number=number, per_page=per_page)
