@@ -7,14 +7,7 @@ from flask import Flask
 
 from foia import config as config_module
 from foia.accounts.services import LOGIN_LIFETIME
-
-PACKAGE_DIR = Path(__file__).parent
-
-
-def _template_folder() -> Path:
-    """Templates bundled in the wheel, else the checkout's top-level templates/."""
-    bundled = PACKAGE_DIR / "templates"
-    return bundled if bundled.is_dir() else PACKAGE_DIR.parent / "templates"
+from foia.rendering import template_folder
 
 
 def create_app(config: dict | None = None, clock=None, *, create_instance: bool = True) -> Flask:
@@ -35,7 +28,7 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     settings = config_module.load(instance, config)
     keep_private(instance, create=create_instance)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
-                template_folder=str(_template_folder()), static_folder="static")
+                template_folder=str(template_folder()), static_folder="static")
     app.config.update(settings)
     if create_instance:
         prepare_instance(app)

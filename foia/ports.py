@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import UTC, date, datetime
+from pathlib import Path
 from typing import BinaryIO, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
@@ -49,6 +50,9 @@ class BlobStore(Protocol):
 
     def exists(self, key: str) -> bool: ...
 
+    def path(self, key: str) -> Path:
+        """The stored file on disk, for tools that need a path (the extraction child, PDFium drawing pages)."""
+
     def delete(self, key: str) -> None: ...
 
 
@@ -77,6 +81,9 @@ class SearchIndex(Protocol):
 
     def update(self, session, *, look_back: bool = True) -> int:
         """Bring the index up to date from the SearchChange watermark; return how many items changed."""
+
+    def is_behind(self, session) -> bool:
+        """Whether the database holds changes this index has not applied yet (cheap: asked before every search)."""
 
     def rebuild(self, session) -> int:
         """Rebuild from every page and message; return how many it holds."""

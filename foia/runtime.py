@@ -37,7 +37,7 @@ class Runtime:
     def search(self):
         """The SearchIndex chosen by FOIA_SEARCH_BACKEND, opened on first use."""
         if self._search is None:
-            from foia.search.index import make_search_index
+            from foia.search.backends import make_search_index
 
             self._search = make_search_index(self.config, self.engine)
         return self._search

@@ -6,7 +6,6 @@ import io
 import re
 from dataclasses import dataclass, field
 from datetime import date, datetime
-from typing import Callable
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa

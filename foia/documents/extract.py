@@ -21,9 +21,13 @@ import select
 import subprocess
 import sys
 import time
-import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
+
+from foia.text.charsets import decode_text
+from foia.text.clean import normalized
+from foia.text.html_text import html_to_text
+from foia.text.sniff import reader_kind
 
 #: Seconds one request to the child (read a file, render some pages) may take.
 DEFAULT_TIME_LIMIT = 120
@@ -42,19 +46,6 @@ MAX_PAGES = 20000
 PIPELINE_DEPTH = 2
 
 _CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f\ufffe\uffff]")
-_SURROGATE = re.compile(r"[\ud800-\udfff]")
-
-
-def clean_text(text: str) -> str:
-    """NFKC-normalised text with unix line ends, without NULs, control characters or lone surrogates."""
-    text = text.replace("\r\n", "\n").replace("\r", "\n")
-    if not text.isascii():  # ASCII is already NFKC and has no surrogates
-        text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
-    # NFKC turns some characters into form feeds or NULs' neighbours; strip after normalising.
-    text = _CONTROL.sub(lambda m: " " if m.group() in "\x0b\x0c" else "", text)
-    return "\n".join(line.rstrip() for line in text.split("\n")).strip("\n")
-
-
 @dataclass
 class PageText:
     """One page as read: its text, how it was read, and whether it still needs OCR."""
@@ -291,47 +282,9 @@ def _limit_resources(memory_mb: int) -> None:
     resource.setrlimit(resource.RLIMIT_CORE, (0, 0))
 
 
-def _sniff(head: bytes, filename: str, content_type: str) -> str:
-    lowered = filename.lower()
-    if b"%PDF-" in head[:1024]:
-        return "pdf"
-    if head.startswith((b"\x89PNG", b"\xff\xd8\xff", b"GIF8", b"II*\x00", b"MM\x00*", b"BM")) or (
-            head[:4] == b"RIFF" and head[8:12] == b"WEBP"):
-        return "image"
-    if head.startswith(b"PK\x03\x04"):
-        if lowered.endswith(".docx") or "wordprocessingml" in content_type or b"word/" in head[:2048]:
-            return "docx"
-        return "other"
-    if lowered.endswith(".pdf") or content_type == "application/pdf":
-        return "not_pdf"
-    if (b"\x00" in head[:4096] and not head.startswith((b"\xff\xfe", b"\xfe\xff"))
-            and not content_type.startswith("text/")):
-        return "other"
-    sample = head[:2048].lstrip().lower()
-    if ("html" in content_type or lowered.endswith((".html", ".htm"))
-            or sample.startswith((b"<!doctype html", b"<html", b"<head", b"<body"))):
-        return "html"
-    if content_type.startswith("text/") or lowered.endswith((".txt", ".csv", ".md", ".log", ".json", ".xml")):
-        return "text"
-    if content_type in ("", "application/octet-stream") and _looks_like_text(head):
-        return "text"
-    return "other"
-
-
-def _looks_like_text(head: bytes) -> bool:
-    try:
-        sample = head.decode("utf-8")
-    except UnicodeDecodeError as error:
-        if error.start < len(head) - 4:  # not merely a character cut at the end of the sample
-            return False
-        sample = head[:error.start].decode("utf-8")
-    printable = sum(1 for c in sample if c.isprintable() or c in "\n\r\t\f")
-    return len(sample) >= 1 and printable / len(sample) > 0.95
-
-
 def _chunk_pages(text: str) -> list[str]:
     """A file without pages as page texts: form feeds, else every LINES_PER_PAGE lines."""
-    text = clean_text(text)
+    text = normalized(text)
     parts = text.split("\f") if "\f" in text else [text]
     pages: list[str] = []
     for part in parts:
@@ -343,54 +296,6 @@ def _chunk_pages(text: str) -> list[str]:
 
 def _plain(kind: str, texts: list[str], engine: str) -> dict:
     return {"state": "done", "kind": kind, "texts": texts, "method": "plain", "engine": engine}
-
-
-def _decode_text(data: bytes) -> str:
-    try:
-        return data.decode("utf-8-sig")
-    except UnicodeDecodeError:
-        pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(data).best()
-    return str(best) if best is not None else data.decode("utf-8", "replace")
-
-
-def _html_text(source: str) -> str:
-    from html.parser import HTMLParser
-
-    blocks = {"p", "div", "br", "li", "tr", "h1", "h2", "h3", "h4", "h5", "h6", "table", "section",
-              "article", "blockquote", "pre", "hr", "ul", "ol", "dt", "dd", "title"}
-
-    class Collector(HTMLParser):
-        def __init__(self):
-            super().__init__(convert_charrefs=True)
-            self.parts: list[str] = []
-            self.skipping = 0
-
-        def handle_starttag(self, tag, attrs):
-            if tag in ("script", "style", "template", "noscript"):
-                self.skipping += 1
-            elif tag in blocks:
-                self.parts.append("\n")
-            elif tag in ("td", "th"):
-                self.parts.append("\t")
-
-        def handle_endtag(self, tag):
-            if tag in ("script", "style", "template", "noscript"):
-                self.skipping = max(0, self.skipping - 1)
-            elif tag in blocks:
-                self.parts.append("\n")
-
-        def handle_data(self, data):
-            if not self.skipping:
-                self.parts.append(re.sub(r"[ \t\r\n]+", " ", data))
-
-    collector = Collector()
-    collector.feed(source)
-    collector.close()
-    text = "".join(collector.parts)
-    return re.sub(r"\n[ \t]*(\n[ \t]*)+", "\n\n", text).strip()
 
 
 def _docx_text(path: str) -> str:
@@ -444,7 +349,7 @@ def _pdf_details(document) -> dict:
     for key, label in _METADATA:
         value = metadata.get(key)
         if value:
-            text = clean_text(str(value))[:300]
+            text = normalized(str(value))[:300]
             details[label] = _pdf_date(text) if label in ("created", "modified") else text
     return details
 
@@ -471,7 +376,7 @@ def _pypdf_details(reader) -> dict:
     for key, label in _METADATA:
         value = metadata.get("/" + key)
         if value:
-            text = clean_text(str(value))[:300]
+            text = normalized(str(value))[:300]
             details[label] = _pdf_date(text) if label in ("created", "modified") else text
     return details
 
@@ -546,7 +451,7 @@ def _read_pdf(path: str) -> dict:
             try:
                 page = document[index]
                 textpage = page.get_textpage()
-                text = clean_text(textpage.get_text_range())
+                text = normalized(textpage.get_text_range())
                 if _word_chars(text) < MIN_TEXT_LAYER_CHARS and _has_image(page, pdfium):
                     scans.append(index + 1)
                 textpage.close()
@@ -566,7 +471,7 @@ def _pypdf_page_text(reader, index: int) -> str:
     if reader is None:
         return ""
     try:
-        return clean_text(reader.pages[index].extract_text() or "")
+        return normalized(reader.pages[index].extract_text() or "")
     except Exception:
         return ""
 
@@ -595,7 +500,7 @@ def _read(request: dict) -> dict:
         return {"state": "failed", "error": "The stored file is missing, so its text cannot be read."}
     if not head:
         return {"state": "failed", "error": "The file is empty (0 bytes), so there is no text to read."}
-    kind = _sniff(head, request.get("filename", ""), request.get("content_type", ""))
+    kind = reader_kind(head, request.get("filename", ""), request.get("content_type", ""))
     if kind == "pdf":
         return _read_pdf(path)
     if kind == "not_pdf":
@@ -610,9 +515,9 @@ def _read(request: dict) -> dict:
             return {"state": "failed", "kind": "docx", "error": "This Word document is damaged and could not be read."}
     data = Path(path).read_bytes()
     if kind == "html":
-        return _plain("html", _chunk_pages(_html_text(_decode_text(data))), "html")
+        return _plain("html", _chunk_pages(html_to_text(decode_text(data, None))), "html")
     if kind == "text":
-        return _plain("text", _chunk_pages(_decode_text(data)), "text")
+        return _plain("text", _chunk_pages(decode_text(data, None)), "text")
     return {"state": "unsupported", "kind": "other",
             "error": "Text cannot be read from files of this type; the file is kept and can be downloaded."}
 

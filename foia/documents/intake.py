@@ -3,8 +3,6 @@ from __future__ import annotations
 
 import hashlib
 import io
-import mimetypes
-import posixpath
 import tempfile
 import zipfile
 from dataclasses import dataclass
@@ -12,11 +10,11 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
-import puremagic
 from sqlmodel import Session, select
 
 from foia.documents.models import Document, ExtractionState
 from foia.ports import BlobStore
+from foia.text.sniff import is_zip, sniff_type
 
 #: Limits on unpacking one zip (with everything nested in it).
 ZIP_MAX_MEMBERS = 2000
@@ -39,56 +37,6 @@ class StoredDocument:
 
     document: Document
     duplicate: bool
-
-
-_TEXT_TYPES = {".txt": "text/plain", ".csv": "text/csv", ".htm": "text/html", ".html": "text/html",
-               ".eml": "message/rfc822", ".md": "text/markdown", ".xml": "application/xml", ".json": "application/json"}
-
-
-def sniff_type(data: bytes, filename: str = "") -> str:
-    """The content type from the bytes (puremagic); for text, from the name; never the sender's claim."""
-    extension = posixpath.splitext(filename.lower())[1]
-    if data:
-        try:
-            matches = puremagic.magic_string(data[:8192 * 4], filename or None)
-        except (puremagic.PureError, ValueError, TypeError):
-            matches = []
-        for match in matches:
-            mime = match.mime_type
-            if mime:
-                # Office files are zips inside: trust the name only between look-alike types.
-                if mime in ("application/zip", "application/x-zip-compressed") and extension in (".docx", ".xlsx", ".pptx", ".odt", ".ods"):
-                    return mimetypes.guess_type(filename)[0] or mime
-                return mime
-    if _looks_textual(data):
-        if extension in _TEXT_TYPES:
-            return _TEXT_TYPES[extension]
-        head = data[:512].lstrip().lower()
-        if head.startswith((b"<!doctype html", b"<html")):
-            return "text/html"
-        return "text/plain"
-    return "application/octet-stream"
-
-
-def _looks_textual(data: bytes) -> bool:
-    sample = data[:4096]
-    if not sample or b"\x00" in sample:
-        return False
-    try:
-        sample.decode("utf-8")
-        return True
-    except UnicodeDecodeError as error:
-        if error.start > len(sample) - 4:  # a character cut at the sample's end
-            return True
-    printable = sum(32 <= b < 127 or b in (9, 10, 13) or b >= 160 for b in sample)
-    return printable / len(sample) > 0.9
-
-
-def is_zip(data: bytes, filename: str = "") -> bool:
-    """A zip archive to unpack (not an Office document, which is a zip too)."""
-    if data[:4] != b"PK\x03\x04":
-        return False
-    return not filename.lower().endswith((".docx", ".xlsx", ".pptx", ".odt", ".ods", ".odp", ".epub", ".jar", ".apk"))
 
 
 @dataclass

@@ -14,7 +14,7 @@ from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
-from foia.documents.extract import clean_text
+from foia.text.clean import normalized
 
 #: Seconds one page may take before Tesseract is stopped.
 PAGE_TIME_LIMIT = 300
@@ -66,7 +66,7 @@ def ocr_image(tesseract: str, image: str | Path, *, language: str = "eng", searc
         detail = finished.stderr.decode("utf-8", "replace").strip().splitlines()
         raise TesseractFailed(f"Tesseract could not read a page ({detail[-1] if detail else finished.returncode}).")
     text_file = output.with_suffix(".txt")
-    text = clean_text(text_file.read_text("utf-8", "replace")) if text_file.exists() else ""
+    text = normalized(text_file.read_text("utf-8", "replace")) if text_file.exists() else ""
     pdf = output.with_suffix(".pdf")
     return OcrPage(text=text, pdf=str(pdf) if searchable_pdf and pdf.exists() else None)
 

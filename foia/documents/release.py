@@ -5,7 +5,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime
 
-from foia.mail.dates import read_printed_date
+from foia.text.dates import read_printed_date
 
 from foia.config import DEFAULT_TIMEZONE
 

@@ -15,7 +15,7 @@ from foia.errors import InvalidTransition, NotAllowed, NotFound
 from foia.pagination import clamp
 from foia.requests.access import can_work_on_document, document_visible_clause, visible_request_ids
 from foia.requests.models import FoiaRequest
-from foia.search.models import SearchChange
+from foia.search.changes import record_change, record_changes
 
 #: States in which extraction has finished, one way or another.
 FINISHED = (ExtractionState.done, ExtractionState.needs_ocr, ExtractionState.encrypted,
@@ -48,7 +48,7 @@ def set_private(session: Session, actor: User | None, document_id: int, private:
         raise NotAllowed("Only the requester and their team can change who sees this document.")
     document.is_private = private
     document.updated_at = now
-    session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+    record_change(session, "document", document.id, now)
     return document
 
 
@@ -63,7 +63,7 @@ def delete_held_document(session: Session, actor: User | None, document_id: int,
         raise NotAllowed("Only the person who uploaded this file can delete it.")
     pages = session.exec(select(Page.id).where(Page.document_id == document.id)).all()
     for page_id in pages:
-        session.add(SearchChange(item_type="page", item_id=page_id, op="delete", at=now))
+        record_change(session, "page", page_id, now, op="delete")
     session.exec(sa.delete(EmbeddedMessage).where(EmbeddedMessage.document_id == document.id))
     session.exec(sa.delete(Page).where(Page.document_id == document.id))
     session.exec(sa.update(Document).where(Document.duplicate_of_id == document.id).values(duplicate_of_id=None))
@@ -87,7 +87,7 @@ def assign_documents(session: Session, actor: User, now: datetime, document_ids:
             raise NotAllowed("Only files in your holding pen can be put on a request here.")
         document.request_id = request.id
         document.updated_at = now
-        session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+        record_change(session, "document", document.id, now)
         add_event(session, request, actor, "document", f"File assigned: {document.filename}", now,
                   detail={"document_id": document.id})
         moved.append(document)
@@ -231,11 +231,11 @@ def store_extractions(engine: sa.engine.Engine, worker: str, results: list[tuple
 
     A document whose claim was lost (another worker has it now) is left alone. Pages are matched by
     number, so extracting twice updates rows in place; only new, changed or removed pages are told to
-    the search index (SearchChange rows). Each kind of row is written with one statement for the batch.
+    the search index (search.changes.record_changes). Each kind of row is written with one statement for the batch.
     """
     from foia import db
 
-    page_table, change_table = Page.__table__, SearchChange.__table__
+    page_table = Page.__table__
     with db.write_connection(engine) as connection, connection.begin():
         ours = {document_id: (page_count, details) for document_id, page_count, details in connection.execute(
             sa.update(Document).where(Document.id.in_([document_id for document_id, _ in results]),
@@ -271,10 +271,8 @@ def store_extractions(engine: sa.engine.Engine, worker: str, results: list[tuple
         removed = [page_id for page_id, _text, _method in existing.values()]
         if removed:
             connection.execute(sa.delete(page_table).where(page_table.c.id.in_(removed)))
-        changes = [{"item_type": "page", "item_id": page_id, "op": "upsert", "at": now} for page_id in changed_ids]
-        changes += [{"item_type": "page", "item_id": page_id, "op": "delete", "at": now} for page_id in removed]
-        if changes:
-            connection.execute(sa.insert(change_table), changes)
+        record_changes(connection, [("page", page_id, "upsert") for page_id in changed_ids]
+                       + [("page", page_id, "delete") for page_id in removed], now)
 
         connection.execute(sa.delete(EmbeddedMessage).where(EmbeddedMessage.document_id.in_(ids)))
         messages = [{"document_id": document_id, "sender": m.sender, "recipients": m.recipients, "sent_at": m.sent_at,

@@ -6,8 +6,8 @@ from datetime import UTC, datetime
 from email.message import Message as EmailMessage
 from email.utils import getaddresses, parsedate_to_datetime
 
-from foia.mail.dates import has_clock_words, read_printed_date
 from foia.text.charsets import decode_header_text
+from foia.text.dates import has_clock_words, read_printed_date
 
 _EMAIL = re.compile(r"[\w.+'=-]+@[\w-]+(\.[\w-]+)+")
 

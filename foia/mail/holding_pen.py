@@ -15,7 +15,7 @@ from foia.ports import local_date
 from foia.requests.access import can_work_on_content, get_workable_request, message_visible_clause
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
-from foia.search.models import SearchChange
+from foia.search.changes import record_change
 
 
 def request_messages(session: Session, actor: User | None, now: datetime, request_id: int) -> list[Message]:
@@ -48,12 +48,12 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
         message.request_id = request.id
         message.match_reason = f"assigned by {actor.public_name}"
         message.updated_at = now
-        session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+        record_change(session, "message", message.id, now)
         documents = session.exec(select(Document).where(Document.message_id == message.id)).all()
         for document in documents:
             document.request_id = request.id
             document.updated_at = now
-            session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+            record_change(session, "document", document.id, now)
         if message.kind == MessageKind.reply:
             note_suggestion(message, request)
         what = {MessageKind.bounce: "Bounce", MessageKind.auto_reply: "Automatic reply"}.get(message.kind, "Message")
@@ -113,9 +113,9 @@ def set_message_private(session: Session, actor: User | None, now: datetime, mes
         raise NotAllowed("Only the requester and their team can change who sees this message.")
     message.is_private = private
     message.updated_at = now
-    session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=now))
+    record_change(session, "message", message.id, now)
     for document in session.exec(select(Document).where(Document.message_id == message.id)).all():
         document.is_private = private
         document.updated_at = now
-        session.add(SearchChange(item_type="document", item_id=document.id, op="upsert", at=now))
+        record_change(session, "document", document.id, now)
     return message

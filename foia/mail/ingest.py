@@ -18,7 +18,7 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, is_zip, store_document, unpack_zip
+from foia.documents.intake import ZipRefused, store_document, unpack_zip
 from foia.mail.match import match_request
 from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import parse_message
@@ -28,8 +28,10 @@ from foia.ports import BlobStore
 from foia.requests.access import MAILBOX_SCOPE, intake_scope, match_candidates_clause, workable_request_ids
 from foia.requests.models import FoiaRequest
 from foia.requests.timeline import add_event
-from foia.search.models import SearchChange
+from foia.search.changes import record_change
+from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
+from foia.text.sniff import is_zip
 
 #: The largest single email or file accepted.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
@@ -138,29 +140,17 @@ def _same_message_id(intake: Intake, parsed: ParsedMessage, raw: bytes) -> None:
     if known is None:
         return
     same = known.direction == Direction.outbound
-    if not same and (known.from_address, known.subject) == (clean(parsed.from_address), clean(parsed.subject)):
+    if not same and (known.from_address, known.subject) == (storable(parsed.from_address), storable(parsed.subject)):
         try:
             same = _body_bytes(blobs.read(known.raw_blob_key)) == _body_bytes(raw)
         except Exception:  # noqa: BLE001 - the known raw is unreadable: compare what was read of it
-            same = known.body_text.strip() == clean(parsed.text).strip()
+            same = known.body_text.strip() == storable(parsed.text).strip()
     if same:
         raise Skip("already imported", duplicate=True)
     parsed.warnings.append(f"Message #{known.id} has the same Message-ID <{parsed.message_id}> but says something "
                            "else; both are kept.")
     if known.intake_scope == intake.scope:
         parsed.message_id = None
-
-
-def clean(text: str) -> str:
-    """Text every database stores: no NUL characters, no unpaired surrogates."""
-    text = text or ""
-    if "\x00" in text:
-        text = text.replace("\x00", "")
-    try:
-        text.encode("utf-8")
-    except UnicodeEncodeError:
-        text = text.encode("utf-8", "replace").decode("utf-8")
-    return text
 
 
 def _parse(raw: bytes) -> ParsedMessage:
@@ -171,9 +161,9 @@ def _parse(raw: bytes) -> ParsedMessage:
     # Every text read from the mail goes into queries and rows: PostgreSQL refuses NUL, every database surrogates.
     for name, value in vars(parsed).items():
         if isinstance(value, str):
-            setattr(parsed, name, clean(value))
+            setattr(parsed, name, storable(value))
         elif isinstance(value, list) and value and isinstance(value[0], str):
-            setattr(parsed, name, [clean(item) for item in value])
+            setattr(parsed, name, [storable(item) for item in value])
     if parsed.message_id is not None:
         parsed.message_id = parsed.message_id[:998] or None
     return parsed
@@ -183,18 +173,18 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
                    request: FoiaRequest | None, reason: str) -> Message:
     message = Message(
         request_id=request.id if request else None, direction=Direction.inbound, kind=parsed.kind,
-        message_id=clean(parsed.message_id)[:998] or None, in_reply_to=clean(parsed.in_reply_to),
-        references=clean(" ".join(parsed.references)),
-        from_address=clean(parsed.from_address)[:998], from_name=clean(parsed.from_name)[:998],
-        to_addresses=clean(", ".join(parsed.to)), cc_addresses=clean(", ".join(parsed.cc)), subject=clean(parsed.subject),
-        sent_at=parsed.date, received_at=intake.now, body_text=clean(parsed.text), body_html=clean(parsed.html),
-        raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=clean(reason)[:300], source=intake.source,
-        intake_scope=intake.scope, parse_warnings=[clean(w)[:1000] for w in parsed.warnings],
+        message_id=storable(parsed.message_id)[:998] or None, in_reply_to=storable(parsed.in_reply_to),
+        references=storable(" ".join(parsed.references)),
+        from_address=storable(parsed.from_address)[:998], from_name=storable(parsed.from_name)[:998],
+        to_addresses=storable(", ".join(parsed.to)), cc_addresses=storable(", ".join(parsed.cc)), subject=storable(parsed.subject),
+        sent_at=parsed.date, received_at=intake.now, body_text=storable(parsed.text), body_html=storable(parsed.html),
+        raw_blob_key=raw_key, raw_sha256=raw_sha256, match_reason=storable(reason)[:300], source=intake.source,
+        intake_scope=intake.scope, parse_warnings=[storable(w)[:1000] for w in parsed.warnings],
         imported_by_id=intake.uploader_id,
         created_at=intake.now, updated_at=intake.now)
     intake.session.add(message)
     intake.session.flush()
-    intake.session.add(SearchChange(item_type="message", item_id=message.id, op="upsert", at=intake.now))
+    record_change(intake.session, "message", message.id, intake.now)
     return message
 
 
@@ -207,11 +197,11 @@ def _attachment_files(message: Message, filename: str, data: bytes) -> Iterator[
         for member in unpack_zip(data):
             if member.problem:
                 message.parse_warnings = [*message.parse_warnings,
-                                          clean(f"{filename}/{member.name} was left in the archive: {member.problem}.")]
+                                          storable(f"{filename}/{member.name} was left in the archive: {member.problem}.")]
                 continue
             yield safe_path(f"{filename}/{member.name}"), member.path.read_bytes()
     except ZipRefused as error:
-        message.parse_warnings = [*message.parse_warnings, clean(f"{filename} was kept unopened: {error}.")]
+        message.parse_warnings = [*message.parse_warnings, storable(f"{filename} was kept unopened: {error}.")]
         yield filename, data
 
 

@@ -11,11 +11,12 @@ import re
 from pathlib import Path
 from typing import Callable, Iterable
 
-from foia.documents.intake import ZipRefused, is_zip, sniff_type, store_document, unpack_zip
-from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, clean, ingest_email
-from foia.mail.sniff import OLE_MAGIC, looks_like_email, looks_like_mbox, might_be_email
+from foia.documents.intake import ZipRefused, store_document, unpack_zip
+from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, ingest_email
 from foia.requests.timeline import add_event
+from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
+from foia.text.sniff import OLE_MAGIC, is_zip, looks_like_email, looks_like_mbox, might_be_email, sniff_type
 
 
 def _is_mbox_name(name: str) -> bool:
@@ -45,7 +46,7 @@ def _store_file(intake: Intake, name: str, data: bytes) -> int:
 
 
 def _error(intake: Intake, label: str, reason: str) -> None:
-    intake.summary.errors.append({"path": clean(label), "reason": " ".join(clean(reason).split())[:500]})
+    intake.summary.errors.append({"path": storable(label), "reason": " ".join(storable(reason).split())[:500]})
 
 
 def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: bytes | None = None,

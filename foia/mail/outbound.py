@@ -6,7 +6,6 @@ answer finds its request. The letter is queued in the outbox in the caller's tra
 """
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date, datetime
 from email.utils import parseaddr
@@ -22,6 +21,7 @@ from foia.deadlines.calendar import law_today
 from foia.mail import outbox
 from foia.mail.models import Direction, Message, MessageKind
 from foia.ports import OutgoingEmail
+from foia.rendering import render_html, render_text
 from foia.requests import batches, listing
 from foia.requests.models import FoiaRequest, Status
 from foia.requests.timeline import add_event
@@ -29,32 +29,6 @@ from foia.requests.timeline import add_event
 #: Letter kinds other than the request itself, with the template each is drafted from.
 LETTER_TEMPLATES = {"follow_up": "letters/follow_up.txt.j2", "appeal": "letters/appeal.txt.j2"}
 KIND_WORDS = {"letter": "request letter", "follow_up": "follow-up letter", "appeal": "appeal letter"}
-
-
-@functools.lru_cache(maxsize=4)
-def _environment(folder: str, html: bool) -> jinja2.Environment:
-    environment = jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=html, trim_blocks=True,
-                                     lstrip_blocks=True, keep_trailing_newline=True,
-                                     undefined=jinja2.StrictUndefined)
-    environment.filters["date"] = lambda value, fmt="%B %-d, %Y": value.strftime(fmt) if value else ""
-    return environment
-
-
-def template_folder() -> str:
-    """The templates/ folder the app renders from."""
-    from foia import _template_folder
-
-    return str(_template_folder())
-
-
-def render_text(name: str, **context) -> str:
-    """Render a plain-text template (letters, mail subjects and bodies)."""
-    return _environment(template_folder(), False).get_template(name).render(**context)
-
-
-def render_html(name: str, **context) -> str:
-    """Render an HTML template with autoescaping (mail bodies)."""
-    return _environment(template_folder(), True).get_template(name).render(**context)
 
 
 def render_email(name: str, **context) -> tuple[str, str, str | None]:

@@ -21,10 +21,10 @@ from foia.mail.headers import addresses, date_text, header, header_all, message_
 from foia.mail.models import MessageKind
 from foia.mail.outlook import parse_outlook_msg, tnef_attachments
 from foia.mail.parsed import MAX_ATTACHMENTS, MAX_DEPTH, Attachment, ParsedMessage, UnreadableMessage
-from foia.mail.sniff import OLE_MAGIC
 from foia.text.charsets import decode_header_text, decode_text
 from foia.text.filenames import name_from_subject, safe_filename, type_from_name
 from foia.text.html_text import html_to_text, sanitize_html
+from foia.text.sniff import OLE_MAGIC
 
 
 _UU_BEGIN = re.compile(r"^begin(?:-base64)? +[0-7]{3,4} +(?P<name>[^\r\n]+?)\s*$", re.M)

@@ -1,30 +1,15 @@
-"""Request letters: rendered from templates/letters/ for the agency's jurisdiction, plain text."""
+"""Request letters: rendered from templates/letters/ for the agency's jurisdiction, plain text (foia.rendering)."""
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 from datetime import date
-from pathlib import Path
-
-import jinja2
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines.laws import Law, law_for
+from foia.rendering import LETTER_DATE, format_date, format_money, render_text
 
 DEFAULT_TEMPLATE = "letters/request.txt.j2"
-
-
-@functools.lru_cache(maxsize=4)
-def _environment(folder: str) -> jinja2.Environment:
-    return jinja2.Environment(loader=jinja2.FileSystemLoader(folder), autoescape=False, trim_blocks=True,
-                              lstrip_blocks=True, keep_trailing_newline=True, undefined=jinja2.StrictUndefined)
-
-
-def _template_folder() -> Path:
-    from foia import _template_folder as app_template_folder
-
-    return app_template_folder()
 
 
 def day_count(days: int, unit: str) -> str:
@@ -51,10 +36,6 @@ def response_period(law: Law) -> str:
 def has_fixed_period(law: Law) -> bool:
     respond = law.stage("respond")
     return respond is not None and respond.counted
-
-
-def money(cents: int | None) -> str:
-    return "" if cents is None else f"${cents / 100:,.2f}"
 
 
 @dataclass
@@ -84,15 +65,14 @@ def template_names(jurisdiction: Jurisdiction) -> list[str]:
 def render_letter(agency: Agency, jurisdiction: Jurisdiction, requester: User, facts: LetterFacts,
                   today: date) -> str:
     """The request letter to `agency` under `jurisdiction`'s law, signed by `requester`."""
-    environment = _environment(str(_template_folder()))
-    template = environment.select_template(template_names(jurisdiction))
     law_data = law_for(jurisdiction)
     law = jurisdiction.law_name or "public records law"
-    text = template.render(
+    text = render_text(
+        template_names(jurisdiction),
         agency=agency, jurisdiction=jurisdiction, requester=requester, facts=facts, today=today,
-        date=today.strftime("%B %-d, %Y"), law=law, citation=jurisdiction.citation,
+        date=format_date(today, LETTER_DATE), law=law, citation=jurisdiction.citation,
         law_with_citation=f"{law} ({jurisdiction.citation})" if jurisdiction.citation else law,
         response_period=response_period(law_data), fixed_period=has_fixed_period(law_data),
-        max_fee=money(facts.max_fee_cents), requester_name=requester.name, signature=_signature(requester),
+        max_fee=format_money(facts.max_fee_cents), requester_name=requester.name, signature=_signature(requester),
     )
     return text.strip() + "\n"

@@ -17,6 +17,7 @@ from foia.deadlines import clock, rules
 from foia.deadlines.calendar import law_today
 from foia.deadlines.laws import law_for
 from foia.errors import InvalidTransition, ValidationError
+from foia.rendering import format_date, format_money
 from foia.requests import letters
 from foia.requests.models import (DUE_DATE_LABELS, OPEN_STATUSES, TRANSITIONS, FeeWaiver, FoiaRequest,
                                   RequestEvent, Status, SubmissionMethod, due_date_label)
@@ -61,7 +62,7 @@ def _run_clock(session: Session, actor: User | None, request: FoiaRequest, juris
         follow_up = name == "response_due" and request.response_due_is_follow_up
         label = due_date_label(name, follow_up=follow_up)
         if name in changes and value is not None:
-            parts.append(f"{label} {value.strftime('%b %-d, %Y')}" + (" (the law sets no fixed period)" if follow_up else ""))
+            parts.append(f"{label} {format_date(value)}" + (" (the law sets no fixed period)" if follow_up else ""))
         elif name in changes:
             parts.append(f"{label}: no date")
     add_event(session, request, actor, "deadline", "; ".join(parts) or "Due dates recomputed", now,
@@ -100,7 +101,7 @@ def mark_submitted(session: Session, actor: User, request_id: int, on: date, met
     request.submitted_on = on
     request.submission_method = method
     add_event(session, request, actor, "submitted",
-              f"Submitted by {METHOD_LABELS[method]} on {on.strftime('%b %-d, %Y')}" + (f". {note.strip()}" if note.strip() else ""),
+              f"Submitted by {METHOD_LABELS[method]} on {format_date(on)}" + (f". {note.strip()}" if note.strip() else ""),
               now, from_status=Status.draft, to_status=Status.submitted,
               detail={"on": on.isoformat(), "method": method.value})
     _run_clock(session, actor, request, jurisdiction, "submitted", on, now, follow_up_days)
@@ -148,7 +149,7 @@ def change_status(session: Session, actor: User, request_id: int, new_status: St
         request.completed_on = None
     if new_status == Status.appealing:
         request.appealed_on = on
-    summary = f"{old.label} → {new_status.label} on {on.strftime('%b %-d, %Y')}"
+    summary = f"{old.label} → {new_status.label} on {format_date(on)}"
     if note.strip():
         summary += f". {note.strip()}"
     add_event(session, request, actor, "status", summary, now, from_status=old, to_status=new_status,
@@ -175,9 +176,9 @@ def record_extension(session: Session, actor: User, request_id: int, on: date, n
     if until is not None and until < on:
         raise ValidationError("The new date is before the notice.", {"until": "Give a date after the notice."})
     stage = law_for(jurisdiction).stage("extend")
-    summary = f"The agency extended its time on {on.strftime('%b %-d, %Y')}"
+    summary = f"The agency extended its time on {format_date(on)}"
     if until is not None:
-        summary += f", to {until.strftime('%b %-d, %Y')}"
+        summary += f", to {format_date(until)}"
     elif stage is not None and stage.counted:
         summary += f" (the law allows {letters.day_count(stage.days, stage.unit)} more)"
     if note.strip():
@@ -200,7 +201,7 @@ def record_estimate(session: Session, actor: User, request_id: int, on: date, un
                               {"until": "Give a date on or after the letter."})
     if until == request.estimated_completion:
         return request
-    summary = (f"The agency estimated completion by {until.strftime('%b %-d, %Y')} (letter of {on.strftime('%b %-d, %Y')})"
+    summary = (f"The agency estimated completion by {format_date(until)} (letter of {format_date(on)})"
                if until else "The agency's estimated completion date was removed")
     if note.strip():
         summary += f". {note.strip()}"
@@ -232,7 +233,7 @@ def set_reminder(session: Session, actor: User, request_id: int, now: datetime, 
     if (on, note if on else "") == (request.remind_on, request.remind_note):
         return request
     request.remind_on, request.remind_note = on, (note if on else "")
-    summary = (f"Reminder set for {on.strftime('%b %-d, %Y')}" + (f": {note}" if note else "")) if on else "Reminder removed"
+    summary = (f"Reminder set for {format_date(on)}" + (f": {note}" if note else "")) if on else "Reminder removed"
     add_event(session, request, actor, "reminder", summary, now,
               detail={"remind_on": on.isoformat() if on else None, "note": note})
     return request
@@ -255,9 +256,9 @@ def update_fees(session: Session, actor: User, request_id: int, now: datetime, *
         return request
     parts = []
     if "fee_estimate_cents" in changes:
-        parts.append(f"estimate {letters.money(estimate_cents) or 'none'}")
+        parts.append(f"estimate {format_money(estimate_cents) or 'none'}")
     if "fee_paid_cents" in changes:
-        parts.append(f"paid {letters.money(paid_cents or 0)}")
+        parts.append(f"paid {format_money(paid_cents or 0)}")
     if "fee_waiver" in changes:
         parts.append(f"waiver {fee_waiver.value.replace('_', ' ')}")
     add_event(session, request, actor, "fee", "Fees: " + ", ".join(parts), now, detail={"changes": changes})

@@ -7,9 +7,8 @@ from datetime import date, datetime
 
 from sqlmodel import Session, select
 
-from foia.accounts.models import User
-from foia.accounts.models import Team
-from foia.requests import letters
+from foia.accounts.models import Team, User
+from foia.rendering import format_date, format_money
 from foia.requests.models import FeeWaiver, FoiaRequest, RequestEvent, Status, Visibility
 
 
@@ -44,13 +43,13 @@ def _shown_value(name: str, value, names: dict) -> str:
     if isinstance(value, bool):
         return "yes" if value else "no"
     if name.endswith("_cents") and isinstance(value, int):
-        return letters.money(value)
+        return format_money(value)
     if name == "team_id":
         return names.get(value, f"team #{value}")
     if name in ("visibility", "fee_waiver"):
         return str(value).replace("_", " ")
     if isinstance(value, str) and re.fullmatch(r"\d{4}-\d\d-\d\d", value):
-        return date.fromisoformat(value).strftime("%b %-d, %Y")
+        return format_date(value)
     return str(value)
 
 

@@ -1,4 +1,4 @@
-"""What every search backend shares: the indexed item, filters, hits, and the backend factory."""
+"""What every search backend shares: the indexed item, filters and hits (the factory is search.backends)."""
 from __future__ import annotations
 
 import html
@@ -134,7 +134,7 @@ def space_unspaced(text: str) -> str:
     return _UNSPACED_GAP.sub(" ", text) if has_unspaced(text) else text
 
 
-def clean_text(text: str | None) -> str:
+def indexable_text(text: str | None) -> str:
     """Text safe for every engine: no NULs, no highlight markers."""
     return (text or "").replace("\x00", " ").replace(MARK_START, " ").replace(MARK_END, " ")
 
@@ -142,17 +142,3 @@ def clean_text(text: str | None) -> str:
 def index_name(path) -> str:
     """The watermark name of a local index: this host and its folder."""
     return f"{socket.gethostname()}:{path}"
-
-
-def make_search_index(config: dict, engine):
-    """The SearchIndex chosen by FOIA_SEARCH_BACKEND (tantivy, in the instance folder, or postgres)."""
-    from pathlib import Path
-
-    backend = config.get("SEARCH_BACKEND", "tantivy")
-    if backend == "postgres":
-        from foia.search.postgres_backend import PostgresSearchIndex
-
-        return PostgresSearchIndex(engine)
-    from foia.search.tantivy_backend import TantivySearchIndex
-
-    return TantivySearchIndex(Path(config["INSTANCE_PATH"]) / "search")

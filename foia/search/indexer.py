@@ -19,7 +19,7 @@ from foia.documents.models import Document, EmbeddedMessage, Page
 from foia.mail.models import Message
 from foia.requests.models import FoiaRequest
 from foia.requests.access import content_scope, holder_of
-from foia.search.index import IndexBatch, IndexItem, clean_text, doc_type_of
+from foia.search.index import IndexBatch, IndexItem, indexable_text, doc_type_of
 from foia.search.models import SearchChange, SearchWatermark
 
 log = logging.getLogger("foia.search")
@@ -146,8 +146,8 @@ def load_pages(session: Session, page_ids) -> list[IndexItem]:
                 break
         items.append(IndexItem(kind="page", item_id=row.id, document_id=row.document_id,
                                request_id=row.request_id, agency_id=row.agency_id, page=row.number,
-                               filename=clean_text(row.filename), sender=clean_text(sender), date=when,
-                               doc_type=doc_type_of(row.content_type), text=clean_text(row.text),
+                               filename=indexable_text(row.filename), sender=indexable_text(sender), date=when,
+                               doc_type=doc_type_of(row.content_type), text=indexable_text(row.text),
                                scope=content_scope(row.request_id, row.is_private,
                                                    holder_of(row.uploaded_by_id, row.imported_by_id))))
     return items
@@ -167,10 +167,10 @@ def load_messages(session: Session, message_ids) -> list[IndexItem]:
     ).all()
     return [
         IndexItem(kind="message", item_id=row.id, document_id=None, request_id=row.request_id,
-                  agency_id=row.agency_id, page=None, filename=clean_text(row.subject),
-                  sender=clean_text(" ".join(p for p in (row.from_name, row.from_address) if p)),
+                  agency_id=row.agency_id, page=None, filename=indexable_text(row.subject),
+                  sender=indexable_text(" ".join(p for p in (row.from_name, row.from_address) if p)),
                   date=row.sent_at or row.received_at, doc_type="email",
-                  text=clean_text(f"{row.subject}\n\n{row.body_text}" if row.subject else row.body_text),
+                  text=indexable_text(f"{row.subject}\n\n{row.body_text}" if row.subject else row.body_text),
                   scope=content_scope(row.request_id, row.is_private, row.imported_by_id))
         for row in rows
     ]

@@ -19,7 +19,7 @@ from foia.search import indexer
 from foia.search.index import (MARK_END, MARK_START, EngineHit, EngineResult, IndexBatch, IndexItem, SearchFilters,
                                has_unspaced, marked_html, space_unspaced)
 from foia.search.models import SearchEntry
-from foia.search.query import AnyOf, Phrase, SearchQuery, Word, parse
+from foia.search.query import AnyOf, Phrase, SearchQuery, parse
 
 #: Transaction-level advisory lock held by the one session writing search_entry.
 WRITER_LOCK_ID = 724013

@@ -1,4 +1,16 @@
-"""Searching pages and message bodies: only what the actor may see, grouped by document."""
+"""Searching pages and message bodies: only what the actor may see, grouped by document.
+
+How search ranks (the same rules on both backends; tests/unit/search pins the order on each):
+- What is searched: each page of a document's text, and each message's subject and body, as one
+  item each. Filters (request, agency, dates, sender, type) and who may see an item
+  (foia.requests.access.content_scope) only decide whether an item is in the results, never its place.
+- Order of items: by how much the item is about the searched words: the more often they occur, for
+  the item's length, the higher. Tantivy scores with BM25 (rarer words weigh more, long pages less);
+  PostgreSQL with ts_rank_cd (more occurrences, and words of the query close together, weigh more).
+  Equal scores keep the order the items were indexed in.
+- Grouping: a document appears once, where its best page ranks, with every matching page listed in
+  page order; a message is a result of its own, ranked among the pages.
+"""
 from __future__ import annotations
 
 import html
@@ -12,8 +24,6 @@ from typing import Callable, Mapping, NamedTuple
 from sqlmodel import Session, select
 
 from foia.agencies.models import Agency
-from foia.documents.models import Document, Page
-from foia.mail.models import Message
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
 from foia.requests.access import (content_scope, holder_of, scopes_for, sees_everything, visible_clause,

@@ -36,6 +36,8 @@ def decode_text(data: bytes, declared: str | None, warnings: list[str] | None = 
     warnings = warnings if warnings is not None else []
     if not data:
         return ""
+    if data.startswith(codecs.BOM_UTF8) and not declared:  # a byte-order mark says UTF-8 whatever else might
+        data = data[len(codecs.BOM_UTF8):]
     codec = _codec(declared)
     if declared and codec is None:
         warnings.append(f"Unknown charset {declared!r} in the {what}; guessed instead.")

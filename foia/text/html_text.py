@@ -1,4 +1,4 @@
-"""HTML as readable plain text, and HTML made safe to show."""
+"""HTML as readable plain text (HTML-only mail, HTML documents), and HTML made safe to show."""
 from __future__ import annotations
 
 import re
@@ -7,7 +7,9 @@ from html.parser import HTMLParser
 import nh3
 
 _BLOCK_TAGS = {"p", "div", "br", "tr", "li", "h1", "h2", "h3", "h4", "h5", "h6", "table", "blockquote",
-               "pre", "hr", "ul", "ol", "section", "article", "header", "footer", "title"}
+               "pre", "hr", "ul", "ol", "dt", "dd", "section", "article", "header", "footer", "title"}
+#: Never text: code, styles, the head (a mail's <title> repeats its subject), templates.
+_SKIPPED_TAGS = {"script", "style", "head", "template", "noscript"}
 
 
 class _TextFromHtml(HTMLParser):
@@ -17,15 +19,15 @@ class _TextFromHtml(HTMLParser):
         self.skip = 0
 
     def handle_starttag(self, tag, attrs):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self.skip += 1
         elif tag in _BLOCK_TAGS:
             self.out.append("\n")
-        elif tag == "td":
+        elif tag in ("td", "th"):
             self.out.append(" ")
 
     def handle_endtag(self, tag):
-        if tag in ("script", "style", "head"):
+        if tag in _SKIPPED_TAGS:
             self.skip = max(0, self.skip - 1)
         elif tag in _BLOCK_TAGS:
             self.out.append("\n")
@@ -36,7 +38,7 @@ class _TextFromHtml(HTMLParser):
 
 
 def html_to_text(html: str) -> str:
-    """Readable plain text from an HTML body (for HTML-only mail)."""
+    """Readable plain text from HTML: blocks on lines of their own, runs of spaces as one, never raises."""
     parser = _TextFromHtml()
     try:
         parser.feed(html)

@@ -1,17 +1,12 @@
-"""Jinja filters for dates, times, money and statuses."""
+"""Jinja filters for pages: dates and money as foia.rendering prints them, times in the display time zone."""
 from __future__ import annotations
 
-from datetime import date, datetime
+from datetime import datetime
 from zoneinfo import ZoneInfo
 
 from flask import Flask, current_app
 
-
-def format_date(value: date | str | None, fmt: str = "%b %-d, %Y") -> str:
-    """Mar 4, 2026 (from a date, or an ISO date string as stored in explanations)."""
-    if isinstance(value, str):
-        value = date.fromisoformat(value) if value else None
-    return value.strftime(fmt) if value else ""
+from foia.rendering import format_date, format_money
 
 
 def format_datetime(value: datetime | None) -> str:
@@ -20,13 +15,6 @@ def format_datetime(value: datetime | None) -> str:
         return ""
     local = value.astimezone(ZoneInfo(current_app.config["DISPLAY_TIMEZONE"]))
     return local.strftime("%b %-d, %Y %-I:%M %p %Z")
-
-
-def format_money(cents: int | None) -> str:
-    """$1,234.50 from cents; empty when unknown."""
-    if cents is None:
-        return ""
-    return f"${cents / 100:,.2f}"
 
 
 def register(app: Flask) -> None:

@@ -7,7 +7,6 @@ Create Date: 2026-12-01 14:32:15.156260
 from alembic import op
 import sqlalchemy as sa
 import sqlmodel
-import foia.db
 
 
 revision = '0004_law_data'

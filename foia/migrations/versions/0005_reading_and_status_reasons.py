@@ -6,7 +6,6 @@ Create Date: 2026-12-01 14:33:12.504499
 """
 from alembic import op
 import sqlalchemy as sa
-import sqlmodel
 import foia.db
 
 

@@ -54,9 +54,9 @@ def test_extracting_twice_replaces_pages_and_tells_the_search_index(session, run
 
 
 def test_nul_bytes_and_ligatures_never_reach_the_database(session, runtime, extract_all):
-    from foia.documents.extract import clean_text
+    from foia.text.clean import normalized
 
-    assert clean_text("e\ufb03cient\x00 of\ufb01ce\r\nline") == "efficient office\nline"
+    assert normalized("e\ufb03cient\x00 of\ufb01ce\r\nline") == "efficient office\nline"
     document = add_document(session, runtime, b"plain text with a \x00 nul", "note.txt", content_type="text/plain")
     extract_all()
     assert pages_of(session, document)[0].text == "plain text with a  nul"

@@ -8,7 +8,6 @@ import zipfile
 import pytest
 from sqlmodel import select
 
-from foia.agencies.models import Agency
 from foia.documents.models import Document
 from foia.demo.pdf_writer import text_pdf
 from foia.mail.holding_pen import assign_messages

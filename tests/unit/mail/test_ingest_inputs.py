@@ -11,7 +11,6 @@ from sqlmodel import select
 from foia.documents.models import Document
 from foia.mail.ingest import Intake
 from foia.mail.inputs import ingest_bytes, split_mbox
-from foia.mail.models import Message
 from tests import mail_samples as samples
 
 FROM_LINE = b"From clerk@city.example.gov Mon Mar  2 10:00:00 2026\n"

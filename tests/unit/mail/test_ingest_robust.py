@@ -6,8 +6,6 @@ written for the tests (everywhere).
 from __future__ import annotations
 
 import base64
-import io
-import zipfile
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -16,9 +14,9 @@ from sqlmodel import func, select
 
 from foia.documents.models import Document
 from foia.mail.ingest import ImportSummary, Intake
-from foia.mail.inputs import ingest_bytes, split_mbox
+from foia.mail.inputs import ingest_bytes
 from foia.mail.models import Message
-from foia.mail.sniff import might_be_email
+from foia.text.sniff import might_be_email
 from foia.requests.models import RequestEvent
 from foia.search.models import SearchChange
 from tests import mail_samples

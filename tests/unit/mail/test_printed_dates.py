@@ -7,7 +7,7 @@ from datetime import UTC, datetime
 import pytest
 
 from foia.documents.release import split_release
-from foia.mail.dates import read_printed_date
+from foia.text.dates import read_printed_date
 from foia.mail.parse import parse_message
 
 

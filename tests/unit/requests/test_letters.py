@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from datetime import date
 
+from foia import rendering
 from foia.requests import letters
 
 TODAY = date(2026, 3, 2)
@@ -45,6 +46,6 @@ def test_two_stage_law_states_both_periods(make):
 def test_a_jurisdiction_may_have_its_own_template(make, tmp_path, monkeypatch):
     (tmp_path / "letters").mkdir()
     (tmp_path / "letters" / "request_wa.txt.j2").write_text("Under {{ citation }}: {{ facts.records_sought }}\n")
-    monkeypatch.setattr(letters, "_template_folder", lambda: tmp_path)
+    monkeypatch.setattr(rendering, "template_folder", lambda: tmp_path)
     assert render(make, "wa") == "Under RCW 42.56.520: All emails mentioning Rekognition.\n"
     assert letters.template_names(make.jurisdiction("wa"))[0] == "letters/request_wa.txt.j2"

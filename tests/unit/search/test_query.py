@@ -1,5 +1,5 @@
 """The query language: parsing never raises, and what it understands."""
-from hypothesis import given, settings, strategies as st
+from hypothesis import given, strategies as st
 
 from foia.search.query import AnyOf, Phrase, Word, parse
 

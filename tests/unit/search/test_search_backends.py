@@ -338,3 +338,24 @@ def test_accents_are_optional_on_the_default_backend(session, runtime, world, ap
     assert _documents(_search(session, runtime, "brûl*", owner)) == {accented.id}
     snippets = {group.document.id: group.pages[0].snippet for group in _search(session, runtime, "cafe", owner).groups}
     assert "<mark>café</mark>" in snippets[accented.id]  # the words as written are highlighted
+
+
+def _text(hits: int, words: int) -> str:
+    """`words` words, `hits` of them the searched word, the rest filler that matches nothing."""
+    filler = "alpha bravo charlie delta echo foxtrot golf hotel india juliet".split()
+    return " ".join(["quagga"] * hits + [filler[i % len(filler)] for i in range(words - hits)])
+
+
+def test_results_are_ranked_by_how_much_each_item_is_about_the_words(session, runtime, world):
+    """The order search promises (foia.search.services): items whose text uses the words more often, for its
+    length, come first; a document is listed at its best page, with its matching pages in page order; messages
+    are ranked among the pages."""
+    request = world["first"]
+    seldom = add_document(session, request, [_text(1, 300)], filename="seldom.pdf")
+    often = add_document(session, request, [_text(5, 30)], filename="often.pdf")
+    both = add_document(session, request, [_text(1, 300), _text(3, 30)], filename="both.pdf")
+    message = add_message(session, request, _text(2, 29), subject="Note")
+    results = _search(session, runtime, "quagga", world["owner"])
+    order = [(group.kind, group.document.id if group.document else group.message.id) for group in results.groups]
+    assert order == [("document", often.id), ("document", both.id), ("message", message.id), ("document", seldom.id)]
+    assert [page.number for page in results.groups[1].pages] == [1, 2]
