@@ -36,7 +36,8 @@ def register_commands(group: click.Group) -> None:
     from foia.mail.commands import fetch_mail, import_mail
     from foia.demo.commands import demo
     from foia.search.commands import reindex, search
-    from foia.serve import backup, db, run, scheduler, serve, worker
+    from foia.maintenance import backup, db
+    from foia.serve import run, scheduler, serve, worker
 
     for command in (run, serve, scheduler, worker, db, backup, create_user, agencies, demo,
                     deadline, send_reminders, import_mail, fetch_mail, extract, documents, text,

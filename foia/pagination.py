@@ -1,4 +1,5 @@
-"""One page of a long list: its items, the totals, and links to the other pages."""
+"""One page of a long list (a ListPage: not documents.models.Page, a page of a document): its items, the
+totals, and links to the other pages."""
 from __future__ import annotations
 
 import math
@@ -27,7 +28,7 @@ class Paged:
 
 
 @dataclass
-class Page(Paged):
+class ListPage(Paged):
     """Items number `number` of a list of `total`; the web layer sets `url_for` for the links."""
 
     items: list

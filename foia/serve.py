@@ -1,58 +1,21 @@
-"""Process commands: run (all-in-one), serve, scheduler, worker, db upgrade, backup."""
+"""Process commands: run (all-in-one: upgrade, serve, scheduler and worker), serve, scheduler, worker.
+
+Keeping the database (`foia db upgrade`, `foia backup`) is foia.maintenance."""
 from __future__ import annotations
 
 import logging
 import os
-import shutil
 import signal
-import sqlite3
 import threading
-from datetime import UTC, datetime
-from pathlib import Path
 
 import click
 from flask import current_app
 
 from foia import prepare_instance
-from foia.cli_support import (command_errors, current_runtime, database_location, needs_database,
-                              sqlite_file_missing, with_appcontext)
+from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
+from foia.maintenance import upgrade_database
 
 log = logging.getLogger("foia")
-
-
-def upgrade_database(runtime) -> tuple[str | None, str]:
-    """Alembic to head, then the jurisdictions data file into its table; returns (revision before or None, after)."""
-    from foia import migrations
-    from foia.agencies.jurisdictions import sync_jurisdictions
-
-    before = None if sqlite_file_missing(runtime) else migrations.current_revision(runtime.engine)
-    migrations.upgrade(runtime.engine)
-    with runtime.session() as session:
-        sync_jurisdictions(session)
-        session.commit()
-    return before, migrations.current_revision(runtime.engine)
-
-
-@click.group()
-def db():
-    """Database schema."""
-
-
-@db.command("upgrade")
-@with_appcontext
-@command_errors
-def db_upgrade():
-    """Create the database, or apply the migrations it lacks, and load the jurisdictions."""
-    prepare_instance(current_app)
-    runtime = current_runtime()
-    before, after = upgrade_database(runtime)
-    where = database_location(runtime)
-    if before is None:
-        click.echo(f"Created the database at {where} (revision {after}).")
-    elif before != after:
-        click.echo(f"Upgraded the database at {where} from revision {before} to {after}.")
-    else:
-        click.echo(f"The database at {where} is up to date (revision {after}).")
 
 
 def _serve(app, host: str, port: int, threads: int = 8) -> None:
@@ -146,31 +109,3 @@ def scheduler():
 def worker():
     """Extract text from queued documents until stopped."""
     _run_in_background("Worker", with_worker=True, with_scheduler=False)
-
-
-@click.command()
-@click.argument("path", type=click.Path(path_type=Path))
-@with_appcontext
-@command_errors
-@needs_database
-def backup(path: Path):
-    """Copy the database (SQLite) and the blobs into PATH, a new folder."""
-    runtime = current_runtime()
-    if path.exists() and any(path.iterdir()):
-        raise click.ClickException(f"{path} exists and is not empty; choose a new folder.")
-    path.mkdir(parents=True, exist_ok=True)
-    url = runtime.engine.url
-    if url.get_backend_name() == "sqlite":
-        target = path / "foia.sqlite3"
-        source = sqlite3.connect(url.database)
-        with sqlite3.connect(target) as destination:
-            source.backup(destination)
-        source.close()
-        click.echo(f"Database copied to {target}")
-    else:
-        click.echo("PostgreSQL: back the database up with pg_dump; copying blobs only.")
-    blobs = runtime.instance_path / "blobs"
-    if blobs.exists():
-        shutil.copytree(blobs, path / "blobs")
-    (path / "BACKUP.txt").write_text(f"foia backup made {datetime.now(UTC).isoformat()}\n")
-    click.echo(f"Backup written to {path}")

@@ -12,7 +12,7 @@ ROOT = Path(__file__).resolve().parents[1]
 RENDER_A_PAGE = """
 import json, os, sys
 from foia import create_app
-from foia.serve import upgrade_database
+from foia.maintenance import upgrade_database
 app = create_app({"INSTANCE_PATH": sys.argv[1], "SECRET_KEY": "x"})
 upgrade_database(app.extensions["foia"])
 client = app.test_client()

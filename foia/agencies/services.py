@@ -17,7 +17,7 @@ from foia.bounds import is_id
 from foia.agencies.jurisdictions import find_jurisdiction
 from foia.agencies.models import Agency, AgencyChange, AgencySuggestion, Jurisdiction
 from foia.errors import NotAllowed, NotFound, ValidationError
-from foia.pagination import Page, clamp
+from foia.pagination import ListPage, clamp
 from foia.requests.access import visible_clause
 from foia.requests.models import FoiaRequest
 
@@ -162,7 +162,7 @@ def _text_clause(text: str):
 
 
 def search_agencies(session: Session, text: str = "", jurisdiction: str | None = None, page: int = 1,
-                    per_page: int = PER_PAGE) -> Page:
+                    per_page: int = PER_PAGE) -> ListPage:
     """Directory search: text in name, abbreviation or email; optional jurisdiction slug; by name."""
     query = select(Agency, Jurisdiction).join(Jurisdiction, Agency.jurisdiction_id == Jurisdiction.id)
     if text.strip():
@@ -173,7 +173,7 @@ def search_agencies(session: Session, text: str = "", jurisdiction: str | None =
     number = clamp(page, total, per_page)
     rows = session.exec(query.order_by(func.lower(Agency.name), Jurisdiction.name, Agency.id)
                         .offset((number - 1) * per_page).limit(per_page)).all()
-    return Page(items=[tuple(row) for row in rows], total=total, number=number, per_page=per_page)
+    return ListPage(items=[tuple(row) for row in rows], total=total, number=number, per_page=per_page)
 
 
 def suggest(session: Session, text: str, limit: int = 10) -> list[dict]:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from flask import Blueprint, flash, jsonify, redirect, render_template, request, url_for
 from flask_login import login_required
 
-from foia.agencies import jurisdictions as laws
+from foia.agencies import jurisdictions
 from foia.agencies import services
 from foia.agencies.forms import AgencyForm
 from foia.agencies.models import Jurisdiction
@@ -27,12 +27,12 @@ def list_agencies():
     page.url_for = lambda number: url_for("agencies.list_agencies", q=text or None, jurisdiction=slug or None,
                                           page=number)
     return render_template("agencies/list.html", page=page, q=text, jurisdiction_slug=slug,
-                           jurisdictions=laws.list_jurisdictions(session))
+                           jurisdictions=jurisdictions.list_jurisdictions(session))
 
 
 def _agency_form(session, **kwargs) -> AgencyForm:
     form = AgencyForm(**kwargs)
-    form.set_jurisdictions(laws.list_jurisdictions(session))
+    form.set_jurisdictions(jurisdictions.list_jurisdictions(session))
     return form
 
 
@@ -42,7 +42,7 @@ def new_agency():
     session = db_session()
     form = _agency_form(session)
     if request.method == "GET" and request.args.get("jurisdiction"):
-        chosen = laws.find_jurisdiction(session, request.args["jurisdiction"])
+        chosen = jurisdictions.find_jurisdiction(session, request.args["jurisdiction"])
         form.jurisdiction_id.data = chosen.id if chosen else 0
     if form.validate_on_submit():
         try:
@@ -123,7 +123,7 @@ def suggest():
 @bp.get("/jurisdictions")
 def list_jurisdictions():
     session = db_session()
-    rows = [(j, law_summary(law_for(j))) for j in laws.list_jurisdictions(session)]
+    rows = [(j, law_summary(law_for(j))) for j in jurisdictions.list_jurisdictions(session)]
     return render_template("agencies/jurisdictions.html", rows=rows,
                            agency_counts=services.count_agencies_by_jurisdiction(session))
 
@@ -131,7 +131,7 @@ def list_jurisdictions():
 @bp.get("/jurisdictions/<slug>")
 def show_jurisdiction(slug: str):
     session = db_session()
-    jurisdiction = laws.get_jurisdiction(session, slug)
+    jurisdiction = jurisdictions.get_jurisdiction(session, slug)
     law = law_for(jurisdiction)
     return render_template("agencies/jurisdiction.html", jurisdiction=jurisdiction, law=law,
                            rules=law_summary(law), stage_summary=stage_summary, stage_titles=STAGE_TITLES,

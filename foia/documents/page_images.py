@@ -1,6 +1,6 @@
 """Pictures of a PDF's pages, for reading a document in any browser without running the file.
 
-PDFium draws each page in the same limited child process that extracts text (foia.documents.extract),
+PDFium draws each page in the same limited child process that extracts text (foia.documents.reader),
 so a hostile file can only fail its own picture. Pictures are kept in the instance folder, named by
 the file's sha256, so each page is drawn once however many requests share the file. Searched words
 are marked on a copy: PDFium finds where they are on the page, and yellow boxes are laid over them.
@@ -14,7 +14,7 @@ import tempfile
 import threading
 from pathlib import Path
 
-from foia.documents.extract import Reader, ReaderFailed
+from foia.documents.reader import Reader, ReaderFailed
 from foia.documents.models import Document, ExtractionState
 from foia.errors import NotFound
 

@@ -23,10 +23,10 @@ import sqlalchemy as sa
 
 from foia import db
 from foia.documents import ocr
-from foia.documents.extract import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, Reader, ReaderFailed, Reading
+from foia.documents.reader import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT, Reader, ReaderFailed, Reading
 from foia.documents.models import Document, ExtractionState, PageMethod
 from foia.documents.release import split_release
-from foia.documents.services import ExtractedPage, Extraction, store_extractions
+from foia.documents.extractions import ExtractedPage, Extraction, store_extractions
 
 log = logging.getLogger("foia.documents")
 

@@ -88,7 +88,7 @@ class NewRequest:
 
 
 @dataclass
-class LetterDraft:
+class LetterPreview:
     """One agency's letter as shown in the preview step."""
 
     agency: Agency
@@ -141,13 +141,13 @@ def check_new_request(session: Session, actor: User, new: NewRequest, now: datet
     return [agencies[i] for i in agency_ids]
 
 
-def preview_letters(session: Session, actor: User, new: NewRequest, now: datetime) -> list[LetterDraft]:
+def preview_letters(session: Session, actor: User, new: NewRequest, now: datetime) -> list[LetterPreview]:
     """Each agency's letter for a new request, rendered but not saved."""
     drafts = []
     for agency in check_new_request(session, actor, new, now):
         jurisdiction = session.get(Jurisdiction, agency.jurisdiction_id)
         text = letters.render_letter(agency, jurisdiction, actor, new.letter_facts, law_today(jurisdiction, now))
-        drafts.append(LetterDraft(agency=agency, jurisdiction=jurisdiction, text=text))
+        drafts.append(LetterPreview(agency=agency, jurisdiction=jurisdiction, text=text))
     return drafts
 
 

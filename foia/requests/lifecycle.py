@@ -1,5 +1,5 @@
 """A request's life after filing: submission, status changes, extensions, estimates, reminders, fees
-and notes, each moving the statutory clock (foia.deadlines.clock) and recording a timeline event.
+and notes, each moving the statutory clock (foia.deadlines.statutory_clock) and recording a timeline event.
 
 Every function takes the session, the acting user and `now`; none commits (the caller does, once per
 action), and each one checks the actor's rights through foia.requests.access.
@@ -13,7 +13,7 @@ from sqlmodel import Session
 from foia import bounds
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
-from foia.deadlines import clock, rules
+from foia.deadlines import rules, statutory_clock
 from foia.deadlines.calendar import law_today
 from foia.deadlines.laws import law_for
 from foia.errors import InvalidTransition, ValidationError
@@ -50,7 +50,7 @@ def _run_clock(session: Session, actor: User | None, request: FoiaRequest, juris
     before = {name: getattr(request, name) for name in DUE_FIELDS}
     agency = session.get(Agency, request.agency_id)
     law = law_for(jurisdiction)
-    clock.apply_event(request, law, event, on, calendar=rules.agency_calendar(law, agency),
+    statutory_clock.apply_event(request, law, event, on, calendar=rules.agency_calendar(law, agency),
                       follow_up_days=follow_up_days, until=until)
     changes = {name: [as_stored(before[name]), as_stored(getattr(request, name))]
                for name in DUE_FIELDS if before[name] != getattr(request, name)}

@@ -14,7 +14,7 @@ from foia.accounts.models import Team, TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines.calendar import law_today
 from foia.errors import NotFound
-from foia.pagination import Page, clamp
+from foia.pagination import ListPage, clamp
 from foia.requests import access
 from foia.requests.models import AGENCY_DATES, FoiaRequest, RequestBatch, Status, running_dates
 
@@ -179,7 +179,7 @@ def _scope_clause(actor: User | None, now: datetime, scope: str):
 
 
 def list_requests(session: Session, actor: User | None, now: datetime, filters: RequestFilters,
-                  per_page: int = 25) -> Page:
+                  per_page: int = 25) -> ListPage:
     """The requests the actor may see that match the filters, sorted, one page of them."""
     conditions = [_scope_clause(actor, now, filters.scope)]
     if filters.status is not None:
@@ -204,4 +204,4 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
              .where(*conditions).order_by(*order).offset((number - 1) * per_page).limit(per_page))
     items = [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
              for request, agency, jurisdiction in session.exec(query)]
-    return Page(items=items, total=total, number=number, per_page=per_page)
+    return ListPage(items=items, total=total, number=number, per_page=per_page)

@@ -4,7 +4,7 @@ from datetime import date
 import pytest
 
 from foia.deadlines.calendar import ClosedDay, calendar_for
-from foia.deadlines.clock import apply_event
+from foia.deadlines.statutory_clock import apply_event
 from foia.requests.models import FoiaRequest, Status
 from tests.unit.deadlines.laws import law
 

@@ -93,7 +93,7 @@ def test_broken_files_fail_themselves_with_a_reason(session, runtime, extract_al
 
 
 def test_the_child_process_is_stopped_after_its_time_limit(tmp_path):
-    from foia.documents.extract import Reader
+    from foia.documents.reader import Reader
 
     stuck = tmp_path / "stuck.pdf"
     os.mkfifo(stuck)  # opening it blocks forever, like a file built to hang a reader
@@ -107,7 +107,7 @@ def test_the_child_process_is_stopped_after_its_time_limit(tmp_path):
 
 
 def test_the_child_process_has_a_memory_limit(tmp_path):
-    from foia.documents.extract import Reader
+    from foia.documents.reader import Reader
 
     good = tmp_path / "good.pdf"
     good.write_bytes(text_pdf(["fits"]))

@@ -143,7 +143,8 @@ def test_a_file_that_exceeds_the_time_limit_fails_alone(session, runtime, extrac
 def test_an_enormous_scanned_page_is_rendered_within_the_size_cap(tmp_path):
     from PIL import Image
 
-    from foia.documents.extract import MAX_RENDER_PIXELS, MAX_RENDER_SIDE, Reader
+    from foia.documents.formats import MAX_RENDER_PIXELS, MAX_RENDER_SIDE
+    from foia.documents.reader import Reader
 
     path = tmp_path / "poster.pdf"
     path.write_bytes(enormous_image_pdf())

@@ -4,7 +4,7 @@ from datetime import date
 from sqlmodel import select
 
 from foia.deadlines import reminders
-from foia.deadlines.clock import apply_event
+from foia.deadlines.statutory_clock import apply_event
 from foia.deadlines.models import Reminder
 from foia.mail import outbox
 from foia.requests.models import RequestEvent, Status

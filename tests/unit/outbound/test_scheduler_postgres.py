@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from foia.db import utcnow
-from foia.deadlines.clock import apply_event
+from foia.deadlines.statutory_clock import apply_event
 from foia.ports import local_date
 from foia.requests.models import Status
 from foia.scheduler import Leadership

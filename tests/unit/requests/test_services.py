@@ -92,7 +92,7 @@ def test_mark_submitted_records_date_method_event_and_runs_the_clock(session, ma
         calls.append((law.slug, event, on, follow_up_days))
         request.response_due = date(2026, 3, 30)
 
-    monkeypatch.setattr("foia.deadlines.clock.apply_event", fake_clock)
+    monkeypatch.setattr("foia.deadlines.statutory_clock.apply_event", fake_clock)
     request = make.request(owner=owner, agency=make.agency(jurisdiction="federal"))
     lifecycle.mark_submitted(session, owner, request.id, date(2026, 3, 2), SubmissionMethod.portal, NOW,
                             follow_up_days=7)
@@ -143,7 +143,7 @@ def test_status_dates_cannot_be_in_the_future_or_before_submission(session, make
 
 def test_pause_and_resume_call_the_clock(session, make, owner, monkeypatch):
     seen = []
-    monkeypatch.setattr("foia.deadlines.clock.apply_event",
+    monkeypatch.setattr("foia.deadlines.statutory_clock.apply_event",
                         lambda request, law, event, on, **kwargs: seen.append(event))
     request = make.request(owner=owner, status=Status.submitted, submitted_on=date(2026, 2, 2))
     lifecycle.change_status(session, owner, request.id, Status.payment_required, date(2026, 2, 3), NOW)

@@ -4,7 +4,7 @@ from datetime import UTC, date, datetime
 
 from sqlmodel import select
 
-from foia.deadlines.clock import apply_event
+from foia.deadlines.statutory_clock import apply_event
 from foia.mail import outbox
 from foia.mail.models import Message, OutboxMessage
 from foia.requests.models import Status

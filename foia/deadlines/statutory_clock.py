@@ -1,6 +1,6 @@
-"""How events move a request's statutory clock.
+"""How events move a request's statutory clock (the law's count of days; the time source is ports.Clock).
 
-The requests service calls `apply_event` whenever something happens that the law counts, with the
+The requests lifecycle calls `apply_event` whenever something happens that the law counts, with the
 request's law and the calendar of its agency (rules.agency_calendar). It never commits.
 
 Events, and the fields each sets:
