@@ -1,7 +1,7 @@
 """Every table, imported once so SQLModel.metadata (and Alembic) see them all."""
 from foia.accounts.models import LoginSession, Team, TeamInvitation, TeamMembership, ThrottleCounter, User
 from foia.agencies.models import Agency, AgencyChange, AgencySuggestion, Jurisdiction
-from foia.deadlines.models import Reminder
+from foia.reminders.models import Reminder
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.mail.models import ApprovedAddress, DeliveryState, Direction, ImapFolderState, Message, MessageKind, OutboxMessage
 from foia.requests.models import (FeeWaiver, FoiaRequest, RequestBatch, RequestEvent, Status,

@@ -26,7 +26,7 @@ class User(SQLModel, table=True):
     signature: str = Field(default="", sa_type=sa.Text)
     #: Secret token of the personal iCal feed; None when revoked or never made.
     ical_token: Optional[str] = Field(default=None, sa_column=sa.Column(sa.String(64), unique=True))
-    #: Reminder kinds this user wants, comma-separated; see deadlines.reminders.KINDS.
+    #: Reminder kinds this user wants, comma-separated; see reminders.services.KINDS.
     reminder_kinds: str = Field(
         default="ack_due,response_due,overdue,estimate_passed,fee_due,appeal_closing,appeal_overdue,court",
         max_length=255)

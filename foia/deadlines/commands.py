@@ -77,7 +77,7 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
 @needs_database
 def send_reminders(as_of: str | None, dry_run: bool, as_json: bool):
     """Create and send the reminders that are due, each exactly once, then deliver the outbox."""
-    from foia.deadlines.reminders import send_reminders as run
+    from foia.reminders.services import send_reminders as run
     from foia.mail.outbox import dispatch_due
 
     day = _parse_date(as_of, "--as-of") if as_of else None

@@ -7,7 +7,7 @@ from wtforms import (BooleanField, DateField, HiddenField, IntegerField, SelectF
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, NumberRange, Optional
 
-from foia.deadlines import reminders
+from foia.reminders import services as reminders
 from foia.web.forms import SensibleDate
 
 

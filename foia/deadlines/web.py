@@ -6,7 +6,9 @@ from flask_login import login_required
 from flask_wtf import FlaskForm
 from wtforms.fields.choices import SelectChoice
 
-from foia.deadlines import ical, reminders, rules
+from foia.deadlines import rules
+from foia.reminders import ical
+from foia.reminders import services as reminders
 from foia.deadlines.calendar import law_today
 from foia.deadlines.forms import CalculatorForm, EstimateForm, ReminderSettingsForm, RemindForm
 from foia.deadlines.laws import all_laws, get_law

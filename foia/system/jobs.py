@@ -28,7 +28,7 @@ class Job:
 
 JOBS = (
     Job("dispatch-outbox", "foia.mail.outbox:dispatch_due", 30, "sends queued email to the mail server"),
-    Job("send-reminders", "foia.deadlines.reminders:run_scheduled", 900, "queues deadline reminders that are due"),
+    Job("send-reminders", "foia.reminders.services:run_scheduled", 900, "queues deadline reminders that are due"),
     Job("fetch-mail", "foia.mail.imap:run_scheduled", 300, "reads new agency mail from the IMAP mailbox",
         needs="IMAP_HOST"),
     Job("update-search-index", "foia.search.indexer:run_scheduled", 20, "adds new pages and emails to search"),

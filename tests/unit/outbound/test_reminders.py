@@ -3,9 +3,9 @@ from datetime import date
 
 from sqlmodel import select
 
-from foia.deadlines import reminders
+from foia.reminders import services as reminders
 from foia.deadlines.statutory_clock import apply_event
-from foia.deadlines.models import Reminder
+from foia.reminders.models import Reminder
 from foia.mail import outbox
 from foia.requests.models import RequestEvent, Status
 

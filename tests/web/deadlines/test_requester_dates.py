@@ -6,7 +6,7 @@ from icalendar import Calendar
 from sqlmodel import select
 
 from foia.agencies.models import Agency
-from foia.deadlines import reminders
+from foia.reminders import services as reminders
 from foia.mail import outbox
 from foia.requests.models import FoiaRequest, RequestEvent, Status
 

@@ -26,12 +26,12 @@ from sqlmodel import Session, select
 from foia.accounts.models import TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import rules
-from foia.deadlines.models import Reminder
-from foia.mail import outbound, outbox
-from foia.mail.models import Direction, Message, MessageKind
 from foia.deadlines.calendar import law_today
 from foia.deadlines.laws import all_laws, law_for
+from foia.mail import outbound, outbox
+from foia.mail.models import Direction, Message, MessageKind
 from foia.ports import OutgoingEmail, local_date
+from foia.reminders.models import Reminder
 from foia.requests.models import FoiaRequest, Status, due_date_label, running_dates
 
 log = logging.getLogger("foia.reminders")
