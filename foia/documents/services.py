@@ -182,7 +182,7 @@ def retry_extraction(session: Session, actor: User | None, document_id: int, now
     document.claimed_by = None
     document.updated_at = now
     session.add(document)
-    session.commit()
+    session.flush()
     return document
 
 

@@ -158,8 +158,10 @@ def searchable_pdf(document_id: int):
 @bp.post("/documents/<int:document_id>/retry")
 @login_required
 def retry(document_id: int):
+    session = db_session()
     try:
-        services.retry_extraction(db_session(), actor(), document_id, now())
+        services.retry_extraction(session, actor(), document_id, now())
+        session.commit()
     except DomainError as error:
         if error.status_code == 404:
             raise

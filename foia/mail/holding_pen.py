@@ -1,5 +1,7 @@
 """Received messages after the chain: those the actor may see (on a request or in the holding pen),
-assigning them to a request, a suggested status confirmed or dismissed, marking one private."""
+assigning them to a request, a suggested status confirmed or dismissed, marking one private.
+
+Every function flushes; the caller (the view) commits."""
 from __future__ import annotations
 
 from datetime import date, datetime
@@ -61,7 +63,7 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
                   f"{what} from {message.from_name or message.from_address or 'unknown sender'} assigned: "
                   f"{message.subject or '(no subject)'}", now, detail={"message_id": message.id})
         messages.append(message)
-    session.commit()
+    session.flush()
     return messages
 
 
@@ -91,7 +93,7 @@ def apply_suggested_status(session: Session, actor: User, now: datetime, message
         raise NotAllowed("Only the requester and their team can change this request.") from None
     message.suggested_status = None
     message.suggested_status_reason = ""
-    session.commit()
+    session.flush()
     return request
 
 
@@ -102,7 +104,7 @@ def dismiss_suggested_status(session: Session, actor: User, now: datetime, messa
         get_workable_request(session, actor, message.request_id, now)
     message.suggested_status = None
     message.suggested_status_reason = ""
-    session.commit()
+    session.flush()
     return message
 
 

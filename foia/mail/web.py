@@ -200,12 +200,14 @@ def confirm_status(message_id: int):
     try:
         if request.form.get("action") == "dismiss":
             holding_pen.dismiss_suggested_status(session, actor(), now(), message_id)
+            session.commit()
             flash("Suggestion dismissed.", "info")
         elif request.form.get("confirmed") != "yes" and _closes(session, message_id):
             return _confirm_closing(session, message_id, back)
         else:
             foia_request = holding_pen.apply_suggested_status(session, actor(), now(), message_id,
-                                                         runtime().config.get("FOLLOW_UP_DAYS", 10))
+                                                              runtime().config.get("FOLLOW_UP_DAYS", 10))
+            session.commit()
             flash(f"Status changed to “{foia_request.status.label}”.", "success")
     except NotFound:
         raise

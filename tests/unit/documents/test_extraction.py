@@ -45,6 +45,7 @@ def test_extracting_twice_replaces_pages_and_tells_the_search_index(session, run
     first_ids = [p.id for p in pages_of(session, document)]
 
     retry_extraction(session, admin, document.id, runtime.clock.now())
+    session.commit()
     extract_all()
 
     pages = pages_of(session, document)

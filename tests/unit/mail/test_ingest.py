@@ -74,6 +74,7 @@ def test_unmatched_mail_waits_in_the_holding_pen_and_can_be_assigned_in_bulk(ses
     session.commit()
     assert take.summary.unmatched == 2 and first.request_id is None and first.imported_by_id == owner.id
     assign_messages(session, owner, runtime.clock.now(), [first.id, second.id], request.id)
+    session.commit()
     assert {m.request_id for m in session.exec(select(Message)).all()} == {request.id}
     assert session.get(Message, second.id).suggested_status == "done"
 
