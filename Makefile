@@ -1,5 +1,6 @@
 # make run   — set everything up and serve http://127.0.0.1:$(FOIA_PORT) (default 5000)
 # make test  — set everything up and run the whole suite on SQLite, then on PostgreSQL
+# make lint  — ruff, and the import contracts (which domain may import which; see pyproject.toml)
 PYTHON ?= python3
 VENV := .venv
 BIN := $(VENV)/bin
@@ -28,6 +29,10 @@ test-sqlite: $(STAMP)
 
 test-postgres: $(STAMP)
 	FOIA_TEST_DATABASE_URL=$(PG_TEST_URL) $(BIN)/pytest
+
+lint: $(STAMP)
+	$(BIN)/ruff check foia tests bench
+	$(BIN)/lint-imports --no-cache
 
 bench: $(STAMP)
 	$(BIN)/python bench/extract.py

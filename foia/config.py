@@ -42,11 +42,22 @@ DEFAULTS = {
     "LOGIN_LIMIT": "5 per 15 minutes",  # failed logins per account
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",  # failed logins per client address
     "DAILY_SEND_LIMIT": 20,  # letters a user may have emailed per day (admins: no limit)
+    # Text extraction and OCR (foia.documents); None: the built-in default the README names.
+    "EXTRACT_LANES": None,  # files read at once by one worker; None: one per core
+    "EXTRACT_TIME_LIMIT": None,  # seconds the child may spend on one file; None: 120
+    "EXTRACT_MEMORY_MB": None,  # address space of the child that reads files; None: 1536
+    "EXTRACT_CLAIM_TIMEOUT": None,  # seconds before a dead worker's claim returns to the queue; None: 900
+    "OCR_LANGUAGES": "eng",  # Tesseract languages, e.g. eng+deu
+    "TESSERACT_PATH": None,  # None: tesseract from PATH; "" turns OCR off
 }
 
 INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT"}
 FLOAT_KEYS = {"JOB_INTERVAL_SCALE", "OUTBOX_RETRY_SECONDS"}
 BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
+#: Whole numbers of at least 1, or None for the built-in default.
+OPTIONAL_COUNT_KEYS = {"EXTRACT_LANES", "EXTRACT_MEMORY_MB", "EXTRACT_CLAIM_TIMEOUT"}
+#: Numbers above 0, or None for the built-in default.
+OPTIONAL_FLOAT_KEYS = {"EXTRACT_TIME_LIMIT"}
 CHOICES = {
     "SMTP_TLS": {"starttls", "ssl", "none"},
     "IMAP_TLS": {"starttls", "ssl", "none"},
@@ -120,6 +131,17 @@ def load(instance: Path, overrides: dict | None = None) -> dict:
         config[key] = _parse_positive_float(key, config[key])
     for key in BOOL_KEYS:
         config[key] = _parse_bool(key, config[key])
+    for key in OPTIONAL_COUNT_KEYS | OPTIONAL_FLOAT_KEYS:
+        if config[key] is None or str(config[key]).strip() == "":
+            config[key] = None
+        elif key in OPTIONAL_FLOAT_KEYS:
+            config[key] = _parse_positive_float(key, config[key])
+        elif (number := _parse_int(key, config[key])) < 1:
+            raise ConfigError(f"FOIA_{key} must be 1 or more, not {config[key]!r}")
+        else:
+            config[key] = number
+    if not str(config["OCR_LANGUAGES"] or "").strip():
+        config["OCR_LANGUAGES"] = DEFAULTS["OCR_LANGUAGES"]
     for key, allowed in CHOICES.items():
         if config[key] not in allowed:
             raise ConfigError(f"FOIA_{key} must be one of {', '.join(sorted(allowed))}, not {config[key]!r}")

@@ -131,8 +131,21 @@ def app(app_config, clock):
 
 
 @pytest.fixture
-def runtime(app):
-    return app.extensions["foia"]
+def runtime(request, app_config, clock):
+    """The ports the services take (foia.runtime.build_runtime), built without a Flask app: unit tests of
+    services never create one. A test that also has the app gets the app's own runtime."""
+    if "app" in request.fixturenames:
+        yield request.getfixturevalue("app").extensions["foia"]
+        return
+    from foia import config as config_module
+    from foia import models  # noqa: F401  (registers every table)
+    from foia.runtime import build_runtime, keep_private
+
+    instance = Path(app_config["INSTANCE_PATH"])
+    keep_private(instance)
+    built = build_runtime(config_module.load(instance, app_config), clock=clock)
+    yield built
+    built.engine.dispose()
 
 
 @pytest.fixture
@@ -170,6 +183,14 @@ def client(app):
 @pytest.fixture
 def runner(app):
     return app.test_cli_runner()
+
+
+@pytest.fixture
+def laws(session):
+    """The shipped laws by slug (the database's jurisdictions are synced from the same files)."""
+    from tests.unit.deadlines.laws import shipped_laws
+
+    return shipped_laws()
 
 
 @pytest.fixture

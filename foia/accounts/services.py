@@ -134,12 +134,6 @@ def teams_of(session: Session, user: User) -> list[Team]:
         .where(TeamMembership.user_id == user.id).order_by(Team.name)))
 
 
-def team_ids_of(session: Session, user: User | None) -> list[int]:
-    if user is None:
-        return []
-    return list(session.exec(select(TeamMembership.team_id).where(TeamMembership.user_id == user.id)))
-
-
 def is_member(session: Session, user: User | None, team_id: int | None) -> bool:
     if user is None or team_id is None:
         return False

@@ -273,8 +273,8 @@ def stage_deadline(law: Law, calendar: HolidayCalendar, kind: str, facts: Facts,
             deadline = Deadline(DATE_OF_STAGE[kind], None, f"The law sets no number of days {WHAT[kind]}", stage,
                                 basis="none")
         else:
-            deadline = Deadline(DATE_OF_STAGE[kind], None, f"Not in our data yet: this stage has not been read from "
-                                f"the statute", stage, basis="unknown",
+            deadline = Deadline(DATE_OF_STAGE[kind], None, "Not in our data yet: this stage has not been read from "
+                                "the statute", stage, basis="unknown",
                                 notes=[stage.notes] if stage.notes else [])
         deadline.notes.extend(variants)
         return deadline

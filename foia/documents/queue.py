@@ -290,21 +290,6 @@ def _lane(runtime, on_extracted=lambda e: None):
         yield Lane(runtime, reader, renderer, Path(folder), on_extracted)
 
 
-def process_next(runtime, reader: Reader, worker: str) -> Extraction | None:
-    """Claim and extract one document (a lane of one, without batching); None when nothing is queued."""
-    ids = claim_batch(runtime.engine, runtime.clock.now(), worker, 1)
-    if not ids:
-        return None
-    (document,) = _claimed_documents(runtime, ids)
-    with tempfile.TemporaryDirectory(prefix="foia-extract-") as folder, _reader(runtime) as renderer:
-        reading = reader.read(document.path or Path(folder) / "missing", filename=document.filename,
-                              content_type=document.content_type, folder=folder)
-        extraction = finish_reading(runtime, reading, document.path, Path(folder), renderer,
-                                    keep_alive=lambda: heartbeat(runtime.engine, None, worker, runtime.clock.now()))
-    store_extractions(runtime.engine, worker, [(document.id, extraction)], runtime.clock.now())
-    return extraction
-
-
 def _lanes(runtime, lanes: int | None) -> int:
     return max(1, lanes or int(runtime.config.get("EXTRACT_LANES") or 0) or (os.cpu_count() or 1))
 

@@ -185,16 +185,6 @@ def split_mbox(data: bytes) -> list[bytes]:
     return chunks
 
 
-def ingest_mbox(intake: Intake, path: Path, label: str) -> None:
-    """Every message of an mbox file."""
-    try:
-        data = path.read_bytes()
-    except OSError as error:
-        _error(intake, label, f"cannot read: {error.strerror or error}")
-        return
-    ingest_mbox_bytes(intake, data, label)
-
-
 def ingest_mbox_bytes(intake: Intake, data: bytes, label: str) -> None:
     """Every message of mbox bytes; a piece that is no email is kept as a file with an `errors` entry."""
     messages = split_mbox(data)

@@ -22,6 +22,9 @@ FREEMAIL_DOMAINS = {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "
                     "aol.com", "icloud.com", "me.com", "gmx.de", "gmx.net", "web.de", "protonmail.com",
                     "proton.me", "mail.com", "msn.com", "comcast.net", "t-online.de"}
 
+#: Candidates when any request may match (the instance's own mail).
+ANY_REQUEST = sa.true()
+
 
 def _reply_tokens(addresses: list[str]) -> list[str]:
     tokens = []
@@ -32,7 +35,7 @@ def _reply_tokens(addresses: list[str]) -> list[str]:
     return [t for t in tokens if t]
 
 
-def by_reply_token(session: Session, parsed: ParsedMessage, candidates=sa.true()):
+def by_reply_token(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
     """The request whose reply token is in a recipient's plus-address."""
     addresses = parsed.recipient_addresses + parsed.returned_addresses
     tokens = _reply_tokens(addresses)
@@ -45,7 +48,7 @@ def by_reply_token(session: Session, parsed: ParsedMessage, candidates=sa.true()
     return request, f"reply address {address}"
 
 
-def by_thread(session: Session, parsed: ParsedMessage, candidates=sa.true()):
+def by_thread(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
     """The request of a known message this one answers (In-Reply-To, References, a bounce's original)."""
     ids = parsed.related_ids
     if not ids:
@@ -71,7 +74,7 @@ def _subject_tokens(subject: str) -> list[str]:
     return sorted(tokens)
 
 
-def by_subject(session: Session, parsed: ParsedMessage, candidates=sa.true()):
+def by_subject(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
     """The request whose tracking code, or agency tracking number, the subject names."""
     for code in TRACKING_CODE.findall(parsed.subject):
         request = session.exec(select(FoiaRequest).where(FoiaRequest.tracking_code == code.upper(), candidates)).first()
@@ -100,7 +103,7 @@ def agencies_of_sender(session: Session, address: str) -> list[Agency]:
     return list(session.exec(select(Agency).where(sa.func.lower(Agency.foia_email).like(f"%@{domain}"))).all())
 
 
-def by_sender(session: Session, parsed: ParsedMessage, candidates=sa.true()):
+def by_sender(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
     """The one open request to the sender's agency, when there is exactly one."""
     agencies = agencies_of_sender(session, parsed.from_address)
     if not agencies:
@@ -117,7 +120,7 @@ def by_sender(session: Session, parsed: ParsedMessage, candidates=sa.true()):
 RULES = (by_reply_token, by_thread, by_subject, by_sender)
 
 
-def match_request(session: Session, parsed: ParsedMessage, candidates=sa.true()) -> tuple[FoiaRequest | None, str]:
+def match_request(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST) -> tuple[FoiaRequest | None, str]:
     """(request, why) by the first rule that finds one among the candidates, else (None, "") for the holding pen."""
     for rule in RULES:
         request, reason = rule(session, parsed, candidates)

@@ -196,9 +196,3 @@ def retry(session: Session, row: OutboxMessage, now: datetime) -> None:
         row.attempts = 0
         row.next_attempt_at = now
         session.add(row)
-
-
-def pending(session: Session) -> list[OutboxMessage]:
-    """Messages not yet accepted by the server (queued, sending or failed), oldest first."""
-    return list(session.exec(select(OutboxMessage).where(OutboxMessage.state != DeliveryState.sent)
-                             .order_by(OutboxMessage.created_at)).all())

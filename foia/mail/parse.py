@@ -182,7 +182,7 @@ class _Walker:
             return
         if ctype == "text/rfc822-headers":
             text = decode_text(_payload(part, self.warnings), part.get_content_charset(), self.warnings)
-            for name, address in addresses(re.findall(r"^(?:from|to|reply-to):(.*)$", text, re.I | re.M)):
+            for _name, address in addresses(re.findall(r"^(?:from|to|reply-to):(.*)$", text, re.I | re.M)):
                 self.parsed.returned_addresses.append(address)
             self.parsed.returned_message_ids += message_ids(" ".join(re.findall(r"^message-id:(.*)$", text, re.I | re.M)))
             return

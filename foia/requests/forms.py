@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 from flask_wtf import FlaskForm
-from wtforms import (BooleanField, DateField, DecimalField, HiddenField, RadioField, SelectField,
+from wtforms import (BooleanField, DateField, DecimalField, RadioField, SelectField,
                      SelectMultipleField, StringField, TextAreaField)
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import InputRequired, Length, Optional
@@ -76,12 +76,6 @@ class NewRequestForm(SharingFields, FlaskForm):
     expedited = BooleanField("Ask for expedited processing")
     max_fee = DecimalField("Maximum fee without asking me first ($)", validators=[Optional(), SensibleAmount()],
                            **MONEY)
-
-
-class PreviewAction(FlaskForm):
-    """Which button of the preview step was pressed."""
-
-    action = HiddenField()
 
 
 class SubmitForm(FlaskForm):

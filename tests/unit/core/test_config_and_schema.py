@@ -24,11 +24,42 @@ def test_environment_overrides_instance_config_file(tmp_path, monkeypatch):
     ("FOIA_PORT", "eighty", "FOIA_PORT must be a whole number"),
     ("FOIA_REGISTRATION_OPEN", "maybe", "FOIA_REGISTRATION_OPEN must be true or false"),
     ("FOIA_SMTP_TLS", "tls1.0", "FOIA_SMTP_TLS must be one of"),
+    ("FOIA_EXTRACT_LANES", "many", "FOIA_EXTRACT_LANES must be a whole number"),
+    ("FOIA_EXTRACT_MEMORY_MB", "0", "FOIA_EXTRACT_MEMORY_MB must be 1 or more"),
+    ("FOIA_EXTRACT_TIME_LIMIT", "-5", "FOIA_EXTRACT_TIME_LIMIT must be more than 0"),
 ])
 def test_bad_values_are_refused_with_a_clear_message(tmp_path, monkeypatch, key, value, message):
     monkeypatch.setenv(key, value)
     with pytest.raises(config.ConfigError, match=message):
         config.load(tmp_path)
+
+
+def test_extraction_and_ocr_settings_reach_the_worker_from_the_environment(tmp_path, monkeypatch):
+    from datetime import timedelta
+    from types import SimpleNamespace
+
+    from foia.documents import ocr, queue
+
+    for key, value in {"EXTRACT_TIME_LIMIT": "45", "EXTRACT_MEMORY_MB": "900", "EXTRACT_LANES": "3",
+                       "EXTRACT_CLAIM_TIMEOUT": "60", "OCR_LANGUAGES": "eng+deu", "TESSERACT_PATH": ""}.items():
+        monkeypatch.setenv(f"FOIA_{key}", value)
+    runtime = SimpleNamespace(config=config.load(tmp_path))
+    reader = queue._reader(runtime)
+    assert (reader.time_limit, reader.memory_mb) == (45, 900)
+    assert queue._lanes(runtime, None) == 3 and queue._claim_timeout(runtime) == timedelta(seconds=60)
+    assert ocr.languages(runtime.config) == "eng+deu" and ocr.find_tesseract(runtime.config) is None
+
+
+def test_extraction_settings_left_unset_keep_the_built_in_limits(tmp_path):
+    from types import SimpleNamespace
+
+    from foia.documents import queue
+    from foia.documents.reader import DEFAULT_MEMORY_MB, DEFAULT_TIME_LIMIT
+
+    runtime = SimpleNamespace(config=config.load(tmp_path))
+    reader = queue._reader(runtime)
+    assert (reader.time_limit, reader.memory_mb) == (DEFAULT_TIME_LIMIT, DEFAULT_MEMORY_MB) == (120, 1536)
+    assert queue._claim_timeout(runtime) == queue.DEFAULT_CLAIM_TIMEOUT
 
 
 def test_secret_key_is_generated_once_with_mode_0600(tmp_path):

@@ -90,16 +90,7 @@ EMAIL_PRINTOUT = [
 def add_document(session, runtime, data: bytes, filename: str = "release.pdf", *, request=None,
                  content_type: str | None = None):
     """Store bytes as a queued Document the way mail ingest does, and return it."""
-    import hashlib
+    from tests.factories import Factories
 
-    from foia.documents.models import Document
-
-    if content_type is None:
-        content_type = "application/pdf" if data[:5] == b"%PDF-" else "application/octet-stream"
-    key = runtime.blobs.put(data)
-    document = Document(request_id=request.id if request is not None else None, filename=filename,
-                        content_type=content_type, sha256=hashlib.sha256(data).hexdigest(), size=len(data),
-                        blob_key=key)
-    session.add(document)
-    session.commit()
-    return document
+    fields = {"content_type": content_type} if content_type is not None else {}
+    return Factories(session).document(request, data=data, blobs=runtime.blobs, filename=filename, **fields)

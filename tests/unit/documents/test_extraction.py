@@ -244,7 +244,7 @@ def test_a_dead_workers_claim_returns_to_the_queue(session, runtime, clock):
     session.refresh(document)
     assert document.state == ExtractionState.queued
 
-    for attempt in range(MAX_ATTEMPTS - 1):
+    for _ in range(MAX_ATTEMPTS - 1):
         assert claim_next(runtime.engine, clock.now(), "dead-again") == document.id
         release_dead_claims(runtime.engine, clock.now() + timedelta(hours=1))
     session.commit()

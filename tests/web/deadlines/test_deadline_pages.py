@@ -176,3 +176,18 @@ def test_deadline_command_needs_no_database_and_writes_nothing(tmp_path):
                          capture_output=True, text=True, cwd=tmp_path, env=env, timeout=60)
     assert bad.returncode != 0 and "Unknown jurisdiction 'zz'" in bad.stderr
     assert list(tmp_path.iterdir()) == []
+
+
+def test_reminder_settings_list_the_reminders_still_to_come_soonest_first(client, session, make):
+    owner = make.user("sam@example.org")
+    request = make.request(owner=owner, status=Status.submitted)
+    make.reminder(request, kind="response_due", due_date=date(2026, 3, 30), notify_on=date(2026, 3, 25))
+    make.reminder(request, kind="ack_due", due_date=date(2026, 3, 9), notify_on=date(2026, 3, 6))
+    make.reminder(request, kind="overdue", due_date=date(2026, 3, 3), sent_at=datetime(2026, 3, 3, tzinfo=UTC))
+    make.reminder(request, kind="fee_due", due_date=date(2026, 4, 2), cancelled_at=datetime(2026, 3, 1, tzinfo=UTC))
+    make.reminder(make.request(), kind="response_due", due_date=date(2026, 3, 20))  # someone else's
+    client.login("sam@example.org")
+    page = client.get("/account/reminders").get_data(as_text=True)
+    coming = page[page.index("Coming up"):]
+    assert coming.index("Mar 9, 2026") < coming.index("Mar 30, 2026")
+    assert "Mar 3, 2026" not in coming and "Apr 2, 2026" not in coming and "Mar 20, 2026" not in coming

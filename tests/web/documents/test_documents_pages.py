@@ -145,12 +145,8 @@ def test_cli_says_once_that_tesseract_is_missing(runner, session, runtime):
 
 
 def test_holding_pen_documents_are_visible_to_whoever_imported_them(client, make, session, runtime):
-    from foia.mail.models import Direction, Message
-
     importer, other = make.user(), make.user()
-    message = Message(direction=Direction.inbound, subject="Records", imported_by_id=importer.id)
-    session.add(message)
-    session.commit()
+    message = make.message(None, subject="Records", imported_by_id=importer.id)
     document = add_document(session, runtime, text_pdf(["pen"]), "pen.pdf")
     document.message_id = message.id
     session.add(document)
