@@ -42,9 +42,11 @@ DEFAULTS = {
     "LOGIN_LIMIT": "5 per 15 minutes",  # failed logins per account
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",  # failed logins per client address
     "DAILY_SEND_LIMIT": 20,  # letters a user may have emailed per day (admins: no limit)
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to believe
 }
 
-INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT"}
+INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT",
+            "TRUSTED_PROXIES"}
 FLOAT_KEYS = {"JOB_INTERVAL_SCALE", "OUTBOX_RETRY_SECONDS"}
 BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
 CHOICES = {

@@ -216,7 +216,7 @@ def _render_detail(view: services.RequestView, status: int = 200, **overrides):
             reply_address = None
     return render_template("requests/detail.html", view=view, foia_request=view.request, can_work=can_work,
                            owner=session.get(User, view.request.owner_id), team=team, batch_size=batch_size,
-                           timeline=services.timeline(session, view.request), reply_address=reply_address,
+                           timeline=services.timeline(session, view.request, actor()), reply_address=reply_address,
                            deliveries=outbound.deliveries(session, view.request) if can_work else {},
                            method_labels=forms.METHOD_LABELS,
                            can_withdraw=view.request.status.can_become(Status.withdrawn), **context), status
