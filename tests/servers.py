@@ -1,4 +1,4 @@
-"""Real servers started by the tests: a dovecot IMAP server on loopback, per test that asks for it."""
+"""Real servers started by the tests, per test that asks for one: dovecot (IMAP) and aiosmtpd (SMTP) on loopback."""
 from __future__ import annotations
 
 import shutil
@@ -143,3 +143,14 @@ namespace inbox {{
             process.wait()
         process.stdout.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def smtp():
+    """A running loopback SMTP server that records what it accepted."""
+    from tests.unit.outbound.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()

@@ -5,9 +5,8 @@ import pytest
 
 from foia.deadlines.calendar import ClosedDay, calendar_for
 from foia.deadlines.clock import apply_event
-from foia.deadlines.laws import parse_law
 from foia.requests.models import FoiaRequest, Status
-from tests.unit.deadlines.laws import law
+from tests.unit.deadlines.laws import law, unread_law
 
 
 def new_request(**fields) -> FoiaRequest:
@@ -87,27 +86,7 @@ def test_a_verified_law_without_extension_keeps_the_date_and_says_the_law_sets_n
     assert "The law sets no extension period; the date stays" in entry(request, "response_due")["text"]
 
 
-#: A law whose file has not been read in the statute's words yet: 5 business days to respond, nothing more.
-UNREAD = parse_law("zz", """
-name = "Nowhere"
-level = "state"
-law_name = "Nowhere Records Act"
-citation = "N. Code § 1"
-source_url = "https://example.org/code"
-timezone = "America/Chicago"
-verified = false
-
-[holidays]
-country = "US"
-subdiv = "TX"
-
-[[stages]]
-kind = "respond"
-days = 5
-unit = "business"
-trigger = "receipt"
-citation = "N. Code § 1(b)"
-""")
+UNREAD = unread_law()
 
 
 def test_an_unverified_law_without_extension_says_it_is_not_in_our_data_yet():

@@ -1,5 +1,6 @@
 import pytest
 
+from tests.servers import smtp  # noqa: F401  (a fixture)
 from tests.unit.deadlines.laws import shipped_laws
 
 
@@ -7,17 +8,6 @@ from tests.unit.deadlines.laws import shipped_laws
 def laws(session):
     """The shipped laws by slug (the database's jurisdictions are synced from the same files)."""
     return shipped_laws()
-
-
-@pytest.fixture
-def smtp():
-    """A running loopback SMTP server."""
-    from tests.unit.outbound.smtp import LoopbackSmtp
-
-    server = LoopbackSmtp()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture
