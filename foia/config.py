@@ -42,6 +42,7 @@ DEFAULTS = {
     "LOGIN_LIMIT": "5 per 15 minutes",  # failed logins per account
     "LOGIN_LIMIT_PER_ADDRESS": "20 per 15 minutes",  # failed logins per client address
     "DAILY_SEND_LIMIT": 20,  # letters a user may have emailed per day (admins: no limit)
+    "TRUSTED_PROXIES": 0,  # reverse proxies in front of the app whose X-Forwarded-For/-Proto/-Host to believe
     # Text extraction and OCR (foia.documents); None: the built-in default the README names.
     "EXTRACT_LANES": None,  # files read at once by one worker; None: one per core
     "EXTRACT_TIME_LIMIT": None,  # seconds the child may spend on one file; None: 120
@@ -51,7 +52,8 @@ DEFAULTS = {
     "TESSERACT_PATH": None,  # None: tesseract from PATH; "" turns OCR off
 }
 
-INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT"}
+INT_KEYS = {"PORT", "SMTP_PORT", "IMAP_PORT", "FOLLOW_UP_DAYS", "PAGE_SIZE", "MAX_UPLOAD_MB", "DAILY_SEND_LIMIT",
+            "TRUSTED_PROXIES"}
 FLOAT_KEYS = {"JOB_INTERVAL_SCALE", "OUTBOX_RETRY_SECONDS"}
 BOOL_KEYS = {"REGISTRATION_OPEN", "SCHEDULER_ENABLED", "WORKER_ENABLED"}
 #: Whole numbers of at least 1, or None for the built-in default.

@@ -1,4 +1,4 @@
-"""Real servers started by the tests: a dovecot IMAP server on loopback, per test that asks for it."""
+"""Real servers started by the tests, per test that asks for one: dovecot (IMAP) and aiosmtpd (SMTP) on loopback."""
 from __future__ import annotations
 
 import shutil
@@ -143,3 +143,23 @@ namespace inbox {{
             process.wait()
         process.stdout.close()
         shutil.rmtree(root, ignore_errors=True)
+
+
+@pytest.fixture
+def smtp():
+    """A running loopback SMTP server that records what it accepted."""
+    from tests.unit.outbound.smtp import LoopbackSmtp
+
+    server = LoopbackSmtp()
+    server.start()
+    yield server
+    server.stop()
+
+
+@pytest.fixture
+def smtp_runtime(runtime, smtp):
+    """The runtime, delivering to the loopback SMTP server without TLS."""
+    from foia.mail.transport import SmtpMailer
+
+    runtime.mailer = SmtpMailer("127.0.0.1", smtp.port, tls="none", timeout=5)
+    return runtime

@@ -8,7 +8,8 @@ Requests
 What a request holds (messages, documents, their pages)
 - Whoever may see the request sees its messages and documents, unless one is marked private:
   private ones only those who work on the request see. So a public request's documents are
-  public, on its page, their own pages, downloads, search and the API alike.
+  public, on its page, their own pages, downloads, search and the API alike; a timeline entry
+  that names a private message or file is private with it.
 - In the holding pen (no request yet): the user who uploaded or imported it (its holder; a file
   that came attached to a message is held by whoever imported the message), and admins. Mail the
   instance fetched from its own mailbox that matched nothing: admins only.
@@ -158,6 +159,27 @@ def document_visible_clause(actor: User | None, now: datetime):
 def holder_of(uploaded_by_id: int | None, message_imported_by_id: int | None = None) -> int | None:
     """Whose holding pen an item is in: its uploader, or for a file that came with a message, the message's importer."""
     return uploaded_by_id or message_imported_by_id
+
+
+def events_seen_by(session: Session, actor: User | None, request: FoiaRequest, events: list) -> list:
+    """The timeline events the actor may read: those naming a private message or file (sender, subject,
+    file name) only for whoever works on the request."""
+    if can_work_on(session, actor, request):
+        return events
+    from foia.documents.models import Document
+    from foia.mail.models import Message
+
+    private_messages = set(session.exec(select(Message.id).where(Message.request_id == request.id,
+                                                                 Message.is_private.is_(True))).all())
+    private_files = set(session.exec(select(Document.filename).where(Document.request_id == request.id,
+                                                                     Document.is_private.is_(True))).all())
+
+    def private(event) -> bool:
+        detail = event.detail or {}
+        return ((event.kind == "message" and detail.get("message_id") in private_messages)
+                or (event.kind == "document" and detail.get("filename") in private_files))
+
+    return [event for event in events if not private(event)]
 
 
 def can_work_on_content(session: Session, actor: User | None, request_id: int | None, holder_id: int | None) -> bool:

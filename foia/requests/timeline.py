@@ -9,6 +9,7 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import Team, User
 from foia.rendering import format_date, format_money
+from foia.requests import access
 from foia.requests.models import FeeWaiver, FoiaRequest, RequestEvent, Status, Visibility
 
 
@@ -73,12 +74,15 @@ class TimelineEntry:
     changes: list[str] = field(default_factory=list)
 
 
-def timeline(session: Session, request: FoiaRequest) -> list[TimelineEntry]:
-    """The request's events, newest first, with who did each ("System" for jobs) and edits in words."""
+def timeline(session: Session, request: FoiaRequest, actor: User | None) -> list[TimelineEntry]:
+    """The request's events the actor may read, newest first, with who did each ("System" for jobs) and
+    edits in words."""
     rows = session.exec(
         select(RequestEvent, User).join(User, User.id == RequestEvent.actor_id, isouter=True)
         .where(RequestEvent.request_id == request.id)
         .order_by(RequestEvent.at.desc(), RequestEvent.id.desc())).all()
+    seen = {event.id for event in access.events_seen_by(session, actor, request, [event for event, _ in rows])}
+    rows = [(event, user) for event, user in rows if event.id in seen]
     edits = {event.id: (event.detail or {}).get("changes", {}) for event, _ in rows if event.kind == "edited"}
     team_ids = {value for changes in edits.values() for value in changes.get("team_id", []) if value}
     names = dict(session.exec(select(Team.id, Team.name).where(Team.id.in_(team_ids))).all()) if team_ids else {}

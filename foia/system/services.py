@@ -71,6 +71,11 @@ class JobHealth:
         return self.status.name
 
     @property
+    def every(self) -> str:
+        """The interval in words: 30 s, 15 min."""
+        return age_words(timedelta(seconds=self.status.interval_seconds))
+
+    @property
     def running(self) -> bool:
         started, finished = self.status.last_started_at, self.status.last_finished_at
         return started is not None and (finished is None or finished < started)

@@ -119,7 +119,7 @@ def request_page(session: Session, actor: User | None, now: datetime, view: list
     return RequestPage(
         view=view, can_work=can_work, owner=session.get(User, request.owner_id),
         team=session.get(Team, request.team_id) if request.team_id else None, batch_size=batch_size,
-        timeline=timeline.timeline(session, request), reply_address=reply_address,
+        timeline=timeline.timeline(session, request, actor), reply_address=reply_address,
         deliveries=outbound.deliveries(session, request) if can_work else {},
         deadlines=deadline_panel(session, request, now),
         messages=holding_pen.request_messages(session, actor, now, request.id),

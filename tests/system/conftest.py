@@ -15,8 +15,8 @@ from pathlib import Path
 
 import pytest
 
-from tests.servers import dovecot  # noqa: F401  (a fixture)
-from tests.unit.outbound.smtp import LoopbackSmtp, free_port
+from tests.servers import dovecot, smtp  # noqa: F401  (fixtures)
+from tests.unit.outbound.smtp import free_port
 
 #: Every periodic job runs twenty times as often as in production: the outbox every 1.5 s, reminders
 #: every 45 s, the mailbox every 15 s, the search index every second — the same code, on its interval.
@@ -63,15 +63,6 @@ def wait_for(condition, timeout: float, what: str, server: FoiaServer | None = N
             pytest.fail(f"foia run exited ({server.process.returncode}) while waiting for {what}:\n{server.log()}")
         time.sleep(every)
     pytest.fail(f"{what} did not happen within {timeout:.0f} s" + (f"\n--- foia run log ---\n{server.log()}" if server else ""))
-
-
-@pytest.fixture
-def smtp():
-    """A running loopback SMTP server that records what it accepted."""
-    server = LoopbackSmtp()
-    server.start()
-    yield server
-    server.stop()
 
 
 @pytest.fixture

@@ -3,8 +3,9 @@ from sqlmodel import select
 
 from foia.agencies.jurisdictions import row_values, sync_jurisdictions
 from foia.agencies.models import Jurisdiction
-from foia.deadlines.laws import get_law, parse_law
+from foia.deadlines.laws import get_law
 from foia.deadlines.rules import law_summary
+from tests.unit.deadlines.laws import unread_law
 
 
 def test_sync_is_idempotent_and_updates_by_slug(session):
@@ -32,23 +33,5 @@ def test_rules_read_in_plain_words():
     assert law_summary(get_law("ny")).startswith(
         "5 business days to acknowledge the request; 20 business days to respond (grant or deny), counted from when "
         "the agency acknowledged the request")
-    unread = parse_law("zz", """
-name = "Nowhere"
-level = "state"
-law_name = "Nowhere Records Act"
-citation = "N. Code § 1"
-source_url = "https://example.org/code"
-timezone = "America/Chicago"
-verified = false
-
-[holidays]
-country = "US"
-subdiv = "TX"
-
-[[stages]]
-kind = "respond"
-unit = "unknown"
-trigger = "receipt"
-citation = "N. Code § 1(b)"
-""")
+    unread = unread_law()
     assert "not in our data yet" in law_summary(unread)

@@ -6,7 +6,7 @@ import pytest
 from foia.deadlines.calendar import ClosedDay, calendar_for
 from foia.deadlines.statutory_clock import apply_event
 from foia.requests.models import FoiaRequest, Status
-from tests.unit.deadlines.laws import law
+from tests.unit.deadlines.laws import law, unread_law
 
 
 def new_request(**fields) -> FoiaRequest:
@@ -86,10 +86,13 @@ def test_a_verified_law_without_extension_keeps_the_date_and_says_the_law_sets_n
     assert "The law sets no extension period; the date stays" in entry(request, "response_due")["text"]
 
 
+UNREAD = unread_law()
+
+
 def test_an_unverified_law_without_extension_says_it_is_not_in_our_data_yet():
     request = new_request()
-    apply_event(request, law("wa"), "submitted", date(2026, 3, 2))
-    apply_event(request, law("wa"), "extended", date(2026, 3, 3))
+    apply_event(request, UNREAD, "submitted", date(2026, 3, 2))
+    apply_event(request, UNREAD, "extended", date(2026, 3, 3))
     text = entry(request, "response_due")["text"]
     assert "Not in our data yet" in text and "sets no" not in text
 
@@ -137,8 +140,8 @@ def test_a_verified_law_without_an_appeal_says_the_law_sets_none_and_an_unverifi
     assert request.appeal_due is None
     assert "The law sets no deadline to appeal" in entry(request, "appeal_due")["text"]
     other = new_request()
-    apply_event(other, law("wa"), "submitted", date(2026, 3, 2))
-    apply_event(other, law("wa"), "determination", date(2026, 3, 5))
+    apply_event(other, UNREAD, "submitted", date(2026, 3, 2))
+    apply_event(other, UNREAD, "determination", date(2026, 3, 5))
     assert other.appeal_due is None
     text = entry(other, "appeal_due")["text"]
     assert "Not in our data yet" in text and "sets no deadline" not in text

@@ -1,2 +1,2 @@
-"""The outbound fixtures (a loopback SMTP server) shared with the deadline pages."""
-from tests.unit.outbound.conftest import smtp, smtp_runtime  # noqa: F401
+"""The loopback SMTP server and the runtime delivering to it (tests.servers), for the deadline pages."""
+from tests.servers import smtp, smtp_runtime  # noqa: F401  (fixtures)

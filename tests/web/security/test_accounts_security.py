@@ -174,3 +174,25 @@ def test_the_registration_form_cannot_flood_an_inbox(client, session):
     assert answers[:10] == [200] * 10 and answers[-1] == 429
     session.rollback()
     assert len(session.exec(select(OutboxMessage).where(OutboxMessage.recipients == "target@example.org")).all()) == 10
+
+
+def test_forwarded_addresses_are_believed_only_behind_a_configured_proxy(app_config, clock, make):
+    """Without FOIA_TRUSTED_PROXIES a guesser cannot dodge the throttle by forging X-Forwarded-For;
+    behind one proxy each client is counted by the address the proxy forwards."""
+    from foia import create_app
+    from tests.conftest import FormClient
+
+    for proxies, expected in ((0, 429), (1, 302)):
+        app = create_app({**app_config, "TRUSTED_PROXIES": proxies}, clock=clock)
+        app.config["TESTING"] = True
+        app.test_client_class = FormClient
+        client = app.test_client()
+        user = make.user()
+        proxy = {"REMOTE_ADDR": "192.0.2.1"}
+        for n in range(20):
+            client.post_form("/login", {"email": f"guess{n}@example.org", "password": "nope"},
+                             environ_base=proxy, headers={"X-Forwarded-For": f"198.51.100.{n}"})
+        answer = client.post_form("/login", {"email": user.email, "password": PASSWORD}, environ_base=proxy,
+                                  headers={"X-Forwarded-For": "203.0.113.9"})
+        assert answer.status_code == expected, proxies
+        app.extensions["foia"].engine.dispose()

@@ -67,3 +67,28 @@ def test_a_private_requests_documents_are_not_found_by_anyone_else(client, make,
     assert client.get(f"/documents/{document.id}").status_code == 404
     assert "ledger.pdf" not in client.get("/search?q=zebu").get_data(as_text=True)
     assert session.exec(select(Document)).first() is not None
+
+
+def test_a_private_messages_timeline_entry_is_private_with_it(client, make, session):
+    import io
+
+    owner, stranger = make.user(), make.user()
+    request = make.request(owner=owner, status=Status.submitted, visibility=Visibility.public)
+    client.login(owner.email)
+    reply = (b"From: Records Unit <records@agency.example.gov>\r\nTo: requests@foia.test\r\n"
+             b"Subject: Medical file of the informant\r\nMessage-ID: <m1@agency.example.gov>\r\n\r\nAttached.\r\n")
+    client.post_form("/upload",
+                     {"request_id": str(request.id), "files": [(io.BytesIO(reply), "reply.eml")]},
+                     content_type="multipart/form-data")
+    from foia.mail.models import Message
+
+    message = session.exec(select(Message).where(Message.request_id == request.id)).one()
+    session.rollback()  # end the test's read, so the app may write
+    assert "Medical file of the informant" in client.get(f"/requests/{request.id}").get_data(as_text=True)
+    assert client.post_form(f"/messages/{message.id}/private", {"private": "1"}).status_code == 302
+    assert "Medical file of the informant" in client.get(f"/requests/{request.id}").get_data(as_text=True)
+    client.post_form("/logout")
+    page = client.get(f"/requests/{request.id}").get_data(as_text=True)
+    assert "Medical file of the informant" not in page  # not in the messages, not in the timeline
+    client.login(stranger.email)
+    assert "Medical file of the informant" not in client.get(f"/requests/{request.id}").get_data(as_text=True)
