@@ -232,7 +232,7 @@ def _confirm_closing(session, message_id: int, back: str):
     status = Status(message.suggested_status)
     view = listing.get_request(session, actor(), message.request_id, now())
     get_workable_request(session, actor(), message.request_id, now())
-    return render_template("requests/confirm.html", view=view, foia_request=view.request, new_status=status,
+    return render_template("web/confirm.html", view=view, foia_request=view.request, new_status=status,
                            heading=f"Mark it “{status.label}”?", explanation=request_forms.CLOSING_WORDS[status],
                            button=f"Yes, mark it “{status.label}”", danger=False,
                            action=url_for("mail.confirm_status", message_id=message_id),

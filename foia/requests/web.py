@@ -338,7 +338,7 @@ def submit(request_id: int):
 def _confirm(view: listing.RequestView, *, heading: str, explanation: str, button: str, action: str,
              fields: dict | None = None, new_status: Status | None = None, danger: bool = False):
     """The page that asks before a change that cannot simply be undone (it works without JavaScript)."""
-    return render_template("requests/confirm.html", view=view, foia_request=view.request, heading=heading,
+    return render_template("web/confirm.html", view=view, foia_request=view.request, heading=heading,
                            explanation=explanation, button=button, action=action, fields=fields or {},
                            new_status=new_status, danger=danger)
 
