@@ -13,7 +13,7 @@ from pathlib import Path
 import click
 from flask import current_app
 
-from foia import prepare_instance
+from foia import add_pages, prepare_instance
 from foia.cli_support import (command_errors, current_runtime, database_location, needs_database,
                               sqlite_file_missing, with_appcontext)
 
@@ -81,6 +81,7 @@ def run(host: str | None, port: int | None):
 
     _logging()
     app = current_app._get_current_object()
+    add_pages(app)
     prepare_instance(app)
     runtime = current_runtime()
     upgrade_database(runtime)
@@ -104,6 +105,7 @@ def serve(host: str | None, port: int | None, threads: int):
     """Serve the web app only (scale-out: run as many as you like)."""
     _logging()
     app = current_app._get_current_object()
+    add_pages(app)
     prepare_instance(app)
     _follow_served_address(app, host, port)
     _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
