@@ -49,7 +49,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
 #: Bump when the way a corpus is made changes, so cached corpora are rebuilt.
-CORPUS_VERSION = 3
+CORPUS_VERSION = 2
 CACHE = Path(tempfile.gettempdir()) / f"foia-bench-extract-v{CORPUS_VERSION}"
 CHROMIUM = "/usr/bin/chromium"
 CHROMIUM_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
