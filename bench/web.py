@@ -3,9 +3,9 @@
     .venv/bin/python bench/web.py [--keep FOLDER] [--duration 15] [--clients 20]
     .venv/bin/python bench/web.py --database-url postgresql://postgres@127.0.0.1:5432/bench [--keep FOLDER]
 
-Generates (with bulk inserts, in about a minute) a newsroom: 20 reporters in one team, 300 agencies,
+Generates (with bulk inserts, in under a minute) a newsroom: 20 reporters in one team, 300 agencies,
 10,000 requests (four in five shared with the team), 30,000 messages, 20,000 released documents of
-200,000 indexed pages, and the search index; `--keep FOLDER` keeps the instance (and says which
+200,000 indexed pages (Zipf-weighted words, as bench/search.py), and the search index; `--keep FOLDER` keeps the instance (and says which
 database it filled) so later runs reuse it. On PostgreSQL the database must be empty or hold this
 generator's data, as `--keep` left it.
 
@@ -41,10 +41,12 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+from bench.search import QUERIES, RARE  # noqa: E402  (the query classes of bench/search.py)
+
 FOIA = str(Path(sys.executable).with_name("foia"))
 PASSWORD = "a long bench password"
 #: Bump when the generated data changes, so kept folders are made again.
-GENERATOR_VERSION = 1
+GENERATOR_VERSION = 2
 SIZES = {"users": 20, "agencies": 300, "requests": 10_000, "messages": 30_000, "documents": 20_000, "pages": 200_000}
 
 WRK_SCRIPT = r"""
@@ -67,18 +69,17 @@ done = function(summary, latency, requests)
 end
 """
 
-WORDS = ("records request agency police sheriff camera body surveillance facial recognition rekognition "
-         "contract amazon pilot program department county officer review policy meeting email vendor data "
-         "public real-time matching database images video footage training budget memo director council "
-         "procurement invoice license software evaluation accuracy privacy audit report the of and to in "
-         "a is that for it as was with be by on not this are or from at which have an they were has would "
-         "when if so no will more can out up who said what about into than them only other time new some").split()
-
-
-# Generating ------------------------------------------------------------------------------------------------
-
 def _sentences(rng: random.Random, count: int) -> list[str]:
-    return [" ".join(rng.choice(WORDS) for _ in range(rng.randint(8, 18))).capitalize() + "." for _ in range(count)]
+    """Sentences of Zipf-weighted words (common English, the domain's words, 30,000 made-up ones), as bench/search.py."""
+    from bench.search import vocabulary
+
+    words, weights = vocabulary(rng)
+    cumulative, total = [], 0.0
+    for weight in weights:
+        total += weight
+        cumulative.append(total)
+    return [" ".join(rng.choices(words, cum_weights=cumulative, k=rng.randint(8, 18))).capitalize() + "."
+            for _ in range(count)]
 
 
 def _text(rng: random.Random, sentences: list[str], low: int, high: int) -> str:
@@ -103,7 +104,7 @@ def generate(config: dict, seed: int = 5) -> dict:
         session.commit()
     tables = SQLModel.metadata.tables
     rng = random.Random(seed)
-    sentences = _sentences(rng, 4000)
+    sentences = _sentences(rng, 20_000)
     now = datetime(2026, 11, 20, 15, tzinfo=UTC)
     started = time.perf_counter()
 
@@ -132,7 +133,7 @@ def generate(config: dict, seed: int = 5) -> dict:
             requests.append({
                 "id": n, "tracking_code": f"FOIA-2026-{n:05d}", "reply_token": hashlib.sha256(b"%d" % n).hexdigest()[:20],
                 "owner_id": 1 + n % SIZES["users"], "team_id": 1 if n % 5 else None,
-                "agency_id": 1 + rng.randrange(SIZES["agencies"]), "title": f"Records about {' '.join(rng.sample(WORDS, 4))} {n}",
+                "agency_id": 1 + rng.randrange(SIZES["agencies"]), "title": f"Records about {_text(rng, sentences, 1, 1)[:60]} {n}",
                 "records_sought": _text(rng, sentences, 2, 4), "letter_text": _text(rng, sentences, 6, 10),
                 "status": status.value, "submitted_on": submitted if filed else None,
                 "ack_due": submitted + timedelta(days=7) if filed else None,
@@ -172,8 +173,13 @@ def generate(config: dict, seed: int = 5) -> dict:
                               "content_type": "application/pdf", "sha256": digest, "size": 40_000 * per_document,
                               "blob_key": digest, "page_count": per_document, "state": "done"})
             for number in range(1, per_document + 1):
-                pages.append({"document_id": n, "number": number, "text": _text(rng, sentences, 10, 20),
-                              "method": "text_layer"})
+                text = _text(rng, sentences, 10, 20)
+                serial = (n - 1) * per_document + number
+                if serial % 7 == 0:
+                    text += " The public records of the department."
+                if serial % 66_667 == 1:
+                    text += f" {RARE}"
+                pages.append({"document_id": n, "number": number, "text": text, "method": "text_layer"})
             if len(pages) >= 20_000:
                 insert(connection, "document", documents)
                 insert(connection, "page", pages)
@@ -270,8 +276,7 @@ def page_paths(database_url: str | None, instance: Path) -> dict[str, list[str]]
         + ["/requests?status=acknowledged&sort=due", "/requests?q=rekognition&scope=all"],
         "request page": [f"/requests/{r}" for r in requests],
         "document page": [f"/documents/{d}" for d in documents],
-        "search": [f"/search?q={urllib.parse.quote(q)}" for q in
-                   ("rekognition", "body camera", '"facial recognition"', "procure*", "audit -privacy", "zyxquartz")],
+        "search": [f"/search?q={urllib.parse.quote(q)}" for q in QUERIES.values()],
     }
 
 
