@@ -86,6 +86,21 @@ def _text(rng: random.Random, sentences: list[str], low: int, high: int) -> str:
     return " ".join(rng.sample(sentences, rng.randint(low, high)))
 
 
+def empty_database(url: str, *, ours: bool) -> None:
+    """Make sure the PostgreSQL database holds nothing; data this generator left (`ours`) is dropped."""
+    import sqlalchemy as sa
+
+    engine = sa.create_engine(url.replace("postgresql://", "postgresql+psycopg://", 1))
+    with engine.begin() as connection:
+        tables = sa.inspect(connection).get_table_names()
+        if tables and not ours:
+            sys.exit(f"{url} is not empty ({len(tables)} tables): give bench/web.py a database of its own")
+        if tables:
+            connection.execute(sa.text("DROP SCHEMA public CASCADE"))
+            connection.execute(sa.text("CREATE SCHEMA public"))
+    engine.dispose()
+
+
 def generate(config: dict, seed: int = 5) -> dict:
     """Fill an empty, upgraded database with the newsroom; returns what the bench needs to know."""
     import sqlalchemy as sa
@@ -306,6 +321,8 @@ def main() -> None:
         if not made or made["version"] != GENERATOR_VERSION or made["database"] != (args.database_url or "sqlite"):
             if instance.exists():
                 shutil.rmtree(instance)
+            if args.database_url:
+                empty_database(args.database_url, ours=bool(made and made["database"] == args.database_url))
             made = generate(config)
             folder.mkdir(parents=True, exist_ok=True)
             stamp.write_text(json.dumps(made, indent=2))
