@@ -26,7 +26,7 @@ Corpora, written once and cached in the temp folder (keyed by CORPUS_VERSION and
   many pages each), plus the PDF manuals shipped in /usr/share/doc;
 - scans: one-page image-only PDFs.
 A FOLDER is split by PDFium into PDFs with a text layer on every page and PDFs that need OCR; each
-part is measured as above (the OCR part against ocrmypdf only, as it has no page images).
+part is measured as above (the tesseract loop reads the scanned pages drawn at 300 dpi).
 """
 from __future__ import annotations
 
@@ -353,6 +353,21 @@ def measure_ocr(label: str, pdfs: list[Path], images: list[Path], lanes: int) ->
     return result
 
 
+def page_images(pdfs: list[Path], folder: Path) -> list[Path]:
+    """Every page of the scanned PDFs drawn at 300 dpi in grey (as the app draws them), for the tesseract loop."""
+    import pypdfium2
+
+    images = []
+    for pdf_path in pdfs:
+        pdf = pypdfium2.PdfDocument(str(pdf_path))
+        for number, page in enumerate(pdf, 1):
+            image = folder / f"{pdf_path.stem}-{number:04d}.png"
+            page.render(scale=300 / 72, grayscale=True).to_pil().save(image, dpi=(300, 300))
+            images.append(image)
+        pdf.close()
+    return images
+
+
 def needs_ocr(path: Path) -> bool:
     """True when PDFium finds a page without a text layer."""
     import pypdfium2
@@ -388,7 +403,8 @@ def main() -> None:
         if text:
             measure_text(str(args.folder), text, args.lanes)
         if scanned:
-            measure_ocr(str(args.folder), scanned, [], args.lanes)
+            with tempfile.TemporaryDirectory() as images:
+                measure_ocr(str(args.folder), scanned, page_images(scanned, Path(images)), args.lanes)
         return
     if args.corpus in ("generated", "all"):
         measure_text("generated", generated_corpus(args.documents, args.pages_per_document), args.lanes)
