@@ -46,6 +46,9 @@ ADDED_KEYS = {"name", "rule", "from_year", "until_year", "years", "citation"}
 #: What `verified = true` promises for every stage and for the holidays table.
 EVIDENCE = ("citation", "quote", "source_url", "checked")
 
+#: A law file's name without .toml: a lower-case jurisdiction slug (federal, fl, ...).
+SLUG = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -427,7 +430,7 @@ class _Reader:
 def parse_law(slug: str, text: bytes | str, filename: str | None = None) -> Law:
     """One law from the text of its file; LawDataError naming the file and the key for bad data."""
     filename = filename or f"foia/data/laws/{slug}.toml"
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", slug):
+    if not SLUG.fullmatch(slug):
         raise LawDataError(f"{filename}: the file name must be a lower-case slug (federal, fl, ...)")
     try:
         document = tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
@@ -444,7 +447,7 @@ def _law_files():
 @functools.cache
 def _packaged_law(slug: str) -> Law | None:
     """One packaged law, read and checked alone (`foia deadline` needs no other); None if there is none."""
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", slug):
+    if not SLUG.fullmatch(slug):
         return None
     entry = resources.files("foia").joinpath("data").joinpath("laws").joinpath(f"{slug}.toml")
     if not entry.is_file():
