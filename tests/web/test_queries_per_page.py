@@ -3,7 +3,8 @@
 A page whose statements grow with the number of requests, messages, documents or pages on it
 (N+1 queries) is slow at 10,000 requests however fast each statement is. Each page is loaded
 twice: with 12 requests, then with 36 and more on the page itself (the request with four more
-replies and two more documents, a 9-page document instead of a 3-page one); a page that issues
+replies, notes by three colleagues and two more documents, a 9-page document instead of a
+3-page one); a page that issues
 more statements the second time fails, and so does one over its bound. `bench/web.py` measures the same pages under load.
 """
 from __future__ import annotations
@@ -25,7 +26,7 @@ NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 PAGES = {
     "dashboard": ("/dashboard", 7),
     "request list": ("/requests?status=open", 5),
-    "request page": ("/requests/{request}", 10),
+    "request page": ("/requests/{request}", 11),
     "document page": ("/documents/{document}", 6),
     "search": ("/search?q=rekognition", 4),
 }
@@ -47,12 +48,13 @@ def counting(engine):
         sa.event.remove(engine, "before_cursor_execute", count)
 
 
-def add_requests(session, owner, agencies, count: int) -> list:
-    """`count` filed requests, each with two agency replies and a three-page released document."""
+def add_requests(session, owner, team, agencies, count: int) -> list:
+    """`count` filed requests shared with the team, each with two agency replies and a three-page release."""
     made = []
     for n in range(count):
         agency = agencies[n % len(agencies)]
-        new = services.NewRequest([agency.id], f"Rekognition records {len(made)}-{n}", "Emails about Rekognition.")
+        new = services.NewRequest([agency.id], f"Rekognition records {len(made)}-{n}", "Emails about Rekognition.",
+                                  team_id=team.id)
         [request] = services.create_requests(session, owner, new, NOW)
         services.mark_submitted(session, owner, request.id, date(2026, 3, 2), SubmissionMethod.portal, NOW)
         session.commit()
@@ -67,12 +69,13 @@ def add_requests(session, owner, agencies, count: int) -> list:
 
 @pytest.fixture
 def newsroom(make, session, clock):
-    """A requester in a team, four agencies, and a function that adds requests."""
+    """A requester, three colleagues in their team, four agencies, and a function that adds requests."""
     clock.at = NOW
     owner = make.user()
-    make.team(members=[owner, make.user()])
+    colleagues = [make.user() for _ in range(3)]
+    team = make.team(members=[owner, *colleagues])
     agencies = [make.agency(jurisdiction=slug) for slug in ("fl", "or", "wa", "federal")]
-    return owner, lambda count: add_requests(session, owner, agencies, count)
+    return owner, colleagues, lambda count: add_requests(session, owner, team, agencies, count)
 
 
 def statements_for(client, runtime, url: str) -> list[str]:
@@ -85,7 +88,7 @@ def statements_for(client, runtime, url: str) -> list[str]:
 
 @pytest.mark.parametrize("page", list(PAGES))
 def test_a_page_issues_a_bounded_number_of_statements_whatever_it_shows(page, client, runtime, session, newsroom):
-    owner, add = newsroom
+    owner, colleagues, add = newsroom
     url, bound = PAGES[page]
     [request, *_] = add(12)
     target = {"request": request.id, "document": add_document(session, request, ["A short release."] * 3).id}
@@ -95,6 +98,9 @@ def test_a_page_issues_a_bounded_number_of_statements_whatever_it_shows(page, cl
     add(24)
     for reply in range(4):
         add_message(session, request, f"Further reply {reply} about Rekognition.")
+    for colleague in colleagues:  # notes by three more people on the timeline
+        services.add_note(session, colleague, request.id, f"Called the agency ({colleague.display_name}).", NOW)
+    session.commit()
     add_document(session, request, ["Another release."] * 2)
     target["document"] = add_document(session, request, ["A longer release about Rekognition."] * 9).id
     many = statements_for(client, runtime, url.format(**target))
