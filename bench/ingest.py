@@ -1,7 +1,7 @@
 """Messages per second of `foia import` on an mbox of agency replies, against the stdlib floor, same run.
 
     .venv/bin/python bench/ingest.py [--messages 2000] [--keep FOLDER]
-    FOIA_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench .venv/bin/python bench/ingest.py   # an empty database
+    FOIA_DATABASE_URL=postgresql://postgres@127.0.0.1:5432/bench_ingest .venv/bin/python bench/ingest.py  # empty, its own
 
 The mbox (bench/agency_mail.py) holds realistic replies to 100 filed requests of a fresh instance:
 acknowledgements, fee letters, clarifications, denials and auto-replies, half of them releases with
