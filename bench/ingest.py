@@ -101,8 +101,8 @@ def main() -> None:
         again_s, _, again = foia_import(mbox_path, instance)
 
         app_rate, floor_rate = args.messages / app_s, floor_messages / floor_s
-        print(f"\n| what | messages/s | seconds | CPU seconds |")
-        print(f"|---|--:|--:|--:|")
+        print("\n| what | messages/s | seconds | CPU seconds |")
+        print("|---|--:|--:|--:|")
         print(f"| `foia import` (whole process) | {app_rate:.0f} | {app_s:.2f} | {app_cpu:.2f} |")
         print(f"| stdlib floor: split, parse {parts} parts, hash, write raw | {floor_rate:.0f} | {floor_s:.2f} | "
               f"{floor_cpu:.2f} |")

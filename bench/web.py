@@ -69,6 +69,9 @@ done = function(summary, latency, requests)
 end
 """
 
+
+# Generating ------------------------------------------------------------------------------------------------
+
 def _sentences(rng: random.Random, count: int) -> list[str]:
     """Sentences of Zipf-weighted words (common English, the domain's words, 30,000 made-up ones), as bench/search.py."""
     from bench.search import vocabulary
@@ -120,7 +123,6 @@ def generate(config: dict, seed: int = 5) -> dict:
     tables = SQLModel.metadata.tables
     rng = random.Random(seed)
     sentences = _sentences(rng, 20_000)
-    now = datetime(2026, 11, 20, 15, tzinfo=UTC)
     started = time.perf_counter()
 
     def insert(connection, table: str, rows: list[dict], chunk: int = 5000) -> None:
@@ -215,7 +217,7 @@ def generate(config: dict, seed: int = 5) -> dict:
     subprocess.run([FOIA, "reindex"], env=env, check=True, capture_output=True)
     return {"version": GENERATOR_VERSION, "sizes": SIZES, "database": config.get("DATABASE_URL") or "sqlite",
             "insert_seconds": round(inserted, 1), "index_seconds": round(time.perf_counter() - started, 1),
-            "made": now.isoformat()}
+            "made": datetime.now(UTC).isoformat(timespec="seconds")}
 
 
 # Serving and driving ---------------------------------------------------------------------------------------
