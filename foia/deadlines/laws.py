@@ -480,7 +480,7 @@ def get_law(slug: str) -> Law:
 
 def law_for(jurisdiction) -> Law:
     """The law of a Jurisdiction row (by its slug); NotFound when no data file has it."""
-    laws = _packaged()
-    if jurisdiction is None or jurisdiction.slug not in laws:
+    law = _packaged_law(jurisdiction.slug) if jurisdiction is not None else None
+    if law is None:
         raise NotFound("law data for this jurisdiction")
-    return laws[jurisdiction.slug]
+    return law
