@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/extract.py [FOLDER_OF_PDFS] [--corpus generated|real|scans|all]
                                       [--documents N] [--pages-per-document N] [--real-documents N] [--scans N]
+                                      [--rounds N]
 
 Text-layer pages and pages that need OCR are measured apart, since they are unlike work.
 
@@ -10,6 +11,7 @@ per core, each lane reading in its own limited child process, database writes in
 - a loop of poppler's `pdftotext` over the same files (the ratio), and
 - the pipeline's own ceiling: PDFium alone (pypdfium2, text of every page) in one process per core,
   no queue, no child-process limits, no database (the efficiency; goal >= 85%).
+The three run in turn, `--rounds` times (3), and each ratio is the median of the rounds' own ratios.
 Text agreement is word-level F1 against pdftotext's words, per document, averaged.
 
 OCR pages: scanned PDFs (300 dpi page images of English-like text, made here with Pillow) through
@@ -37,6 +39,7 @@ import random
 import re
 import resource
 import shutil
+import statistics
 import subprocess
 import sys
 import tempfile
@@ -245,36 +248,46 @@ def pdfium_ceiling(paths: list[Path]) -> tuple[float, int]:
         return time.perf_counter() - started, pages
 
 
-def measure_text(label: str, paths: list[Path], lanes: int) -> dict:
-    """Text-layer pages: pdftotext loop, PDFium ceiling and the app over the same files."""
-    cpu = cpu_seconds()
-    started = time.perf_counter()
-    reference = {path: pdftotext(path) for path in paths}
-    poppler_loop = time.perf_counter() - started
-    poppler_cpu = cpu_seconds() - cpu
-    ceiling_seconds, ceiling_pages = pdfium_ceiling(paths)
-
-    elapsed, app_cpu, pages, texts = run_app(paths, lanes)
+def measure_text(label: str, paths: list[Path], lanes: int, rounds: int = 3) -> dict:
+    """Text-layer pages: pdftotext loop, PDFium ceiling and the app over the same files, `rounds` times in
+    turn; each ratio is the median of the rounds' own ratios, so a machine that slows down during the run
+    moves both sides alike."""
+    loops, ceilings, apps, ratios, efficiencies = [], [], [], [], []
+    for _ in range(rounds):
+        cpu = cpu_seconds()
+        started = time.perf_counter()
+        reference = {path: pdftotext(path) for path in paths}
+        poppler_loop = time.perf_counter() - started
+        poppler_cpu = cpu_seconds() - cpu
+        ceiling_seconds, ceiling_pages = pdfium_ceiling(paths)
+        elapsed, app_cpu, pages, texts = run_app(paths, lanes)
+        loops.append(pages / poppler_loop)
+        ceilings.append(ceiling_pages / ceiling_seconds)
+        apps.append(pages / elapsed)
+        ratios.append(apps[-1] / loops[-1])
+        efficiencies.append(apps[-1] / ceilings[-1])
 
     scores = [f1(texts[path], reference[path]) for path in paths]
-    ours = pages / elapsed
-    ceiling = ceiling_pages / ceiling_seconds
-    ratio = ours / (pages / poppler_loop)
     agreement = sum(scores) / len(scores)
+    median = statistics.median
     print(f"\n== text-layer pages, {label}: {len(paths)} PDFs, {pages} pages; {lanes} extraction lanes on "
-          f"{os.cpu_count()} cores; load average {os.getloadavg()[0]:.1f}")
-    print("| what | pages/s | seconds |")
-    print("|---|--:|--:|")
-    print(f"| foia extract (queue, child processes, database) | {ours:.1f} | {elapsed:.2f} |")
-    print(f"| ceiling: PDFium alone x{os.cpu_count()} processes | {ceiling:.1f} | {ceiling_seconds:.2f} |")
-    print(f"| pdftotext, one at a time | {pages / poppler_loop:.1f} | {poppler_loop:.2f} |")
-    print(f"efficiency against the ceiling: {ours / ceiling:.0%}  (goal >= 85%)")
-    print(f"ratio to the pdftotext loop:    {ratio:.2f}x")
-    print(f"CPU per 1000 pages: foia {1000 * app_cpu / pages:.2f} s, pdftotext {1000 * poppler_cpu / pages:.2f} s")
+          f"{os.cpu_count()} cores; {rounds} rounds; load average {os.getloadavg()[0]:.1f}")
+    print("| what | pages/s (median) | each round |")
+    print("|---|--:|---|")
+    for name, rates in (("foia extract (queue, child processes, database)", apps),
+                        (f"ceiling: PDFium alone x{os.cpu_count()} processes", ceilings),
+                        ("pdftotext, one at a time", loops)):
+        print(f"| {name} | {median(rates):.1f} | {', '.join(f'{rate:.0f}' for rate in rates)} |")
+    print(f"efficiency against the ceiling: {median(efficiencies):.0%}  (goal >= 85%; rounds: "
+          f"{', '.join(f'{e:.0%}' for e in efficiencies)})")
+    print(f"ratio to the pdftotext loop:    {median(ratios):.2f}x")
+    print(f"CPU per 1000 pages (last round): foia {1000 * app_cpu / pages:.2f} s, pdftotext "
+          f"{1000 * poppler_cpu / pages:.2f} s")
     print(f"text agreement (word F1 vs pdftotext, mean per document): {agreement:.3f}  (goal >= 0.95)")
     worst = sorted(zip(scores, paths))[:3]
     print("lowest agreement:", ", ".join(f"{p.name} {s:.3f}" for s, p in worst))
-    return {"pages_per_second": ours, "ratio": ratio, "efficiency": ours / ceiling, "f1": agreement}
+    return {"pages_per_second": median(apps), "ratio": median(ratios), "efficiency": median(efficiencies),
+            "f1": agreement}
 
 
 def make_pages(folder: Path, count: int) -> list[Path]:
@@ -304,13 +317,14 @@ def scans_corpus(count: int) -> tuple[list[Path], list[Path]]:
     return sorted(pdf.with_suffix(".png") for pdf in pdfs), pdfs
 
 
-def tesseract_loop(images: list[Path]) -> float:
-    """A bare single-threaded tesseract over the images, one after another: seconds."""
+def tesseract_loop(images: list[Path]) -> tuple[float, float]:
+    """A bare single-threaded tesseract over the images, one after another: seconds, CPU seconds."""
     env = {**os.environ, "OMP_THREAD_LIMIT": "1"}
+    cpu = cpu_seconds()
     started = time.perf_counter()
     for image in images:
         subprocess.run(["tesseract", str(image), "stdout"], capture_output=True, env=env, check=True)
-    return time.perf_counter() - started
+    return time.perf_counter() - started, cpu_seconds() - cpu
 
 
 def ocrmypdf_run(pdfs: list[Path]) -> float | None:
@@ -327,8 +341,8 @@ def ocrmypdf_run(pdfs: list[Path]) -> float | None:
 
 def measure_ocr(label: str, pdfs: list[Path], images: list[Path], lanes: int) -> dict:
     """OCR pages: the app over scanned PDFs against a bare single-threaded tesseract loop and ocrmypdf -j 2."""
-    elapsed, _, pages, texts = run_app(pdfs, lanes)
-    loop = tesseract_loop(images) if images else None
+    elapsed, app_cpu, pages, texts = run_app(pdfs, lanes)
+    loop, loop_cpu = tesseract_loop(images) if images else (None, None)
     ocrmypdf = ocrmypdf_run(pdfs)
     ours = pages / elapsed
     words = sum(len(text.split()) for text in texts.values())
@@ -348,6 +362,10 @@ def measure_ocr(label: str, pdfs: list[Path], images: list[Path], lanes: int) ->
         print("| ocrmypdf | not installed (apt-get install ocrmypdf) | |")
     if "ratio_loop" in result:
         print(f"ratio to the bare tesseract loop: {result['ratio_loop']:.2f}x  (goal >= 1.7x)")
+        cores = os.cpu_count() or 1
+        print(f"CPU per page: foia {app_cpu / pages:.2f} s, the loop {loop_cpu / len(images):.2f} s; with {cores} "
+              f"free cores the ratio would be at most {cores * (loop_cpu / len(images)) / (app_cpu / pages):.2f}x "
+              f"(what this run's load average allows is less)")
     if "ratio_ocrmypdf" in result:
         print(f"ratio to ocrmypdf -j {os.cpu_count()}:         {result['ratio_ocrmypdf']:.2f}x")
     return result
@@ -394,6 +412,7 @@ def main() -> None:
     parser.add_argument("--real-documents", type=int, default=60, help="HTML pages printed by Chromium")
     parser.add_argument("--scans", type=int, default=12, help="scanned one-page PDFs for the OCR part")
     parser.add_argument("--lanes", type=int, default=os.cpu_count() or 1)
+    parser.add_argument("--rounds", type=int, default=3, help="rounds of the text-layer measurements")
     args = parser.parse_args()
 
     if args.folder:
@@ -401,15 +420,15 @@ def main() -> None:
         scanned = [path for path in paths if needs_ocr(path)]
         text = [path for path in paths if path not in scanned]
         if text:
-            measure_text(str(args.folder), text, args.lanes)
+            measure_text(str(args.folder), text, args.lanes, args.rounds)
         if scanned:
             with tempfile.TemporaryDirectory() as images:
                 measure_ocr(str(args.folder), scanned, page_images(scanned, Path(images)), args.lanes)
         return
     if args.corpus in ("generated", "all"):
-        measure_text("generated", generated_corpus(args.documents, args.pages_per_document), args.lanes)
+        measure_text("generated", generated_corpus(args.documents, args.pages_per_document), args.lanes, args.rounds)
     if args.corpus in ("real", "all"):
-        measure_text("real-looking (Chromium-printed)", real_corpus(args.real_documents), args.lanes)
+        measure_text("real-looking (Chromium-printed)", real_corpus(args.real_documents), args.lanes, args.rounds)
     if args.corpus in ("scans", "all"):
         images, pdfs = scans_corpus(args.scans)
         measure_ocr("generated scans", pdfs, images, args.lanes)
