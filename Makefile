@@ -6,7 +6,7 @@ BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 PG_TEST_URL ?= postgresql://postgres@127.0.0.1:5432/test
 
-.PHONY: run test test-sqlite test-postgres install lint bench bench-cli bench-ingest bench-extract bench-web bench-memory bench-search clean
+.PHONY: run test test-sqlite test-postgres install lint bench bench-deps bench-cli bench-ingest bench-extract bench-web bench-memory bench-search clean
 
 $(STAMP): pyproject.toml setup.py
 	$(PYTHON) -m venv $(VENV)
@@ -31,11 +31,15 @@ test-postgres: $(STAMP)
 
 # The benchmarks of issue 12, each printing its figures next to a reference measured in the same run.
 # PostgreSQL runs use PG_BENCH_URL, an empty database of the bench's own (psql -c "CREATE DATABASE bench").
-# wrk and ocrmypdf are Debian packages the benches need: apt-get install wrk ocrmypdf.
+# wrk and ocrmypdf are Debian packages the benches need, pyinstrument profiles pages: make bench-deps.
 PG_BENCH_URL ?= postgresql://postgres@127.0.0.1:5432/bench
 BENCH_DATA ?= /tmp/foia-bench-data
 
 bench: bench-cli bench-ingest bench-extract bench-web bench-memory
+
+bench-deps: $(STAMP)
+	apt-get install -y -qq --no-install-recommends wrk ocrmypdf
+	$(BIN)/pip install --quiet -e '.[test,bench]'
 
 bench-cli: $(STAMP)
 	$(BIN)/python bench/cli.py
