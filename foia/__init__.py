@@ -6,23 +6,19 @@ from pathlib import Path
 from flask import Flask
 
 from foia import config as config_module
-from foia.accounts.services import LOGIN_LIFETIME
-from foia.rendering import template_folder
 
 
-def create_app(config: dict | None = None, clock=None, *, create_instance: bool = True) -> Flask:
+def create_app(config: dict | None = None, clock=None, *, create_instance: bool = True, pages: bool = True) -> Flask:
     """Build the web app: config, database, ports, blueprints.
 
     With `create_instance` false (the command line) nothing is written: the instance folder and its
     secret key are made by the commands that create state (`foia db upgrade`, `foia run`, `foia serve`).
+    With `pages` false (the `foia` command) the app carries only the config and the runtime, which is
+    all a command needs; `add_pages` adds the rest before `foia run` or `foia serve` serves it.
     """
-    from flask_login import LoginManager
-    from flask_wtf.csrf import CSRFProtect
-
     from foia import models  # noqa: F401  (registers every table)
-    from foia.accounts import throttle
+    from foia.rendering import template_folder
     from foia.runtime import build_runtime, keep_private
-    from foia.web import register as register_web
 
     instance = Path((config or {}).get("INSTANCE_PATH") or config_module.instance_path())
     settings = config_module.load(instance, config)
@@ -41,15 +37,29 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
         app.config[f"{cookie}_HTTPONLY"] = True
         app.config[f"{cookie}_SAMESITE"] = "Lax"
         app.config[f"{cookie}_SECURE"] = https
-    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
-    if settings["TRUSTED_PROXIES"] > 0:
-        # Behind N reverse proxies the client's address (for the login throttle) and scheme come from their
-        # X-Forwarded-* headers; without this setting those headers are ignored, so no one can forge them.
-        from werkzeug.middleware.proxy_fix import ProxyFix
-
-        hops = settings["TRUSTED_PROXIES"]
-        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["foia"] = build_runtime(settings, clock=clock)
+    if pages:
+        add_pages(app)
+    return app
+
+
+def add_pages(app: Flask) -> None:
+    """Everything the app serves: models, login, CSRF, blueprints, the login throttle, `flask` commands.
+
+    Safe to call again: an app that has its pages is left as it is.
+    """
+    if "foia.pages" in app.extensions:
+        return
+    from flask_login import LoginManager
+    from flask_wtf.csrf import CSRFProtect
+
+    from foia.accounts import throttle
+    from foia.accounts.services import LOGIN_LIFETIME
+    from foia.cli import register_commands
+    from foia.web import register as register_web
+
+    app.extensions["foia.pages"] = True
+    app.config["REMEMBER_COOKIE_DURATION"] = LOGIN_LIFETIME
     app.jinja_env.add_extension("jinja2.ext.do")
 
     CSRFProtect(app)
@@ -68,11 +78,8 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
         return user_of_identity(db_session(), identity, now())
 
     register_web(app)
-    throttle.install(app, settings, app.extensions["foia"].engine)
-    from foia.cli import register_commands
-
+    throttle.install(app, app.config, app.extensions["foia"].engine)
     register_commands(app.cli)
-    return app
 
 
 def prepare_instance(app: Flask) -> None:

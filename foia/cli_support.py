@@ -3,16 +3,19 @@ from __future__ import annotations
 
 import functools
 import json
+import sys
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import click
-import sqlalchemy as sa
 from flask import current_app
 from flask.cli import with_appcontext
 
 from foia.config import ConfigError
 from foia.errors import DomainError
-from foia.runtime import Runtime
+
+if TYPE_CHECKING:
+    from foia.runtime import Runtime
 
 __all__ = ["command_errors", "current_runtime", "echo_json", "needs_database", "with_appcontext"]
 
@@ -31,10 +34,18 @@ def command_errors(func):
             return func(*args, **kwargs)
         except (DomainError, ConfigError) as error:
             raise click.ClickException(str(error)) from None
-        except sa.exc.OperationalError as error:
+        except Exception as error:
+            if not _database_did_not_answer(error):
+                raise
             reason = str(error.orig).strip().splitlines()[0] if error.orig else type(error).__name__
             raise NoDatabase(f"The database at {database_location(current_runtime())} did not answer: {reason}") from None
     return wrapper
+
+
+def _database_did_not_answer(error: Exception) -> bool:
+    """An OperationalError from SQLAlchemy; a command that never imported SQLAlchemy cannot have one."""
+    exc = sys.modules.get("sqlalchemy.exc")
+    return exc is not None and isinstance(error, exc.OperationalError)
 
 
 def echo_json(data) -> None:
@@ -65,12 +76,14 @@ def database_problem(runtime: Runtime) -> str | None:
 
     Never creates anything: a SQLite file that is not there is not opened.
     """
-    from foia import migrations
-
     where = database_location(runtime)
     missing = f'No database at {where} — run "foia db upgrade" or "make run" first.'
     if sqlite_file_missing(runtime):
         return missing
+    import sqlalchemy as sa
+
+    from foia import migrations
+
     try:
         current = migrations.current_revision(runtime.engine)
     except sa.exc.DBAPIError as error:

@@ -21,7 +21,8 @@ def upgrade_database(runtime) -> tuple[str | None, str]:
     from foia.agencies.jurisdictions import sync_jurisdictions
 
     before = None if sqlite_file_missing(runtime) else migrations.current_revision(runtime.engine)
-    migrations.upgrade(runtime.engine)
+    if before != migrations.head_revision():  # Alembic is loaded only when there is something to apply
+        migrations.upgrade(runtime.engine)
     with runtime.session() as session:
         sync_jurisdictions(session)
         session.commit()

@@ -11,7 +11,7 @@ import threading
 import click
 from flask import current_app
 
-from foia import prepare_instance
+from foia import add_pages, prepare_instance
 from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
 from foia.maintenance import upgrade_database
 
@@ -44,6 +44,7 @@ def run(host: str | None, port: int | None):
 
     _logging()
     app = current_app._get_current_object()
+    add_pages(app)
     prepare_instance(app)
     runtime = current_runtime()
     upgrade_database(runtime)
@@ -67,6 +68,7 @@ def serve(host: str | None, port: int | None, threads: int):
     """Serve the web app only (scale-out: run as many as you like)."""
     _logging()
     app = current_app._get_current_object()
+    add_pages(app)
     prepare_instance(app)
     _follow_served_address(app, host, port)
     _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)

@@ -47,7 +47,7 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
     """Compute every due date under a law, with the reasons. Reads the packaged law data: no database needed."""
     from foia.deadlines import rules
     from foia.deadlines.laws import get_law
-    from foia.requests.models import due_date_label
+    from foia.requests.status import due_date_label
 
     received_on = _parse_date(received, "--received")
     decided_on = _parse_date(determination, "--determination") if determination else None

@@ -46,6 +46,9 @@ ADDED_KEYS = {"name", "rule", "from_year", "until_year", "years", "citation"}
 #: What `verified = true` promises for every stage and for the holidays table.
 EVIDENCE = ("citation", "quote", "source_url", "checked")
 
+#: A law file's name without .toml: a lower-case jurisdiction slug (federal, fl, ...).
+SLUG = re.compile(r"[a-z][a-z0-9_]{0,31}")
+
 MONTHS = ("january", "february", "march", "april", "may", "june", "july", "august", "september", "october",
           "november", "december")
 WEEKDAYS = ("monday", "tuesday", "wednesday", "thursday", "friday", "saturday", "sunday")
@@ -427,7 +430,7 @@ class _Reader:
 def parse_law(slug: str, text: bytes | str, filename: str | None = None) -> Law:
     """One law from the text of its file; LawDataError naming the file and the key for bad data."""
     filename = filename or f"foia/data/laws/{slug}.toml"
-    if not re.fullmatch(r"[a-z][a-z0-9_]{0,31}", slug):
+    if not SLUG.fullmatch(slug):
         raise LawDataError(f"{filename}: the file name must be a lower-case slug (federal, fl, ...)")
     try:
         document = tomllib.loads(text.decode("utf-8") if isinstance(text, bytes) else text)
@@ -442,12 +445,20 @@ def _law_files():
 
 
 @functools.cache
+def _packaged_law(slug: str) -> Law | None:
+    """One packaged law, read and checked alone (`foia deadline` needs no other); None if there is none."""
+    if not SLUG.fullmatch(slug):
+        return None
+    entry = resources.files("foia").joinpath("data").joinpath("laws").joinpath(f"{slug}.toml")
+    if not entry.is_file():
+        return None
+    return parse_law(slug, entry.read_bytes(), f"foia/data/laws/{entry.name}")
+
+
+@functools.cache
 def _packaged() -> dict[str, Law]:
-    found = {}
-    for entry in _law_files():
-        slug = entry.name.removesuffix(".toml")
-        found[slug] = parse_law(slug, entry.read_bytes(), f"foia/data/laws/{entry.name}")
-    return found
+    slugs = [entry.name.removesuffix(".toml") for entry in _law_files()]
+    return {slug: _packaged_law(slug) for slug in slugs}
 
 
 def all_laws() -> dict[str, Law]:
@@ -459,16 +470,17 @@ def all_laws() -> dict[str, Law]:
 def get_law(slug: str) -> Law:
     """The packaged law of a jurisdiction slug; ValidationError naming the known ones otherwise."""
     wanted = (slug or "").strip().lower()
-    laws = _packaged()
-    if wanted not in laws:
-        raise ValidationError(f"Unknown jurisdiction {slug!r} (known: {', '.join(sorted(laws))}).",
+    law = _packaged_law(wanted)
+    if law is None:
+        known = sorted(entry.name.removesuffix(".toml") for entry in _law_files())
+        raise ValidationError(f"Unknown jurisdiction {slug!r} (known: {', '.join(known)}).",
                               {"jurisdiction": "Choose a jurisdiction."})
-    return laws[wanted]
+    return law
 
 
 def law_for(jurisdiction) -> Law:
     """The law of a Jurisdiction row (by its slug); NotFound when no data file has it."""
-    laws = _packaged()
-    if jurisdiction is None or jurisdiction.slug not in laws:
+    law = _packaged_law(jurisdiction.slug) if jurisdiction is not None else None
+    if law is None:
         raise NotFound("law data for this jurisdiction")
-    return laws[jurisdiction.slug]
+    return law

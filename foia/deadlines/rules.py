@@ -15,7 +15,7 @@ from datetime import date
 
 from foia.deadlines.calendar import ClosedDay, Count, HolidayCalendar, calendar_for
 from foia.deadlines.laws import Law, Stage
-from foia.requests.models import AGENCY_DATES, DUE_DATE_LABELS, due_date_label, running_dates
+from foia.requests.status import AGENCY_DATES, DUE_DATE_LABELS, due_date_label, running_dates
 
 #: The request's date field (and the `foia deadline --json` key) each stage kind sets.
 DATE_OF_STAGE = {"acknowledge": "ack_due", "respond": "response_due", "produce": "produce_due",

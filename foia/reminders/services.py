@@ -27,7 +27,7 @@ from foia.accounts.models import TeamMembership, User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines import rules
 from foia.deadlines.calendar import law_today
-from foia.deadlines.laws import all_laws, law_for
+from foia.deadlines.laws import law_for
 from foia.mail import outbound, outbox
 from foia.mail.models import Direction, Message, MessageKind
 from foia.ports import OutgoingEmail, local_date
@@ -318,9 +318,11 @@ def _mail(session: Session, config: dict, user: User, items: list[_Item], today:
                    sender=sender, purpose=purpose, now=now, sender_name="FOIA reminders")
 
 
-def _latest_today(now: datetime) -> date:
-    """The latest "today" of any jurisdiction (the zone furthest east)."""
-    return max(local_date(now, zone) for zone in {law.timezone for law in all_laws().values()})
+def _latest_today(session: Session, now: datetime) -> date:
+    """The latest "today" of any jurisdiction (the zone furthest east), from the jurisdictions table
+    (loaded from the law files by `foia db upgrade`; reading the files would check every one of them)."""
+    zones = session.exec(select(Jurisdiction.timezone).distinct()).all()
+    return max((local_date(now, zone) for zone in zones), default=local_date(now))
 
 
 def send_due(session: Session, config: dict, as_of: date | None, now: datetime, result: RunResult, *,
@@ -332,7 +334,7 @@ def send_due(session: Session, config: dict, as_of: date | None, now: datetime, 
                         .join(Agency, Agency.id == FoiaRequest.agency_id)
                         .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
                         .where(Reminder.sent_at.is_(None), Reminder.cancelled_at.is_(None),
-                               Reminder.notify_on <= (as_of or _latest_today(now)))
+                               Reminder.notify_on <= (as_of or _latest_today(session, now)))
                         .order_by(Reminder.user_id, Reminder.id)).all()
     todays = {reminder.id: _today(as_of, jurisdiction, now) for reminder, jurisdiction in rows}
     due = [reminder for reminder, _ in rows if reminder.notify_on <= todays[reminder.id]]

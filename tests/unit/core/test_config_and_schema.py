@@ -85,6 +85,22 @@ def test_upgrade_twice_is_harmless(database_url):
     engine.dispose()
 
 
+def test_the_cheap_revision_check_agrees_with_alembic(database_url, tmp_path):
+    """Commands check the revision without Alembic; it must name the same head and the same current revision."""
+    from alembic.runtime.migration import MigrationContext
+    from alembic.script import ScriptDirectory
+
+    assert migrations.head_revision() == ScriptDirectory.from_config(migrations.alembic_config()).get_current_head()
+    for engine, expected in ((db.make_engine(f"sqlite:///{tmp_path / 'old.sqlite3'}"), "0002_job_status"),
+                             (db.make_engine(database_url), migrations.head_revision())):
+        assert migrations.current_revision(engine) in (None, expected)
+        migrations.upgrade(engine, expected)
+        with engine.connect() as connection:
+            assert MigrationContext.configure(connection).get_current_revision() == expected
+        assert migrations.current_revision(engine) == expected
+        engine.dispose()
+
+
 def test_upgrading_a_database_with_agencies_keeps_them_and_their_requests(tmp_path):
     """The law-data migration drops the clock columns of jurisdiction while agencies point at it (SQLite)."""
     import sqlalchemy as sa
