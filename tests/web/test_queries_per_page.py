@@ -15,7 +15,7 @@ from datetime import UTC, date, datetime
 import pytest
 import sqlalchemy as sa
 
-from foia.requests import services
+from foia.requests import filing, lifecycle
 from foia.requests.models import SubmissionMethod
 from tests.unit.search.records import add_document, add_message
 
@@ -53,10 +53,10 @@ def add_requests(session, owner, team, agencies, count: int) -> list:
     made = []
     for n in range(count):
         agency = agencies[n % len(agencies)]
-        new = services.NewRequest([agency.id], f"Rekognition records {len(made)}-{n}", "Emails about Rekognition.",
+        new = filing.NewRequest([agency.id], f"Rekognition records {len(made)}-{n}", "Emails about Rekognition.",
                                   team_id=team.id)
-        [request] = services.create_requests(session, owner, new, NOW)
-        services.mark_submitted(session, owner, request.id, date(2026, 3, 2), SubmissionMethod.portal, NOW)
+        [request] = filing.create_requests(session, owner, new, NOW)
+        lifecycle.mark_submitted(session, owner, request.id, date(2026, 3, 2), SubmissionMethod.portal, NOW)
         session.commit()
         for reply in range(2):
             add_message(session, request, f"Reply {reply}: we are searching for Rekognition records.",
@@ -99,7 +99,7 @@ def test_a_page_issues_a_bounded_number_of_statements_whatever_it_shows(page, cl
     for reply in range(4):
         add_message(session, request, f"Further reply {reply} about Rekognition.")
     for colleague in colleagues:  # notes by three more people on the timeline
-        services.add_note(session, colleague, request.id, f"Called the agency ({colleague.display_name}).", NOW)
+        lifecycle.add_note(session, colleague, request.id, f"Called the agency ({colleague.display_name}).", NOW)
     session.commit()
     add_document(session, request, ["Another release."] * 2)
     target["document"] = add_document(session, request, ["A longer release about Rekognition."] * 9).id
