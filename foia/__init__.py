@@ -37,6 +37,13 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
         app.config[f"{cookie}_HTTPONLY"] = True
         app.config[f"{cookie}_SAMESITE"] = "Lax"
         app.config[f"{cookie}_SECURE"] = https
+    if settings["TRUSTED_PROXIES"] > 0:
+        # Behind N reverse proxies the client's address (for the login throttle) and scheme come from their
+        # X-Forwarded-* headers; without this setting those headers are ignored, so no one can forge them.
+        from werkzeug.middleware.proxy_fix import ProxyFix
+
+        hops = settings["TRUSTED_PROXIES"]
+        app.wsgi_app = ProxyFix(app.wsgi_app, x_for=hops, x_proto=hops, x_host=hops)
     app.extensions["foia"] = build_runtime(settings, clock=clock)
     if pages:
         add_pages(app)

@@ -131,6 +131,24 @@ def app(app_config, clock):
 
 
 @pytest.fixture
+def make_app(app_config, clock):
+    """Another app on the test's database with some settings changed (its engine is closed afterwards, so no
+    connection is left for the garbage collector to warn about in a later test)."""
+    made = []
+
+    def build(**overrides):
+        application = create_app({**app_config, **overrides}, clock=clock)
+        application.config["TESTING"] = True
+        application.test_client_class = FormClient
+        made.append(application)
+        return application
+
+    yield build
+    for application in made:
+        application.extensions["foia"].engine.dispose()
+
+
+@pytest.fixture
 def runtime(request, app_config, clock):
     """The ports the services take (foia.runtime.build_runtime), built without a Flask app: unit tests of
     services never create one. A test that also has the app gets the app's own runtime."""

@@ -68,11 +68,8 @@ def test_login_form_without_csrf_token_is_refused(client, make):
     assert client.get("/account").status_code == 302
 
 
-def test_registration_can_be_switched_off(app_config, clock):
-    from foia import create_app
-
-    app = create_app({**app_config, "REGISTRATION_OPEN": False}, clock=clock)
-    assert app.test_client().get("/register").status_code == 404
+def test_registration_can_be_switched_off(make_app):
+    assert make_app(REGISTRATION_OPEN=False).test_client().get("/register").status_code == 404
 
 
 def test_login_does_not_redirect_off_site(client, make):

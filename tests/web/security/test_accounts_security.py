@@ -8,7 +8,6 @@ import re
 import pytest
 from sqlmodel import select
 
-from foia import create_app
 from foia.accounts.models import TeamInvitation, TeamMembership
 from tests.conftest import FormClient, require
 from tests.factories import PASSWORD
@@ -57,9 +56,8 @@ def test_password_change_and_log_out_everywhere_end_the_other_sessions(app, make
     assert phone.get("/account").status_code == 302 and laptop.get("/account").status_code == 200
 
 
-def test_cookies_are_secure_and_hsts_is_sent_under_https(app_config, clock, make):
-    app = create_app({**app_config, "BASE_URL": "https://foia.example.org"}, clock=clock)
-    app.test_client_class = FormClient
+def test_cookies_are_secure_and_hsts_is_sent_under_https(make_app, make):
+    app = make_app(BASE_URL="https://foia.example.org")
     user = make.user()
     client = app.test_client()
     https = "https://foia.example.org"
@@ -71,7 +69,6 @@ def test_cookies_are_secure_and_hsts_is_sent_under_https(app_config, clock, make
         header = next(c for c in cookies if c.startswith(name + "="))
         assert "Secure" in header and "HttpOnly" in header and "SameSite=Lax" in header, header
     assert response.headers["Strict-Transport-Security"].startswith("max-age=")
-    app.extensions["foia"].engine.dispose()
 
 
 def test_plain_http_sends_no_hsts(client):
@@ -109,7 +106,7 @@ def test_the_throttle_counts_per_client_address_across_accounts(client, make):
     assert other_address.status_code == 302
 
 
-def test_the_throttle_can_live_in_redis(app_config, clock, make):
+def test_the_throttle_can_live_in_redis(make_app, make):
     url = os.environ.get("FOIA_TEST_REDIS_URL", "redis://127.0.0.1:6379/15")
     import redis
 
@@ -117,15 +114,13 @@ def test_the_throttle_can_live_in_redis(app_config, clock, make):
         redis.Redis.from_url(url).flushdb()
     except redis.exceptions.ConnectionError:
         require(False, f"Redis does not answer at {url}")
-    app = create_app({**app_config, "REDIS_URL": url}, clock=clock)
-    app.test_client_class = FormClient
+    app = make_app(REDIS_URL=url)
     user = make.user()
     client = app.test_client()
     failed_logins(client, user.email, 5)
     assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 429
     assert any(b"login-account" in key for key in redis.Redis.from_url(url).keys("*"))
     redis.Redis.from_url(url).flushdb()
-    app.extensions["foia"].engine.dispose()
 
 
 @pytest.mark.parametrize("weak", ["aaaaaaaa", "12345678", "password", "password1", "qwertyuiop"])
@@ -176,17 +171,11 @@ def test_the_registration_form_cannot_flood_an_inbox(client, session):
     assert len(session.exec(select(OutboxMessage).where(OutboxMessage.recipients == "target@example.org")).all()) == 10
 
 
-def test_forwarded_addresses_are_believed_only_behind_a_configured_proxy(app_config, clock, make):
+def test_forwarded_addresses_are_believed_only_behind_a_configured_proxy(make_app, make):
     """Without FOIA_TRUSTED_PROXIES a guesser cannot dodge the throttle by forging X-Forwarded-For;
     behind one proxy each client is counted by the address the proxy forwards."""
-    from foia import create_app
-    from tests.conftest import FormClient
-
     for proxies, expected in ((0, 429), (1, 302)):
-        app = create_app({**app_config, "TRUSTED_PROXIES": proxies}, clock=clock)
-        app.config["TESTING"] = True
-        app.test_client_class = FormClient
-        client = app.test_client()
+        client = make_app(TRUSTED_PROXIES=proxies).test_client()
         user = make.user()
         proxy = {"REMOTE_ADDR": "192.0.2.1"}
         for n in range(20):
@@ -195,4 +184,3 @@ def test_forwarded_addresses_are_believed_only_behind_a_configured_proxy(app_con
         answer = client.post_form("/login", {"email": user.email, "password": PASSWORD}, environ_base=proxy,
                                   headers={"X-Forwarded-For": "203.0.113.9"})
         assert answer.status_code == expected, proxies
-        app.extensions["foia"].engine.dispose()
