@@ -9,6 +9,7 @@ from datetime import date, datetime
 from sqlmodel import Session, select
 
 from foia.accounts.models import User
+from foia.agencies.models import Agency, Jurisdiction
 from foia.documents.models import Document
 from foia.errors import InvalidTransition, NotAllowed, NotFound, ValidationError
 from foia.mail.models import Message, MessageKind
@@ -67,9 +68,13 @@ def assign_messages(session: Session, actor: User, now: datetime, message_ids: l
     return messages
 
 
-def _event_date(message: Message, request: FoiaRequest, now: datetime) -> date:
-    today = local_date(now)
-    when = local_date(message.sent_at) if message.sent_at else local_date(message.received_at)
+def _event_date(session: Session, message: Message, request: FoiaRequest, now: datetime) -> date:
+    """The day the reply's status change happened, in the calendar of the request's law (the day it was sent,
+    unless that is in the future or before the request was filed: then today)."""
+    agency = session.get(Agency, request.agency_id)
+    timezone = session.get(Jurisdiction, agency.jurisdiction_id).timezone
+    today = local_date(now, timezone)
+    when = local_date(message.sent_at or message.received_at, timezone)
     if when > today or (request.submitted_on and when < request.submitted_on):
         return today
     return when
@@ -86,7 +91,7 @@ def apply_suggested_status(session: Session, actor: User, now: datetime, message
     request = session.get(FoiaRequest, message.request_id)
     status = Status(message.suggested_status)
     try:
-        request = lifecycle.change_status(session, actor, request.id, status, _event_date(message, request, now), now,
+        request = lifecycle.change_status(session, actor, request.id, status, _event_date(session, message, request, now), now,
                                          note=f"Suggested by the reply “{message.subject}”",
                                          follow_up_days=follow_up_days)
     except NotFound:

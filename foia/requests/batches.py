@@ -28,19 +28,23 @@ class BatchResult:
     left: list[tuple[FoiaRequest, str]] = field(default_factory=list)
 
 
-def member_counts(session: Session, request_ids: list[int]) -> dict[int, tuple[int, int, int]]:
-    """{request id: (messages, of them from the agency, documents)} for the batch page."""
+def member_counts(session: Session, actor: User | None, request_ids: list[int],
+                  now: datetime) -> dict[int, tuple[int, int, int]]:
+    """{request id: (messages, of them from the agency, documents)} for the batch page, counting only what the
+    actor may see (a private message on a public request is not counted for a visitor)."""
     if not request_ids:
         return {}
     messages, inbound = {}, {}
     for request_id, direction, count in session.exec(
-            select(Message.request_id, Message.direction, sa.func.count()).where(Message.request_id.in_(request_ids))
+            select(Message.request_id, Message.direction, sa.func.count())
+            .where(Message.request_id.in_(request_ids), access.message_visible_clause(actor, now))
             .group_by(Message.request_id, Message.direction)):
         messages[request_id] = messages.get(request_id, 0) + count
         if direction == Direction.inbound:
             inbound[request_id] = count
     documents = dict(session.exec(select(Document.request_id, sa.func.count())
-                                  .where(Document.request_id.in_(request_ids), Document.duplicate_of_id.is_(None))
+                                  .where(Document.request_id.in_(request_ids), Document.duplicate_of_id.is_(None),
+                                         access.document_visible_clause(actor, now))
                                   .group_by(Document.request_id)).all())
     return {request_id: (messages.get(request_id, 0), inbound.get(request_id, 0), documents.get(request_id, 0))
             for request_id in request_ids}

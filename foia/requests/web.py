@@ -233,7 +233,7 @@ def _render_batch(batch_id: int, submit_form=None, status: int = 200):
     today = drafts[0].today if drafts else None
     return render_template(
         "requests/batch.html", batch_view=view, can_work=bool(workable), drafts=drafts,
-        counts=batches.member_counts(session, [m.request.id for m in view.members]),
+        counts=batches.member_counts(session, user, [m.request.id for m in view.members], now()),
         sendable={m.request.id: batches.sendable(session, user, m) for m in drafts} if user else {},
         submit_form=submit_form or forms.BatchSubmitForm(prefix="batch", formdata=None, data={"submitted_on": today}),
     ), status

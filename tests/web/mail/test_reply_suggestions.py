@@ -3,6 +3,7 @@ as a secondary action; and a reply is new until someone working on the request o
 from __future__ import annotations
 
 import re
+from datetime import date
 
 from sqlmodel import select
 
@@ -81,3 +82,21 @@ def test_a_reply_is_new_until_someone_working_on_the_request_opens_it(client, ma
     client.get(f"/messages/{message.id}")
     session.rollback()
     assert session.get(Message, message.id).read_at is not None
+
+
+def test_a_confirmed_status_is_dated_by_the_day_the_reply_was_sent_where_the_law_counts(client, make, session):
+    # Sent at 22:30 on Sunday 1 March in Oregon, which was already Monday on the East Coast (where the instance
+    # is): the request closed on Oregon's Sunday.
+    owner = make.user()
+    sheriff = make.agency("Washington County Sheriff", jurisdiction="or")
+    foia_request = make.request(owner=owner, agency=sheriff, status=Status.submitted, submitted_on=date(2026, 2, 27))
+    client.login(owner.email)
+    reply = agency_reply(foia_request.tracking_code, NO_RECORDS).replace(
+        b"Message-ID:", b"Date: Mon, 02 Mar 2026 06:30:00 +0000\r\nMessage-ID:")
+    upload(client, [("reply.eml", reply)], request_id=str(foia_request.id))
+    message = session.exec(select(Message)).one()
+    client.post_form(f"/messages/{message.id}/status", {"action": "apply", "confirmed": "yes"})
+    session.rollback()
+    session.refresh(foia_request)
+    assert foia_request.status == Status.no_records
+    assert foia_request.completed_on == date(2026, 3, 1)

@@ -146,3 +146,26 @@ def test_readers_of_a_public_request_do_not_get_its_reply_address(client, make):
     client.login(make.user().email)
     page = text(client.get(f"/requests/{foia_request.id}"))
     assert "Replies come to" not in page and foia_request.reply_token not in page
+
+
+def test_a_visitor_to_a_public_batch_is_not_told_of_the_private_messages_and_documents_it_holds(client, make, session):
+    owner = make.user()
+    orlando, washington, _ = batch_of_three(session, owner, make)
+    for request in (orlando, washington):
+        request.visibility = Visibility.public
+        request.status = Status.submitted
+    session.commit()
+    make.message(orlando, body="Public acknowledgement.")
+    make.message(orlando, body="A private note from the custodian.", is_private=True)
+    make.document(orlando, pages=["Released page."])
+    make.document(orlando, pages=["Privately shared draft."], is_private=True)
+
+    visitor = make.user()
+    client.login(visitor.email)
+    page = text(client.get(f"/batches/{orlando.batch_id}"))
+    assert "1 message</a>" in page and "1 document</a>" in page
+    assert "2 messages" not in page and "2 documents" not in page
+
+    client.login(owner.email)
+    page = text(client.get(f"/batches/{orlando.batch_id}"))
+    assert "2 messages</a>" in page and "2 documents</a>" in page
