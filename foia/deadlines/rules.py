@@ -271,7 +271,7 @@ def stage_deadline(law: Law, calendar: HolidayCalendar, kind: str, facts: Facts,
             deadline = follow_up_deadline(law, calendar, facts.received, follow_up_days, stage)
         elif stage.unit == "none":
             deadline = Deadline(DATE_OF_STAGE[kind], None, f"The law sets no number of days {WHAT[kind]}", stage,
-                                basis="none")
+                                basis="none", notes=[stage.notes] if stage.notes else [])
         else:
             deadline = Deadline(DATE_OF_STAGE[kind], None, "Not in our data yet: this stage has not been read from "
                                 "the statute", stage, basis="unknown",

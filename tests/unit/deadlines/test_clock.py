@@ -6,6 +6,7 @@ import pytest
 from foia.deadlines.calendar import ClosedDay, calendar_for
 from foia.deadlines.statutory_clock import apply_event
 from foia.requests.models import FoiaRequest, Status
+from foia.deadlines.rules import calculate
 from tests.unit.deadlines.laws import law, unread_law
 
 
@@ -131,6 +132,15 @@ def test_determination_opens_the_appeal_window_and_appeal_starts_the_decision_cl
     apply_event(request, federal, "appealed", date(2026, 7, 1))
     assert request.appeal_decision_due == date(2026, 7, 30)
     assert "Independence Day (observed)" in entry(request, "appeal_decision_due")["text"]
+
+
+def test_a_stage_the_law_leaves_uncounted_still_tells_what_the_statute_says_about_it():
+    # Missouri: no waiting period before suing, but a limit to sue that runs from a day the app cannot know.
+    result = calculate(law("mo"), date(2026, 3, 2))
+    assert result["sue_due"] is None
+    text = next(entry for entry in result["explanation"] if entry["kind"] == "sue_due")["text"]
+    assert "The law sets no number of days before the requester may go to court" in text
+    assert "within a year" in text and "never more than two years" in text
 
 
 def test_a_verified_law_without_an_appeal_says_the_law_sets_none_and_an_unverified_one_says_not_yet_known():
