@@ -365,7 +365,8 @@ def main() -> None:
                 f = wrk(base, paths, cookie, args.clients, args.duration, scratch)
                 cpu_ms = 1000 * (cpu_seconds_of(server.pid) - cpu) / max(f["requests"], 1)
                 goal = None if "reference" in name else (150 if name == "search" else 100)
-                verdict = "" if goal is None else f"<= {goal} ms: {'yes' if f['p95'] / 1000 <= goal and not f['errors'] else 'NO'}"
+                met = f["requests"] > 0 and f["p95"] / 1000 <= goal and not f["errors"] if goal else False
+                verdict = "" if goal is None else f"<= {goal} ms: {'yes' if met else 'NO'}"
                 print(f"| {name} | {f['rate']:.1f} | {f['p50'] / 1000:.1f} | {f['p95'] / 1000:.1f} | "
                       f"{f['p99'] / 1000:.1f} | {f['errors']} | {cpu_ms:.1f} | {verdict} |", flush=True)
             print(f"\nload average after the load: {os.getloadavg()[0]:.1f}")

@@ -68,6 +68,7 @@ def _filters_from_args() -> listing.RequestFilters:
         sort=sort if sort in listing.SORTS else "created",
         direction=args.get("dir", ""),
         page=page_number(page),
+        overdue=args.get("due") == "overdue",
     )
 
 

@@ -24,13 +24,15 @@ from foia.agencies.models import Agency, Jurisdiction
 from foia.mail.models import DeliveryState, Direction, Message, MessageKind, OutboxMessage
 from foia.mail.reading import unread_replies
 from foia.ports import local_date
-from foia.requests import access
-from foia.requests.models import AGENCY_DATES, DUE_DATE_LABELS, RUNNING_DATES, FoiaRequest, Status
+from foia.requests import access, listing
+from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status
 from foia.deadlines.calendar import law_today
 from foia.requests.listing import RequestView
 
 #: How far ahead the dashboard looks for due dates.
 LOOK_AHEAD_DAYS = 14
+#: The most requests a list shows (the most overdue, the newest drafts, ...); "N more" links to the rest.
+LIST_LIMIT = 50
 DATE_FIELDS = tuple(DUE_DATE_LABELS)
 
 
@@ -82,10 +84,17 @@ class Dashboard:
     drafts: list[RequestView]
     calendar: MonthCalendar
     today: date
+    #: How many there are in all; the lists above show at most LIST_LIMIT of them.
+    overdue_count: int = 0
+    waiting_count: int = 0
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def drafts_count(self) -> int:
+        return self.counts[Status.draft]
 
 
 def month_of(text: str | None, today: date) -> date:
@@ -122,10 +131,10 @@ def _month_calendar(month: date, dates: list[DueDate]) -> MonthCalendar:
     return MonthCalendar(month, grid, previous, following)
 
 
-def _rows(session: Session, *conditions):
+def _rows(session: Session, *conditions, order=None, limit: int | None = None):
     query = (select(FoiaRequest, Agency, Jurisdiction).join(Agency, Agency.id == FoiaRequest.agency_id)
              .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(*conditions)
-             .order_by(FoiaRequest.created_at, FoiaRequest.id))
+             .order_by(*(order or (FoiaRequest.created_at, FoiaRequest.id))).limit(limit))
     return session.exec(query)
 
 
@@ -143,8 +152,31 @@ def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaReq
     return [tuple(row) for row in refused] + [(message, request, None) for message, request in bounced]
 
 
+def _views(session: Session, now: datetime, *conditions, order=None, limit: int | None = None) -> list[RequestView]:
+    return [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
+            for request, agency, jurisdiction in _rows(session, *conditions, order=order, limit=limit)]
+
+
+def _overdue(session: Session, scope, now: datetime, today: date) -> tuple[int, list[RequestView]]:
+    """How many requests are overdue, and the LIST_LIMIT most overdue (oldest missed date first).
+
+    Overdue means the agency's date is before the request's own jurisdiction's today, which is the instance's
+    today or a day either side: a date two days back or more is overdue everywhere, and the few dated
+    yesterday or today are checked one by one."""
+    due = listing.current_due_clause()
+    surely = sa.and_(scope, due < today - timedelta(days=1))
+    count = session.exec(select(sa.func.count()).select_from(FoiaRequest).where(surely)).one()
+    edge = [view for view in _views(session, now, scope, due.between(today - timedelta(days=1), today)) if view.overdue]
+    shown = _views(session, now, surely, order=(due, FoiaRequest.id), limit=LIST_LIMIT)
+    shown = sorted(shown + edge, key=lambda view: (view.due, view.request.id))[:LIST_LIMIT]
+    return count + len(edge), shown
+
+
 def build(session: Session, actor: User, now: datetime, month: str | None = None) -> Dashboard:
-    """The actor's dashboard as of `now`, with the calendar on `month` ("YYYY-MM", default this month)."""
+    """The actor's dashboard as of `now`, with the calendar on `month` ("YYYY-MM", default this month).
+
+    Every count is taken in SQL and every list is bounded (LIST_LIMIT, or the dates of the look-ahead and the
+    month shown), so the page costs the same with 10 requests or 10,000."""
     scope = sa.and_(access.visible_clause(actor, now), access.workable_clause(actor))
     counts = {status: 0 for status in Status}
     for status, count in session.exec(select(FoiaRequest.status, sa.func.count()).where(scope)
@@ -158,31 +190,25 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     low = min(today, shown_month - timedelta(days=7)) - timedelta(days=1)
     high = max(today + timedelta(days=LOOK_AHEAD_DAYS + 1), month_end)
     in_window = sa.or_(*(getattr(FoiaRequest, name).between(low, high) for name in DATE_FIELDS))
-    tomorrow = today + timedelta(days=1)
-    # An agency date that runs in the request's status (RUNNING_DATES) and has passed: overdue.
-    late = sa.or_(*(sa.and_(FoiaRequest.status == status, getattr(FoiaRequest, name) <= tomorrow)
-                    for status, names in RUNNING_DATES.items() for name in names if name in AGENCY_DATES))
-    interesting = sa.or_(FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
-                         sa.and_(FoiaRequest.status != Status.withdrawn, sa.or_(in_window, late)))
+    paused = [status for status in Status if status.is_paused]
 
-    board = Dashboard(counts, [], [], [], unread_replies(session, actor), _failed_emails(session, actor), [],
-                      _month_calendar(shown_month, []), today)
+    overdue_count, overdue = _overdue(session, scope, now, today)
+    board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused),
+                                             limit=LIST_LIMIT),
+                      unread_replies(session, actor), _failed_emails(session, actor),
+                      _views(session, now, scope, FoiaRequest.status == Status.draft, limit=LIST_LIMIT),
+                      _month_calendar(shown_month, []), today, overdue_count=overdue_count,
+                      waiting_count=sum(counts[status] for status in paused))
+    for view in overdue:
+        current = next((due for due in _due_dates(view) if due.on == view.due and due.kind in ("response_due",
+                                                                                             "appeal_decision_due")), None)
+        board.overdue.append((view, current))
     calendar_dates: list[DueDate] = []
-    for request, agency, jurisdiction in _rows(session, scope, interesting):
-        view = RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-        if request.status == Status.draft:
-            board.drafts.append(view)
-            continue
-        if request.status.is_paused:
-            board.waiting_on_you.append(view)
+    dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
+    for view in _views(session, now, scope, dated):
         dates = _due_dates(view)
         calendar_dates += [due for due in dates if (due.on.year, due.on.month) == (shown_month.year, shown_month.month)]
-        if view.overdue:
-            current = next((due for due in dates if due.on == view.due and due.kind in ("response_due",
-                                                                                       "appeal_decision_due")), None)
-            board.overdue.append((view, current))
         board.coming_up += [due for due in dates if 0 <= due.days_left <= LOOK_AHEAD_DAYS]
-    board.overdue.sort(key=lambda pair: pair[0].due)
     board.coming_up.sort(key=lambda due: (due.on, due.view.request.title))
     board.calendar = _month_calendar(shown_month, calendar_dates)
     return board
