@@ -25,14 +25,16 @@ from foia.mail.models import DeliveryState, Direction, Message, MessageKind, Out
 from foia.mail.reading import unread_replies
 from foia.ports import local_date
 from foia.requests import access, listing
-from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status
+from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status, running_dates
 from foia.deadlines.calendar import law_today
 from foia.requests.listing import RequestView
 
 #: How far ahead the dashboard looks for due dates.
 LOOK_AHEAD_DAYS = 14
-#: The most requests a list shows (the most overdue, the newest drafts, ...); "N more" links to the rest.
-LIST_LIMIT = 50
+#: The most requests a list shows (the most overdue, the oldest drafts, the next dates, ...); "N more" links to the rest.
+LIST_LIMIT = 20
+#: The most due dates a day of the month calendar names; "N more" says how many it does not.
+DAY_LIMIT = 3
 DATE_FIELDS = tuple(DUE_DATE_LABELS)
 
 
@@ -87,6 +89,9 @@ class Dashboard:
     #: How many there are in all; the lists above show at most LIST_LIMIT of them.
     overdue_count: int = 0
     waiting_count: int = 0
+    coming_up_count: int = 0
+    #: Days of the calendar with more than DAY_LIMIT dates: how many more.
+    more_on_day: dict[date, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
@@ -157,19 +162,52 @@ def _views(session: Session, now: datetime, *conditions, order=None, limit: int 
             for request, agency, jurisdiction in _rows(session, *conditions, order=order, limit=limit)]
 
 
-def _overdue(session: Session, scope, now: datetime, today: date) -> tuple[int, list[RequestView]]:
-    """How many requests are overdue, and the LIST_LIMIT most overdue (oldest missed date first).
+def _most_overdue(session: Session, scope, today: date) -> list[int]:
+    """The ids of the LIST_LIMIT most overdue requests (oldest missed date first) whatever their jurisdiction.
 
     Overdue means the agency's date is before the request's own jurisdiction's today, which is the instance's
-    today or a day either side: a date two days back or more is overdue everywhere, and the few dated
-    yesterday or today are checked one by one."""
+    today or a day either side: a date two days back or more (`_surely_overdue`) is overdue everywhere; the few
+    dated yesterday or today are checked one by one with the dates ahead (_dates_ahead)."""
     due = listing.current_due_clause()
-    surely = sa.and_(scope, due < today - timedelta(days=1))
-    count = session.exec(select(sa.func.count()).select_from(FoiaRequest).where(surely)).one()
-    edge = [view for view in _views(session, now, scope, due.between(today - timedelta(days=1), today)) if view.overdue]
-    shown = _views(session, now, surely, order=(due, FoiaRequest.id), limit=LIST_LIMIT)
-    shown = sorted(shown + edge, key=lambda view: (view.due, view.request.id))[:LIST_LIMIT]
-    return count + len(edge), shown
+    return list(session.exec(select(FoiaRequest.id).where(scope, _surely_overdue(today))
+                             .order_by(due, FoiaRequest.id).limit(LIST_LIMIT)).all())
+
+
+def _surely_overdue(today: date):
+    return listing.current_due_clause() < today - timedelta(days=1)
+
+
+def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, today: date):
+    """The running dates of the next LOOK_AHEAD_DAYS days (soonest first) and of the month shown (by day), as
+    (request id, kind, date), and the ids of the requests dated yesterday or today (the instance's `today`) that
+    are overdue by their own jurisdiction's today: read as bare columns, so a busy month costs no more than its
+    dates."""
+    columns = [getattr(FoiaRequest, name) for name in DATE_FIELDS]
+    rows = session.exec(select(FoiaRequest.id, FoiaRequest.status, FoiaRequest.appealed_on, FoiaRequest.title,
+                               Jurisdiction.timezone, *columns)
+                        .join(Agency, Agency.id == FoiaRequest.agency_id)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(scope, dated)).all()
+    todays: dict[str | None, date] = {}
+    ahead, in_month, late = [], {}, []
+    for row in rows:
+        zone = row.timezone
+        if zone not in todays:
+            todays[zone] = law_today(row, now)
+        law_day = todays[zone]
+        due = listing.current_due(row)
+        if due is not None and today - timedelta(days=1) <= due <= today and due < law_day:
+            late.append((due, row.id))
+        for name in running_dates(row):
+            on = getattr(row, name)
+            if on is None:
+                continue
+            if 0 <= (on - law_day).days <= LOOK_AHEAD_DAYS:
+                ahead.append((on, row.title, row.id, name))
+            if (on.year, on.month) == (month.year, month.month):
+                in_month.setdefault(on, []).append((row.title, row.id, name))
+    ahead.sort()
+    by_day = {on: [(request_id, name, on) for _, request_id, name in sorted(day)] for on, day in in_month.items()}
+    return [(request_id, name, on) for on, _, request_id, name in ahead], by_day, [request_id for _, request_id in sorted(late)]
 
 
 def build(session: Session, actor: User, now: datetime, month: str | None = None) -> Dashboard:
@@ -177,13 +215,17 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
 
     Every count is taken in SQL and every list is bounded (LIST_LIMIT, or the dates of the look-ahead and the
     month shown), so the page costs the same with 10 requests or 10,000."""
-    scope = sa.and_(access.visible_clause(actor, now), access.workable_clause(actor))
-    counts = {status: 0 for status in Status}
-    for status, count in session.exec(select(FoiaRequest.status, sa.func.count()).where(scope)
-                                      .group_by(FoiaRequest.status)):
-        counts[status] = count
-
+    # What the actor works on (always visible to them too): their own and their teams' requests, all for admins.
+    scope = access.workable_clause(actor)
     today = local_date(now)
+    counts = {status: 0 for status in Status}
+    overdue_count = 0
+    surely_overdue = sa.func.sum(sa.case((_surely_overdue(today), 1), else_=0))
+    for status, count, overdue in session.exec(select(FoiaRequest.status, sa.func.count(), surely_overdue)
+                                               .where(scope).group_by(FoiaRequest.status)):
+        counts[status] = count
+        overdue_count += overdue or 0
+
     shown_month = month_of(month, today)
     month_end = (shown_month + timedelta(days=32)).replace(day=1) + timedelta(days=6)
     # A day of slack either side: each request's own jurisdiction decides what today is.
@@ -192,23 +234,30 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     in_window = sa.or_(*(getattr(FoiaRequest, name).between(low, high) for name in DATE_FIELDS))
     paused = [status for status in Status if status.is_paused]
 
-    overdue_count, overdue = _overdue(session, scope, now, today)
-    board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused),
-                                             limit=LIST_LIMIT),
+    most_overdue = _most_overdue(session, scope, today)
+    dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
+    coming_up, in_month, late_today = _dates_ahead(session, scope, dated, now, shown_month, today)
+    # Only the requests shown are read whole: the most overdue, the first LIST_LIMIT dates ahead, DAY_LIMIT a
+    # day of the month.
+    overdue_ids = (most_overdue + late_today)[:LIST_LIMIT]
+    shown = set(overdue_ids) | {request_id for request_id, _, _ in coming_up[:LIST_LIMIT]} | {
+        request_id for day in in_month.values() for request_id, _, _ in day[:DAY_LIMIT]}
+    views = {view.request.id: view for view in _views(session, now, FoiaRequest.id.in_(shown))} if shown else {}
+    dates = {request_id: _due_dates(view) for request_id, view in views.items()}
+    by_kind = {request_id: {due.kind: due for due in found} for request_id, found in dates.items()}
+
+    board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused), limit=LIST_LIMIT),
                       unread_replies(session, actor), _failed_emails(session, actor),
                       _views(session, now, scope, FoiaRequest.status == Status.draft, limit=LIST_LIMIT),
-                      _month_calendar(shown_month, []), today, overdue_count=overdue_count,
-                      waiting_count=sum(counts[status] for status in paused))
-    for view in overdue:
-        current = next((due for due in _due_dates(view) if due.on == view.due and due.kind in ("response_due",
-                                                                                             "appeal_decision_due")), None)
+                      _month_calendar(shown_month, []), today, overdue_count=overdue_count + len(late_today),
+                      waiting_count=sum(counts[status] for status in paused), coming_up_count=len(coming_up))
+    for request_id in overdue_ids:
+        view = views[request_id]
+        current = next((due for due in dates[request_id] if due.on == view.due and due.kind in ("response_due",
+                                                                                               "appeal_decision_due")), None)
         board.overdue.append((view, current))
-    calendar_dates: list[DueDate] = []
-    dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
-    for view in _views(session, now, scope, dated):
-        dates = _due_dates(view)
-        calendar_dates += [due for due in dates if (due.on.year, due.on.month) == (shown_month.year, shown_month.month)]
-        board.coming_up += [due for due in dates if 0 <= due.days_left <= LOOK_AHEAD_DAYS]
-    board.coming_up.sort(key=lambda due: (due.on, due.view.request.title))
+    board.coming_up = [by_kind[request_id][kind] for request_id, kind, _ in coming_up[:LIST_LIMIT]]
+    calendar_dates = [by_kind[request_id][kind] for day in in_month.values() for request_id, kind, _ in day[:DAY_LIMIT]]
+    board.more_on_day = {on: len(day) - DAY_LIMIT for on, day in in_month.items() if len(day) > DAY_LIMIT}
     board.calendar = _month_calendar(shown_month, calendar_dates)
     return board

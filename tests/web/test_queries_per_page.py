@@ -24,10 +24,10 @@ NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 #: Statements each page issues today (2026-12-01), none of them per item shown: the login and its user,
 #: then one statement per kind of thing on the page. A new statement needs a reason and a new bound.
 PAGES = {
-    # Each list its own bounded query (LIST_LIMIT rows), each count in SQL: the overdue count, the few dated
-    # yesterday or today (overdue or not by their own jurisdiction's today), the most overdue, waiting on you,
-    # drafts, the dates of the look-ahead and the month; then new replies and the two kinds of failed emails.
-    "dashboard": ("/dashboard", 12),
+    # Each count in SQL, each list bounded (LIST_LIMIT rows): the counts by status and of overdue ones, the ids of
+    # the most overdue, the dates ahead and of the month (bare columns), the requests shown, waiting on you,
+    # drafts; then new replies and the two kinds of failed emails.
+    "dashboard": ("/dashboard", 11),
     "request list": ("/requests?status=open", 5),
     "request page": ("/requests/{request}", 11),
     "document page": ("/documents/{document}", 6),
