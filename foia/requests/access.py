@@ -139,13 +139,17 @@ def _contents_clause(actor: User | None, now: datetime, request_id, is_private, 
     return sa.or_(shared, _its_request(request_id, lambda request: workable_clause(actor, request)), own_pen)
 
 
+#: The request a row belongs to, in _its_request's subquery (one alias for every query: cheaper to build).
+_ITS_REQUEST = aliased(FoiaRequest, name="its_request")
+
+
 def _its_request(request_id, condition):
     """SQL condition: the row's request (by its `request_id` column) meets `condition`.
 
     A correlated EXISTS on the one request (a primary-key lookup per row), not `request_id IN (every
     request meeting the condition)`, which the database answers by reading all of them for each query: a
     document page checked 8,000 requests to show one. False (never NULL) for rows without a request."""
-    request = aliased(FoiaRequest)
+    request = _ITS_REQUEST
     return select(request.id).where(request.id == request_id, condition(request)).correlate_except(request).exists()
 
 
