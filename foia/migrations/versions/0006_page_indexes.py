@@ -15,7 +15,7 @@ depends_on = None
 
 def upgrade() -> None:
     with op.batch_alter_table('message', schema=None) as batch_op:
-        batch_op.create_index('ix_message_unread', ['kind', 'read_at', 'received_at'], unique=False)
+        batch_op.create_index('ix_message_unread', ['kind', 'read_at', 'received_at', 'id'], unique=False)
 
 
 def downgrade() -> None:
