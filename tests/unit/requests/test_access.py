@@ -120,7 +120,7 @@ def test_who_sees_which_document_and_message_whatever_the_query_joins(session, m
         if who == "team":
             continue
 
-        def expected(rows):
+        def expected(rows, who=who):
             return {row for (name, private), row in rows.items()
                     if who == "admin" or name in works_on[who]
                     or (name in readable and not private)
