@@ -26,7 +26,7 @@ from __future__ import annotations
 from datetime import datetime
 
 import sqlalchemy as sa
-from sqlalchemy.orm import aliased
+from sqlalchemy.orm import Session as OrmSession, aliased
 from sqlmodel import Session, select
 
 from foia.accounts.models import TeamMembership, User
@@ -94,7 +94,28 @@ def can_work_on(session: Session, actor: User | None, request: FoiaRequest) -> b
         return False
     if sees_everything(actor) or request.owner_id == actor.id:
         return True
-    return request.team_id is not None and session.get(TeamMembership, (request.team_id, actor.id)) is not None
+    return request.team_id is not None and request.team_id in team_ids_of(session, actor)
+
+
+_TEAMS = "foia.access.team_ids"
+
+
+def team_ids_of(session: Session, actor: User) -> frozenset[int]:
+    """The teams the actor is in, read once per transaction of the session (a page asks several times)."""
+    known = session.info.setdefault(_TEAMS, {})
+    if actor.id not in known:
+        known[actor.id] = frozenset(session.exec(select(TeamMembership.team_id)
+                                                 .where(TeamMembership.user_id == actor.id)))
+    return known[actor.id]
+
+
+@sa.event.listens_for(OrmSession, "after_flush")
+@sa.event.listens_for(OrmSession, "after_commit")
+@sa.event.listens_for(OrmSession, "after_rollback")
+@sa.event.listens_for(OrmSession, "after_soft_rollback")
+def _forget_teams(session, *_) -> None:
+    """A write, a commit or a rollback may have changed who is in which team: read it again."""
+    session.info.pop(_TEAMS, None)
 
 
 def can_see(session: Session, actor: User | None, request: FoiaRequest, now: datetime) -> bool:

@@ -132,3 +132,24 @@ def test_who_sees_which_document_and_message_whatever_the_query_joins(session, m
             joined = set(session.exec(select(model.id).outerjoin(FoiaRequest, FoiaRequest.id == model.request_id)
                                       .where(clause(user, NOW))))
             assert alone == joined == expected(rows), (who, model.__name__)
+
+
+def test_the_teams_read_once_a_transaction_follow_a_change_of_membership(session, make, people):
+    """access.team_ids_of keeps the actor's teams for the session's transaction: joining or leaving a team is
+    seen by the next check once it is written (flushed), committed or rolled back."""
+    from foia.accounts.models import TeamMembership
+
+    other, team = people["other"], people["team"]
+    request = make.request(owner=people["owner"], team_id=team.id)
+    assert not access.can_work_on(session, other, request)
+    session.add(TeamMembership(team_id=team.id, user_id=other.id))
+    session.flush()
+    assert access.can_work_on(session, other, request)
+    session.rollback()
+    assert not access.can_work_on(session, other, request)
+    session.add(TeamMembership(team_id=team.id, user_id=other.id))
+    session.commit()
+    assert access.can_work_on(session, other, request) and sees(session, other, request)
+    session.delete(session.get(TeamMembership, (team.id, other.id)))
+    session.commit()
+    assert not access.can_work_on(session, other, request) and not sees(session, other, request)
