@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
 from typing import NamedTuple
 
@@ -97,13 +98,15 @@ class RequestView:
     jurisdiction: Jurisdiction
     today: date
 
-    @property
+    @cached_property
     def due(self) -> date | None:
+        """Computed once per view: a page asks for it (and what follows from it) several times a row."""
         return current_due(self.request)
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.request, self.today)
+        """is_overdue, from the due date computed once."""
+        return self.due is not None and self.due < self.today
 
     @property
     def days_left(self) -> int | None:

@@ -162,19 +162,31 @@ def _views(session: Session, now: datetime, *conditions, order=None, limit: int 
             for request, agency, jurisdiction in _rows(session, *conditions, order=order, limit=limit)]
 
 
-def _most_overdue(session: Session, scope, today: date) -> list[int]:
-    """The ids of the LIST_LIMIT most overdue requests (oldest missed date first) whatever their jurisdiction.
+def _counts_and_most_overdue(session: Session, scope, today: date) -> tuple[dict[Status, int], int, list[int]]:
+    """How many requests there are in each status and how many are overdue whatever their jurisdiction, and the
+    ids of the LIST_LIMIT most overdue (oldest missed date first): one pass over the actor's requests (a
+    common table both parts read; SQLite and PostgreSQL compute it once).
 
     Overdue means the agency's date is before the request's own jurisdiction's today, which is the instance's
-    today or a day either side: a date two days back or more (`_surely_overdue`) is overdue everywhere; the few
-    dated yesterday or today are checked one by one with the dates ahead (_dates_ahead)."""
-    due = listing.current_due_clause()
-    return list(session.exec(select(FoiaRequest.id).where(scope, _surely_overdue(today))
-                             .order_by(due, FoiaRequest.id).limit(LIST_LIMIT)).all())
-
-
-def _surely_overdue(today: date):
-    return listing.current_due_clause() < today - timedelta(days=1)
+    today or a day either side: a date two days back or more is overdue everywhere; the few dated yesterday or
+    today are checked one by one with the dates ahead (_dates_ahead)."""
+    mine = (select(FoiaRequest.id, FoiaRequest.status, listing.current_due_clause().label("due"))
+            .where(scope).cte("mine"))
+    late = mine.c.due < today - timedelta(days=1)
+    by_status = (select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)),
+                        sa.literal(None, sa.Date())).group_by(mine.c.status))
+    most = select(mine.c.id, mine.c.due).where(late).order_by(mine.c.due, mine.c.id).limit(LIST_LIMIT).subquery()
+    rows = session.exec(sa.union_all(by_status, select(sa.literal(None, FoiaRequest.status.type), most.c.id,
+                                                       sa.literal(None, sa.Integer()), most.c.due))).all()
+    counts = {status: 0 for status in Status}
+    overdue, ids = 0, []
+    for status, count, late_count, due in rows:
+        if status is None:
+            ids.append((due, count))
+        else:
+            counts[status] = count
+            overdue += late_count or 0
+    return counts, overdue, [request_id for _, request_id in sorted(ids)]
 
 
 def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, today: date):
@@ -218,13 +230,7 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     # What the actor works on (always visible to them too): their own and their teams' requests, all for admins.
     scope = access.workable_clause(actor)
     today = local_date(now)
-    counts = {status: 0 for status in Status}
-    overdue_count = 0
-    surely_overdue = sa.func.sum(sa.case((_surely_overdue(today), 1), else_=0))
-    for status, count, overdue in session.exec(select(FoiaRequest.status, sa.func.count(), surely_overdue)
-                                               .where(scope).group_by(FoiaRequest.status)):
-        counts[status] = count
-        overdue_count += overdue or 0
+    counts, overdue_count, most_overdue = _counts_and_most_overdue(session, scope, today)
 
     shown_month = month_of(month, today)
     month_end = (shown_month + timedelta(days=32)).replace(day=1) + timedelta(days=6)
@@ -234,7 +240,6 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     in_window = sa.or_(*(getattr(FoiaRequest, name).between(low, high) for name in DATE_FIELDS))
     paused = [status for status in Status if status.is_paused]
 
-    most_overdue = _most_overdue(session, scope, today)
     dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
     coming_up, in_month, late_today = _dates_ahead(session, scope, dated, now, shown_month, today)
     # Only the requests shown are read whole: the most overdue, the first LIST_LIMIT dates ahead, DAY_LIMIT a
@@ -247,7 +252,7 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     by_kind = {request_id: {due.kind: due for due in found} for request_id, found in dates.items()}
 
     board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused), limit=LIST_LIMIT),
-                      unread_replies(session, actor), _failed_emails(session, actor),
+                      unread_replies(session, actor, limit=LIST_LIMIT), _failed_emails(session, actor),
                       _views(session, now, scope, FoiaRequest.status == Status.draft, limit=LIST_LIMIT),
                       _month_calendar(shown_month, []), today, overdue_count=overdue_count + len(late_today),
                       waiting_count=sum(counts[status] for status in paused), coming_up_count=len(coming_up))
