@@ -230,7 +230,9 @@ class RequestFilters:
     sort: str = "created"
     direction: str = ""
     page: int = 1
-    #: Only requests whose agency missed a date (the dashboard's "Overdue", all of them).
+    #: Only requests whose agency missed a date (the dashboard's "Overdue", all of them), by the instance's
+    #: today: on the day boundary a request may be a day early or late here, where the dashboard asks each
+    #: jurisdiction's own today.
     overdue: bool = False
 
     @property
