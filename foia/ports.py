@@ -2,6 +2,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from functools import lru_cache
 from datetime import UTC, date, datetime
 from pathlib import Path
 from typing import BinaryIO, Iterable, Protocol
@@ -35,7 +36,14 @@ class FixedClock:
 
 def local_date(at: datetime, timezone: str = DEFAULT_TIMEZONE) -> date:
     """The calendar date of an instant in a time zone (a law's "today" is deadlines.calendar.law_today)."""
-    return at.astimezone(ZoneInfo(timezone)).date()
+    return at.astimezone(_zone(timezone)).date()
+
+
+@lru_cache(maxsize=None)
+def _zone(name: str) -> ZoneInfo:
+    """Each time zone read once per process (ZoneInfo keeps only the last 8 it read: a page listing requests of
+    many jurisdictions read their files again and again)."""
+    return ZoneInfo(name)
 
 
 class BlobStore(Protocol):

@@ -18,11 +18,68 @@ from foia.maintenance import upgrade_database
 log = logging.getLogger("foia")
 
 
-def _serve(app, host: str, port: int, threads: int = 8) -> None:
+def _serve(app, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
     from waitress import serve as waitress_serve
 
+    if workers > 1:
+        _serve_in_processes(app, host, port, threads, workers)
+        return
     click.echo(f"Serving foia on http://{host}:{port}  (Ctrl+C to stop)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="foia")
+
+
+def _serve_in_processes(app, host: str, port: int, threads: int, workers: int) -> None:
+    """`workers` processes answering on one listening socket (the kernel gives each connection to one of them).
+
+    One Python process runs one thread at a time (the GIL): its threads share a core however many there are.
+    Each process opens its own database connections (none is open when they are forked). If one stops, the
+    others are stopped too and the command fails, for whatever supervises it to start it again."""
+    import socket
+
+    from waitress import serve as waitress_serve
+
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    listener = socket.create_server((host, port), family=family, backlog=1024)
+    current_runtime().engine.dispose()
+    children: list[int] = []
+    for _ in range(workers):
+        pid = os.fork()
+        if pid == 0:  # pragma: no cover (a child process)
+            code = 1
+            try:
+                signal.signal(signal.SIGINT, signal.SIG_DFL)
+                waitress_serve(app, sockets=[listener], threads=threads, ident="foia")
+                code = 0
+            finally:
+                os._exit(code)
+        children.append(pid)
+    listener.close()
+    click.echo(f"Serving foia on http://{host}:{port} with {workers} processes of {threads} threads (Ctrl+C to stop)")
+
+    stopping = False
+
+    def stop(*_) -> None:
+        nonlocal stopping
+        stopping = True
+        for child in children:
+            try:
+                os.kill(child, signal.SIGTERM)
+            except ProcessLookupError:
+                pass
+
+    for sig in (signal.SIGINT, signal.SIGTERM):
+        signal.signal(sig, stop)
+    failed = False
+    while children:
+        pid, status = os.wait()
+        if pid in children:
+            children.remove(pid)
+            if not stopping:
+                log.error("a web process stopped (status %s): stopping the others", status)
+                failed = True
+                stop()
+    if failed:
+        raise SystemExit(1)
 
 
 def _logging() -> None:
@@ -61,17 +118,19 @@ def run(host: str | None, port: int | None):
 @click.command()
 @click.option("--host", default=None)
 @click.option("--port", type=int, default=None)
-@click.option("--threads", type=int, default=8)
+@click.option("--threads", type=int, default=8, help="Threads a process (they share one core).")
+@click.option("--workers", type=click.IntRange(1, 64), default=1,
+              help="Processes answering on the port: one per core to use every core (default 1).")
 @with_appcontext
 @needs_database
-def serve(host: str | None, port: int | None, threads: int):
+def serve(host: str | None, port: int | None, threads: int, workers: int):
     """Serve the web app only (scale-out: run as many as you like)."""
     _logging()
     app = current_app._get_current_object()
     add_pages(app)
     prepare_instance(app)
     _follow_served_address(app, host, port)
-    _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
+    _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads, workers)
 
 
 def _follow_served_address(app, host: str | None, port: int | None) -> None:

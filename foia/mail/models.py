@@ -30,7 +30,10 @@ class Message(SQLModel, table=True):
     """An email to or from an agency; request_id None means it waits in the holding pen."""
 
     __table_args__ = (sa.UniqueConstraint("intake_scope", "message_id"),
-                      sa.UniqueConstraint("intake_scope", "raw_sha256"))
+                      sa.UniqueConstraint("intake_scope", "raw_sha256"),
+                      # The dashboard's new replies and bounces: unread ones of a kind, newest first, without
+                      # reading (and sorting) every message.
+                      sa.Index("ix_message_unread", "kind", "read_at", "received_at", "id"))
 
     id: Optional[int] = Field(default=None, primary_key=True)
     request_id: Optional[int] = Field(default=None, foreign_key="foia_request.id", index=True, ondelete="SET NULL")

@@ -5,9 +5,13 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import cached_property
 from datetime import date, datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
+from sqlalchemy.ext.compiler import compiles
+from sqlalchemy.orm import aliased
 from sqlmodel import Session, select
 
 from foia.accounts.models import Team, TeamMembership, User
@@ -15,15 +19,50 @@ from foia.agencies.models import Agency, Jurisdiction
 from foia.deadlines.calendar import law_today
 from foia.errors import NotFound
 from foia.pagination import ListPage, clamp
+from foia.ports import local_date
 from foia.requests import access
-from foia.requests.models import AGENCY_DATES, FoiaRequest, RequestBatch, Status, running_dates
+from foia.requests.models import AGENCY_DATES, RUNNING_DATES, FoiaRequest, RequestBatch, Status, running_dates
 
+#: Later than any due date: stands in for a missing one when the soonest is taken in SQL.
+_NO_DATE = date(9999, 12, 31)
 
 
 def current_due(request: FoiaRequest) -> date | None:
     """The soonest date the agency must still meet now (its running dates: see RUNNING_DATES)."""
     dates = [getattr(request, name) for name in running_dates(request) if name in AGENCY_DATES]
     return min((day for day in dates if day is not None), default=None)
+
+
+class _least(sa.sql.functions.GenericFunction):
+    """The smallest of its arguments (none of them NULL): LEAST on PostgreSQL, the many-argument MIN on SQLite."""
+
+    type = sa.Date()
+    name = "least"
+    inherit_cache = True
+    _register = False
+
+
+@compiles(_least, "sqlite")
+def _least_sqlite(element, compiler, **kw):
+    arguments = list(element.clauses)
+    if len(arguments) == 1:
+        return compiler.process(arguments[0], **kw)
+    return f"min({compiler.process(element.clauses, **kw)})"
+
+
+def current_due_clause():
+    """SQL twin of current_due: the soonest agency date running in the request's status (NULL when none runs).
+
+    Statuses whose running dates hold no agency date have none; an appeal already filed changes only the
+    appeal window, which is the requester's date, not the agency's."""
+    cases = []
+    for status, names in RUNNING_DATES.items():
+        agency = [getattr(FoiaRequest, name) for name in names if name in AGENCY_DATES]
+        if agency:
+            cases.append((FoiaRequest.status == status,
+                          _least(*(sa.func.coalesce(column, sa.literal(_NO_DATE, sa.Date())) for column in agency))))
+    soonest = sa.case(*cases, else_=sa.null())
+    return sa.func.nullif(soonest, sa.literal(_NO_DATE, sa.Date()), type_=sa.Date())
 
 
 def is_overdue(request: FoiaRequest, today: date) -> bool:
@@ -59,13 +98,15 @@ class RequestView:
     jurisdiction: Jurisdiction
     today: date
 
-    @property
+    @cached_property
     def due(self) -> date | None:
+        """Computed once per view: a page asks for it (and what follows from it) several times a row."""
         return current_due(self.request)
 
     @property
     def overdue(self) -> bool:
-        return is_overdue(self.request, self.today)
+        """is_overdue, from the due date computed once."""
+        return self.due is not None and self.due < self.today
 
     @property
     def days_left(self) -> int | None:
@@ -111,14 +152,36 @@ def agency_choices(session: Session) -> list[tuple[Jurisdiction, list[Agency]]]:
     return sorted(groups.values(), key=lambda group: (group[0].slug != "federal", group[0].name))
 
 
-def agencies_with_requests(session: Session, actor: User | None, now: datetime) -> list[tuple[Jurisdiction, list[Agency]]]:
-    """The agencies of the requests the actor may see, grouped like agency_choices (for the list's filter)."""
-    agency_ids = select(FoiaRequest.agency_id).where(access.visible_clause(actor, now))
-    rows = session.exec(select(Agency, Jurisdiction).join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-                        .where(Agency.id.in_(agency_ids)).order_by(Jurisdiction.name, Agency.name))
-    groups: dict[int, tuple[Jurisdiction, list[Agency]]] = {}
-    for agency, jurisdiction in rows:
-        groups.setdefault(jurisdiction.id, (jurisdiction, []))[1].append(agency)
+_AGENCY_REQUEST = aliased(FoiaRequest, name="agency_request")
+
+
+class AgencyChoice(NamedTuple):
+    id: int
+    name: str
+
+
+class JurisdictionChoice(NamedTuple):
+    id: int
+    name: str
+    slug: str
+
+
+def agencies_with_requests(session: Session, actor: User | None,
+                           now: datetime) -> list[tuple[JurisdictionChoice, list[AgencyChoice]]]:
+    """The agencies of the requests the actor may see, grouped like agency_choices (for the list's filter).
+
+    Bare columns, and for each agency one look for a request the actor may see (EXISTS on the agency's
+    requests, by the index on agency_id), not the agency of every visible request."""
+    request = _AGENCY_REQUEST
+    has_visible = (select(request.id).where(request.agency_id == Agency.id, access.visible_clause(actor, now, request))
+                   .correlate_except(request).exists())
+    rows = session.exec(select(Agency.id, Agency.name, Jurisdiction.id, Jurisdiction.name, Jurisdiction.slug)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .where(has_visible).order_by(Jurisdiction.name, Agency.name))
+    groups: dict[int, tuple[JurisdictionChoice, list[AgencyChoice]]] = {}
+    for agency_id, agency_name, jurisdiction_id, jurisdiction_name, slug in rows:
+        group = groups.setdefault(jurisdiction_id, (JurisdictionChoice(jurisdiction_id, jurisdiction_name, slug), []))
+        group[1].append(AgencyChoice(agency_id, agency_name))
     return sorted(groups.values(), key=lambda group: (group[0].slug != "federal", group[0].name))
 
 
@@ -145,7 +208,8 @@ def get_batch(session: Session, actor: User | None, batch_id: int, now: datetime
 
 SORTS = {
     "created": (FoiaRequest.created_at, FoiaRequest.id),
-    "due": (FoiaRequest.response_due, FoiaRequest.id),
+    # The date the list shows: the soonest agency date running now (current_due), not the response date alone.
+    "due": (current_due_clause(), FoiaRequest.id),
     "title": (sa.func.lower(FoiaRequest.title), FoiaRequest.id),
     "status": (FoiaRequest.status, FoiaRequest.id),
 }
@@ -166,6 +230,10 @@ class RequestFilters:
     sort: str = "created"
     direction: str = ""
     page: int = 1
+    #: Only requests whose agency missed a date (the dashboard's "Overdue", all of them), by the instance's
+    #: today: on the day boundary a request may be a day early or late here, where the dashboard asks each
+    #: jurisdiction's own today.
+    overdue: bool = False
 
     @property
     def order(self) -> str:
@@ -186,6 +254,8 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
         conditions.append(FoiaRequest.status == filters.status)
     if filters.agency_id is not None:
         conditions.append(FoiaRequest.agency_id == filters.agency_id)
+    if filters.overdue:
+        conditions.append(current_due_clause() < local_date(now))
     words = filters.text.strip()
     if words:
         escaped = re.sub(r"([%_\\])", r"\\\1", words.lower())
@@ -196,7 +266,7 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
     descending = filters.order == "desc"
     order = [primary.desc() if descending else primary.asc(), tiebreak.desc() if descending else tiebreak.asc()]
     if sort == "due":
-        order.insert(0, FoiaRequest.response_due.is_(None))  # undated last in either direction
+        order.insert(0, primary.is_(None))  # undated last in either direction
     number = clamp(filters.page, total, per_page)
     query = (select(FoiaRequest, Agency, Jurisdiction)
              .join(Agency, Agency.id == FoiaRequest.agency_id)

@@ -51,7 +51,7 @@ def _team_choices(form, user) -> None:
 def dashboard():
     board = board_service.build(db_session(), actor(), now(), request.args.get("month"))
     return render_template("requests/dashboard.html", board=board, statuses=list(Status),
-                           look_ahead=board_service.LOOK_AHEAD_DAYS)
+                           look_ahead=board_service.LOOK_AHEAD_DAYS, list_limit=board_service.LIST_LIMIT)
 
 
 def _filters_from_args() -> listing.RequestFilters:
@@ -68,6 +68,7 @@ def _filters_from_args() -> listing.RequestFilters:
         sort=sort if sort in listing.SORTS else "created",
         direction=args.get("dir", ""),
         page=page_number(page),
+        overdue=args.get("due") == "overdue",
     )
 
 

@@ -24,13 +24,17 @@ from foia.agencies.models import Agency, Jurisdiction
 from foia.mail.models import DeliveryState, Direction, Message, MessageKind, OutboxMessage
 from foia.mail.reading import unread_replies
 from foia.ports import local_date
-from foia.requests import access
-from foia.requests.models import AGENCY_DATES, DUE_DATE_LABELS, RUNNING_DATES, FoiaRequest, Status
+from foia.requests import access, listing
+from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status, running_dates
 from foia.deadlines.calendar import law_today
 from foia.requests.listing import RequestView
 
 #: How far ahead the dashboard looks for due dates.
 LOOK_AHEAD_DAYS = 14
+#: The most requests a list shows (the most overdue, the oldest drafts, the next dates, ...); "N more" links to the rest.
+LIST_LIMIT = 20
+#: The most due dates a day of the month calendar names; "N more" says how many it does not.
+DAY_LIMIT = 3
 DATE_FIELDS = tuple(DUE_DATE_LABELS)
 
 
@@ -82,10 +86,20 @@ class Dashboard:
     drafts: list[RequestView]
     calendar: MonthCalendar
     today: date
+    #: How many there are in all; the lists above show at most LIST_LIMIT of them.
+    overdue_count: int = 0
+    waiting_count: int = 0
+    coming_up_count: int = 0
+    #: Days of the calendar with more than DAY_LIMIT dates: how many more.
+    more_on_day: dict[date, int] = field(default_factory=dict)
 
     @property
     def total(self) -> int:
         return sum(self.counts.values())
+
+    @property
+    def drafts_count(self) -> int:
+        return self.counts[Status.draft]
 
 
 def month_of(text: str | None, today: date) -> date:
@@ -122,10 +136,10 @@ def _month_calendar(month: date, dates: list[DueDate]) -> MonthCalendar:
     return MonthCalendar(month, grid, previous, following)
 
 
-def _rows(session: Session, *conditions):
+def _rows(session: Session, *conditions, order=None, limit: int | None = None):
     query = (select(FoiaRequest, Agency, Jurisdiction).join(Agency, Agency.id == FoiaRequest.agency_id)
              .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(*conditions)
-             .order_by(FoiaRequest.created_at, FoiaRequest.id))
+             .order_by(*(order or (FoiaRequest.created_at, FoiaRequest.id))).limit(limit))
     return session.exec(query)
 
 
@@ -143,46 +157,112 @@ def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaReq
     return [tuple(row) for row in refused] + [(message, request, None) for message, request in bounced]
 
 
-def build(session: Session, actor: User, now: datetime, month: str | None = None) -> Dashboard:
-    """The actor's dashboard as of `now`, with the calendar on `month` ("YYYY-MM", default this month)."""
-    scope = sa.and_(access.visible_clause(actor, now), access.workable_clause(actor))
-    counts = {status: 0 for status in Status}
-    for status, count in session.exec(select(FoiaRequest.status, sa.func.count()).where(scope)
-                                      .group_by(FoiaRequest.status)):
-        counts[status] = count
+def _views(session: Session, now: datetime, *conditions, order=None, limit: int | None = None) -> list[RequestView]:
+    return [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
+            for request, agency, jurisdiction in _rows(session, *conditions, order=order, limit=limit)]
 
+
+def _counts_and_most_overdue(session: Session, scope, today: date) -> tuple[dict[Status, int], int, list[int]]:
+    """How many requests there are in each status and how many are overdue whatever their jurisdiction, and the
+    ids of the LIST_LIMIT most overdue (oldest missed date first): one pass over the actor's requests (a
+    common table both parts read; SQLite and PostgreSQL compute it once).
+
+    Overdue means the agency's date is before the request's own jurisdiction's today, which is the instance's
+    today or a day either side: a date two days back or more is overdue everywhere; the few dated yesterday or
+    today are checked one by one with the dates ahead (_dates_ahead)."""
+    mine = (select(FoiaRequest.id, FoiaRequest.status, listing.current_due_clause().label("due"))
+            .where(scope).cte("mine"))
+    late = mine.c.due < today - timedelta(days=1)
+    by_status = (select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)),
+                        sa.literal(None, sa.Date())).group_by(mine.c.status))
+    most = select(mine.c.id, mine.c.due).where(late).order_by(mine.c.due, mine.c.id).limit(LIST_LIMIT).subquery()
+    rows = session.exec(sa.union_all(by_status, select(sa.literal(None, FoiaRequest.status.type), most.c.id,
+                                                       sa.literal(None, sa.Integer()), most.c.due))).all()
+    counts = {status: 0 for status in Status}
+    overdue, ids = 0, []
+    for status, count, late_count, due in rows:
+        if status is None:
+            ids.append((due, count))
+        else:
+            counts[status] = count
+            overdue += late_count or 0
+    return counts, overdue, [request_id for _, request_id in sorted(ids)]
+
+
+def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, today: date):
+    """The running dates of the next LOOK_AHEAD_DAYS days (soonest first) and of the month shown (by day), as
+    (request id, kind, date), and the ids of the requests dated yesterday or today (the instance's `today`) that
+    are overdue by their own jurisdiction's today: read as bare columns, so a busy month costs no more than its
+    dates."""
+    columns = [getattr(FoiaRequest, name) for name in DATE_FIELDS]
+    rows = session.exec(select(FoiaRequest.id, FoiaRequest.status, FoiaRequest.appealed_on, FoiaRequest.title,
+                               Jurisdiction.timezone, *columns)
+                        .join(Agency, Agency.id == FoiaRequest.agency_id)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(scope, dated)).all()
+    todays: dict[str | None, date] = {}
+    ahead, in_month, late = [], {}, []
+    for row in rows:
+        zone = row.timezone
+        if zone not in todays:
+            todays[zone] = law_today(row, now)
+        law_day = todays[zone]
+        due = listing.current_due(row)
+        if due is not None and today - timedelta(days=1) <= due <= today and due < law_day:
+            late.append((due, row.id))
+        for name in running_dates(row):
+            on = getattr(row, name)
+            if on is None:
+                continue
+            if 0 <= (on - law_day).days <= LOOK_AHEAD_DAYS:
+                ahead.append((on, row.title, row.id, name))
+            if (on.year, on.month) == (month.year, month.month):
+                in_month.setdefault(on, []).append((row.title, row.id, name))
+    ahead.sort()
+    by_day = {on: [(request_id, name, on) for _, request_id, name in sorted(day)] for on, day in in_month.items()}
+    return [(request_id, name, on) for on, _, request_id, name in ahead], by_day, [request_id for _, request_id in sorted(late)]
+
+
+def build(session: Session, actor: User, now: datetime, month: str | None = None) -> Dashboard:
+    """The actor's dashboard as of `now`, with the calendar on `month` ("YYYY-MM", default this month).
+
+    Every count is taken in SQL and every list is bounded (LIST_LIMIT, or the dates of the look-ahead and the
+    month shown), so the page costs the same with 10 requests or 10,000."""
+    # What the actor works on (always visible to them too): their own and their teams' requests, all for admins.
+    scope = access.workable_clause(actor)
     today = local_date(now)
+    counts, overdue_count, most_overdue = _counts_and_most_overdue(session, scope, today)
+
     shown_month = month_of(month, today)
     month_end = (shown_month + timedelta(days=32)).replace(day=1) + timedelta(days=6)
     # A day of slack either side: each request's own jurisdiction decides what today is.
     low = min(today, shown_month - timedelta(days=7)) - timedelta(days=1)
     high = max(today + timedelta(days=LOOK_AHEAD_DAYS + 1), month_end)
     in_window = sa.or_(*(getattr(FoiaRequest, name).between(low, high) for name in DATE_FIELDS))
-    tomorrow = today + timedelta(days=1)
-    # An agency date that runs in the request's status (RUNNING_DATES) and has passed: overdue.
-    late = sa.or_(*(sa.and_(FoiaRequest.status == status, getattr(FoiaRequest, name) <= tomorrow)
-                    for status, names in RUNNING_DATES.items() for name in names if name in AGENCY_DATES))
-    interesting = sa.or_(FoiaRequest.status.in_([Status.draft, Status.fix_required, Status.payment_required]),
-                         sa.and_(FoiaRequest.status != Status.withdrawn, sa.or_(in_window, late)))
+    paused = [status for status in Status if status.is_paused]
 
-    board = Dashboard(counts, [], [], [], unread_replies(session, actor), _failed_emails(session, actor), [],
-                      _month_calendar(shown_month, []), today)
-    calendar_dates: list[DueDate] = []
-    for request, agency, jurisdiction in _rows(session, scope, interesting):
-        view = RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-        if request.status == Status.draft:
-            board.drafts.append(view)
-            continue
-        if request.status.is_paused:
-            board.waiting_on_you.append(view)
-        dates = _due_dates(view)
-        calendar_dates += [due for due in dates if (due.on.year, due.on.month) == (shown_month.year, shown_month.month)]
-        if view.overdue:
-            current = next((due for due in dates if due.on == view.due and due.kind in ("response_due",
-                                                                                       "appeal_decision_due")), None)
-            board.overdue.append((view, current))
-        board.coming_up += [due for due in dates if 0 <= due.days_left <= LOOK_AHEAD_DAYS]
-    board.overdue.sort(key=lambda pair: pair[0].due)
-    board.coming_up.sort(key=lambda due: (due.on, due.view.request.title))
+    dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
+    coming_up, in_month, late_today = _dates_ahead(session, scope, dated, now, shown_month, today)
+    # Only the requests shown are read whole: the most overdue, the first LIST_LIMIT dates ahead, DAY_LIMIT a
+    # day of the month.
+    overdue_ids = (most_overdue + late_today)[:LIST_LIMIT]
+    shown = set(overdue_ids) | {request_id for request_id, _, _ in coming_up[:LIST_LIMIT]} | {
+        request_id for day in in_month.values() for request_id, _, _ in day[:DAY_LIMIT]}
+    views = {view.request.id: view for view in _views(session, now, FoiaRequest.id.in_(shown))} if shown else {}
+    dates = {request_id: _due_dates(view) for request_id, view in views.items()}
+    by_kind = {request_id: {due.kind: due for due in found} for request_id, found in dates.items()}
+
+    board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused), limit=LIST_LIMIT),
+                      unread_replies(session, actor, limit=LIST_LIMIT), _failed_emails(session, actor),
+                      _views(session, now, scope, FoiaRequest.status == Status.draft, limit=LIST_LIMIT),
+                      _month_calendar(shown_month, []), today, overdue_count=overdue_count + len(late_today),
+                      waiting_count=sum(counts[status] for status in paused), coming_up_count=len(coming_up))
+    for request_id in overdue_ids:
+        view = views[request_id]
+        current = next((due for due in dates[request_id] if due.on == view.due and due.kind in ("response_due",
+                                                                                               "appeal_decision_due")), None)
+        board.overdue.append((view, current))
+    board.coming_up = [by_kind[request_id][kind] for request_id, kind, _ in coming_up[:LIST_LIMIT]]
+    calendar_dates = [by_kind[request_id][kind] for day in in_month.values() for request_id, kind, _ in day[:DAY_LIMIT]]
+    board.more_on_day = {on: len(day) - DAY_LIMIT for on, day in in_month.items() if len(day) > DAY_LIMIT}
     board.calendar = _month_calendar(shown_month, calendar_dates)
     return board

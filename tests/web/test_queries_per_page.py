@@ -24,10 +24,15 @@ NOW = datetime(2026, 3, 20, 15, 0, tzinfo=UTC)
 #: Statements each page issues today (2026-12-01), none of them per item shown: the login and its user,
 #: then one statement per kind of thing on the page. A new statement needs a reason and a new bound.
 PAGES = {
-    "dashboard": ("/dashboard", 7),
+    # Each count in SQL, each list bounded (LIST_LIMIT rows): the counts by status and of overdue ones with the
+    # ids of the most overdue (one statement), the dates ahead and of the month (bare columns), the requests
+    # shown, waiting on you, drafts; then new replies and the two kinds of failed emails.
+    "dashboard": ("/dashboard", 10),
     "request list": ("/requests?status=open", 5),
-    "request page": ("/requests/{request}", 11),
-    "document page": ("/documents/{document}", 6),
+    # Seen by a colleague (the team path): the actor's teams are read once (access.team_ids_of), and the
+    # request's owner is another user; by its owner the page takes 11 (the document page 6).
+    "request page": ("/requests/{request}", 13),
+    "document page": ("/documents/{document}", 7),
     "search": ("/search?q=rekognition", 4),
 }
 
@@ -92,7 +97,7 @@ def test_a_page_issues_a_bounded_number_of_statements_whatever_it_shows(page, cl
     url, bound = PAGES[page]
     [request, *_] = add(12)
     target = {"request": request.id, "document": add_document(session, request, ["A short release."] * 3).id}
-    client.login(owner.email)
+    client.login(colleagues[0].email)  # a colleague: the team path of every visibility check
     few = len(statements_for(client, runtime, url.format(**target)))
 
     add(24)

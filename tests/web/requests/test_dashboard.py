@@ -106,3 +106,43 @@ def test_the_calendar_moves_by_month_and_ignores_nonsense(client, make):
     for nonsense in ("99999-1", "2026-13", "x", "0001-01"):
         response = client.get(f"/dashboard?month={nonsense}")
         assert response.status_code == 200 and "Due dates in March 2026" in response.get_data(as_text=True)
+
+
+def test_many_overdue_requests_show_the_most_overdue_and_link_to_all_of_them(client, make, session, clock, monkeypatch):
+    """Lists are bounded (LIST_LIMIT, 50; 3 here): the badge counts every overdue request the user works on, the
+    list shows the most overdue, and "N more" opens the request list of exactly those; others' requests count
+    nowhere, not even a public one."""
+    from foia.requests.models import Visibility
+    from foia.web import dashboard
+
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 3)
+    clock.at = datetime(2026, 6, 1, 15, 0, tzinfo=UTC)
+    owner, colleague, stranger = make.user(), make.user(), make.user()
+    team = make.team(members=[owner, colleague])
+    agency = make.agency(jurisdiction="federal")
+    for n in range(5):  # due 10..14 days ago: the "Old" ones are the most overdue
+        make.request(owner=owner, agency=agency, title=f"Late {n}", status=Status.submitted,
+                     response_due=date(2026, 5, 18 + n))
+    make.request(owner=colleague, agency=agency, team_id=team.id, title="Old shared", status=Status.acknowledged,
+                 response_due=date(2026, 4, 1))
+    make.request(owner=owner, agency=agency, title="Old but answered", status=Status.done, response_due=date(2026, 4, 2))
+    make.request(owner=owner, agency=agency, title="Not yet due", status=Status.submitted, response_due=date(2026, 6, 20))
+    make.request(owner=stranger, agency=agency, title="Old stranger", status=Status.submitted,
+                 response_due=date(2026, 3, 1), visibility=Visibility.public)
+    for n in range(4):
+        make.request(owner=owner, agency=agency, title=f"Draft {n}")
+
+    client.login(owner.email)
+    page = client.get("/dashboard").get_data(as_text=True)
+    overdue = section(page, "overdue")
+    assert '<span class="badge overdue">6</span>' in overdue
+    assert re.findall(r">(Old shared|Late \d)</a>", overdue) == ["Old shared", "Late 0", "Late 1"]
+    assert "Old stranger" not in page and "Old but answered" not in overdue
+    more = re.search(r'<a href="([^"]+)">3 more</a>', overdue)
+    assert more
+    listed = client.get(more[1].replace("&amp;", "&")).get_data(as_text=True)
+    assert re.findall(r">(Old shared|Late \d|Old stranger|Old but answered|Not yet due)</a>", listed) == [
+        "Old shared", "Late 0", "Late 1", "Late 2", "Late 3", "Late 4"]
+    drafts = section(page, "drafts")
+    assert '<span class="badge">4</span>' in drafts and len(re.findall(r">Draft \d</a>", drafts)) == 3
+    assert re.search(r'<a href="[^"]+">1 more</a>', drafts)
