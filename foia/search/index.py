@@ -129,9 +129,10 @@ def has_unspaced(text: str) -> bool:
     return _UNSPACED.search(text) is not None
 
 
-def space_unspaced(text: str) -> str:
-    """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces."""
-    return _UNSPACED_GAP.sub(" ", text) if has_unspaced(text) else text
+def space_unspaced(text: str, gap: str = " ") -> str:
+    """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces
+    (or on `gap`, a character the engine takes for a space)."""
+    return _UNSPACED_GAP.sub(gap, text) if has_unspaced(text) else text
 
 
 def indexable_text(text: str | None) -> str:
