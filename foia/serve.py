@@ -52,6 +52,7 @@ def run(host: str | None, port: int | None):
     stop = threading.Event()
     start_background(runtime, stop, with_worker=app.config["WORKER_ENABLED"],
                      with_scheduler=app.config["SCHEDULER_ENABLED"])
+    _follow_search_log(runtime, stop)
     try:
         _serve(app, host or app.config["HOST"], port or app.config["PORT"])
     finally:
@@ -71,7 +72,19 @@ def serve(host: str | None, port: int | None, threads: int):
     add_pages(app)
     prepare_instance(app)
     _follow_served_address(app, host, port)
-    _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
+    stop = threading.Event()
+    _follow_search_log(current_runtime(), stop)
+    try:
+        _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads)
+    finally:
+        stop.set()
+
+
+def _follow_search_log(runtime, stop: threading.Event) -> None:
+    """Every web process keeps its host's search index fed from the change log (foia.search.follower)."""
+    from foia.search import follower
+
+    follower.start(runtime, stop)
 
 
 def _follow_served_address(app, host: str | None, port: int | None) -> None:
