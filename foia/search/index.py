@@ -108,6 +108,9 @@ class EngineHit:
 class EngineResult:
     total: int
     hits: list[EngineHit]
+    #: The hits' rows as search.services reads them to show them ({"page": {id: row}, "message": {id: row}}),
+    #: when the engine read them in its own query (PostgreSQL: one round trip less); None: services reads them.
+    rows: dict | None = None
 
 
 def marked_html(text: str) -> str:

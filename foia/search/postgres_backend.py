@@ -130,6 +130,20 @@ def _add_folding_config(session) -> None:
         savepoint.rollback()
 
 
+#: The columns search.services shows of each hit, in the order of its _PAGES and _MESSAGES queries, read in the
+#: search's own statement (their rows as they are now: a hit whose row is gone has NULLs and is dropped).
+PAGE_COLUMNS = ["p.id", "p.number", "d.id", "d.filename", "d.page_count", "d.request_id", "pr.id",
+                "pr.tracking_code", "pr.title", "d.is_private", "d.uploaded_by_id", "dm.imported_by_id"]
+MESSAGE_COLUMNS = ["m.id", "m.request_id", "m.subject", "m.from_name", "m.from_address", "mr.id",
+                   "mr.tracking_code", "mr.title", "m.is_private", "m.imported_by_id"]
+SHOWN_ROWS = ("LEFT JOIN page p ON e.kind = 'page' AND p.id = e.item_id "
+              "LEFT JOIN document d ON d.id = p.document_id "
+              "LEFT JOIN message dm ON dm.id = d.message_id "
+              "LEFT JOIN foia_request pr ON pr.id = d.request_id "
+              "LEFT JOIN message m ON e.kind = 'message' AND m.id = e.item_id "
+              "LEFT JOIN foia_request mr ON mr.id = m.request_id")
+
+
 def _escaped_like(text: str) -> str:
     return "%" + text.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_") + "%"
 
@@ -160,9 +174,12 @@ class PostgresSearchIndex:
         """The watermark of search_entry as it is written now: another configuration or text version rebuilds it."""
         return f"postgres:search_entry:{self.config(session)}:v{TEXT_VERSION}"
 
-    def is_behind(self, session) -> bool:
-        """Whether the database has changes this process has not seen applied (one indexed MAX query)."""
-        return indexer.latest_change_id(session) > self._applied
+    def is_behind(self, session, latest_change_id: int | None = None) -> bool:
+        """Whether the database has changes this process has not seen applied (one indexed MAX query, unless
+        the caller read the newest change id already)."""
+        if latest_change_id is None:
+            latest_change_id = indexer.latest_change_id(session)
+        return latest_change_id > self._applied
 
     def update(self, session, *, look_back: bool = True) -> int:
         """Apply the changes after the watermark; return how many items changed."""
@@ -260,10 +277,16 @@ class PostgresSearchIndex:
             return EngineResult(rows[0][0] if rows else 0, [])
         if not rows:
             return EngineResult(0, [])
-        hits = [EngineHit(kind=kind, item_id=item_id, document_id=document_id, request_id=request_id, page=page,
-                          score=float(rank), snippet=marked_html(shown_text(snippet.strip())))
-                for _total, kind, item_id, document_id, request_id, page, rank, snippet in rows]
-        return EngineResult(rows[0][0], hits)
+        hits = []
+        shown: dict[str, dict[int, tuple]] = {"page": {}, "message": {}}
+        for row in rows:
+            _total, kind, item_id, document_id, request_id, page, rank, snippet = row[:8]
+            hits.append(EngineHit(kind=kind, item_id=item_id, document_id=document_id, request_id=request_id,
+                                  page=page, score=float(rank), snippet=marked_html(shown_text(snippet.strip()))))
+            found = row[8:8 + len(PAGE_COLUMNS)] if kind == "page" else row[8 + len(PAGE_COLUMNS):]
+            if found[0] is not None:  # the row still exists
+                shown[kind][item_id] = tuple(found)
+        return EngineResult(rows[0][0], hits, rows=shown)
 
     @staticmethod
     def statement(config: str, query: SearchQuery, visible=None, filters: SearchFilters | None = None,
@@ -306,6 +329,7 @@ class PostgresSearchIndex:
                f"FROM search_entry WHERE {' AND '.join(conditions)}), "
                f"shown AS (SELECT id, rank FROM matched ORDER BY rank DESC, id LIMIT %s OFFSET %s) "
                f"SELECT (SELECT count(*) FROM matched), e.kind, e.item_id, e.document_id, e.request_id, e.page, "
-               f"shown.rank, ts_headline('{config}', e.text, {highlight}, %s) "
-               f"FROM shown JOIN search_entry e ON e.id = shown.id ORDER BY shown.rank DESC, e.id")
+               f"shown.rank, ts_headline('{config}', e.text, {highlight}, %s), "
+               f"{', '.join(PAGE_COLUMNS + MESSAGE_COLUMNS)} "
+               f"FROM shown JOIN search_entry e ON e.id = shown.id {SHOWN_ROWS} ORDER BY shown.rank DESC, e.id")
         return sql, params
