@@ -229,7 +229,7 @@ def main() -> None:
     raw_for = raw_tantivy if args.backend == "tantivy" else raw_postgres
     lines = ["| query class | app p50 | app p95 | raw p50 | raw p95 | app/raw p50 | app/raw p95 | LIKE p50 | matches |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    print(f"\n{args.backend}, {args.pages:,} pages, {args.repeat} runs per class (ms)\n")
+    print(f"\n{args.backend}, {count:,} pages, {args.repeat} runs per class (ms)\n")
     print("\n".join(lines), flush=True)
     with runtime.session() as session:
         owner = session.get(type(owner), owner.id)
