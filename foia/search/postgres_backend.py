@@ -122,12 +122,11 @@ $$"""
 def _add_folding_config(session) -> None:
     """Make the accent-folding configuration when unaccent was installed after migration 0006 (a rebuild
     does it: `CREATE EXTENSION unaccent;` then `foia reindex`); no change when the role may not."""
-    savepoint = session.begin_nested()
     try:
-        session.exec(sa.text(_FOLDING_CONFIG_SQL))
-        savepoint.commit()
+        with session.begin_nested():  # released on success, rolled back alone on failure
+            session.exec(sa.text(_FOLDING_CONFIG_SQL))
     except sa.exc.DBAPIError:
-        savepoint.rollback()
+        pass
 
 
 #: The columns search.services shows of each hit, in the order of its _PAGES and _MESSAGES queries, read in the

@@ -43,13 +43,11 @@ def upgrade() -> None:
         return
     has_unaccent = bind.execute(sa.text("SELECT 1 FROM pg_extension WHERE extname = 'unaccent'")).first()
     if not has_unaccent:
-        savepoint = bind.begin_nested()
         try:
-            bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-            savepoint.commit()
+            with bind.begin_nested():  # released on success, rolled back alone on failure
+                bind.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
             has_unaccent = True
         except sa.exc.DBAPIError as error:
-            savepoint.rollback()
             message = str(getattr(error, "orig", error)).strip().splitlines()[0]
             log.warning("search: the unaccent extension could not be created (%s). PostgreSQL search works "
                         "but accents count (\"pena\" does not find \"Peña\") until someone allowed to runs "
