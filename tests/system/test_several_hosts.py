@@ -1,7 +1,8 @@
-"""The README's recipe for several hosts holds for search: two `foia run` processes with instance folders of
-their own (only `blobs/` shared, as the recipe says) on one PostgreSQL database. What is uploaded through one
-is found by searching through the other within 30 s, on either search backend: with Tantivy each host keeps
-its own index, fed from the database's change log; with PostgreSQL both read the same table.
+"""The README's recipe for several hosts holds for search: two `foia run` processes with instance folders
+of their own (only `blobs/` shared, as the recipe says) on one PostgreSQL database, the second serving web
+pages only. What is uploaded through one is found by searching through the other within 30 s, on either
+search backend: with Tantivy each host keeps its own index, fed from the database's change log; with
+PostgreSQL both read the same table.
 
 Each host is a real process; the test acts over HTTP and reads the database only to see whose index is where.
 """
@@ -53,12 +54,12 @@ Internal memo: the wallaroo contract was signed in March.
 """
 
 
-def _host(start_foia, root: Path, name: str, shared_blobs: Path, backend: str):
+def _host(start_foia, root: Path, name: str, shared_blobs: Path, backend: str, **settings):
     """A host: `foia run` with its own instance folder, whose blobs/ is the shared volume."""
     instance = root / name
     instance.mkdir(mode=0o700)
     (instance / "blobs").symlink_to(shared_blobs, target_is_directory=True)
-    return start_foia(INSTANCE_PATH=instance, SEARCH_BACKEND=backend), instance
+    return start_foia(INSTANCE_PATH=instance, SEARCH_BACKEND=backend, **settings), instance
 
 
 def _logged_in(server) -> WebUser:
@@ -98,7 +99,9 @@ def test_what_is_uploaded_through_one_host_is_found_through_the_other(start_foia
     shared = tmp_path / "shared-volume" / "blobs"
     shared.mkdir(parents=True)
     first, first_instance = _host(start_foia, tmp_path, "host-a", shared, backend)
-    second, second_instance = _host(start_foia, tmp_path, "host-b", shared, backend)
+    # A web-only host (the recipe's step 3): no scheduler, no worker. Whatever feeds its index is its own.
+    second, second_instance = _host(start_foia, tmp_path, "host-b", shared, backend,
+                                    SCHEDULER_ENABLED="false", WORKER_ENABLED="false")
     foia = str(Path(sys.executable).with_name("foia"))
     created = subprocess.run([foia, "create-user", EMAIL, "--password", PASSWORD, "--name", "Rita Reporter"],
                              env=first.env, capture_output=True, text=True, timeout=60)
@@ -136,7 +139,7 @@ def test_what_is_uploaded_through_one_host_is_found_through_the_other(start_foia
              "the uploaded email found through the other host", second)
     assert _found(searcher, "pena", "Rekognition pilot records")
     assert _found(searcher, "orlando", "Rekognition pilot records")
-    # ... and its attachment once a worker (on either host: the blobs are shared) has read it.
+    # ... and its attachment once the first host's worker has read it.
     wait_for(lambda: _found(searcher, "wallaroo", "memo.txt"), WITHIN_SECONDS - (time.monotonic() - uploaded),
              "the uploaded attachment found through the other host", second)
     assert time.monotonic() - uploaded <= WITHIN_SECONDS
