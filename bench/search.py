@@ -5,6 +5,7 @@ doing the same work and a SQL LIKE scan, on N generated pages of English-like te
     .venv/bin/python bench/search.py --pages 100000
     .venv/bin/python bench/search.py --pages 100000 --backend postgres \
         --database-url postgresql://postgres@127.0.0.1:5432/bench_search   # an empty database
+    .venv/bin/python bench/search.py --folder /srv/bench-1m --reuse   # measure again, no generating
 
 Prints index build time and size, then a Markdown table: p50/p95 per query class for the app and the
 raw engine, the ratio app/raw, and the LIKE scan. What each column includes is printed under the table.
@@ -14,6 +15,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import os
 import random
 import sys
 import tempfile
@@ -106,37 +108,13 @@ def timed_together(first, second, repeat: int) -> tuple[list[float], list[float]
     return samples
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
-    parser.add_argument("--pages", type=int, default=1_000_000)
-    parser.add_argument("--repeat", type=int, default=200, help="timed runs per query class")
-    parser.add_argument("--folder", help="instance folder to use (default: a temporary one)")
-    parser.add_argument("--backend", choices=("tantivy", "postgres"), default="tantivy")
-    parser.add_argument("--database-url", help="database to fill (default: SQLite in the folder); must be empty")
-    args = parser.parse_args()
-    if args.backend == "postgres" and not (args.database_url or "").startswith("postgres"):
-        parser.error("--backend postgres needs --database-url postgresql://...")
-
-    from foia import create_app
+def generate(args, runtime, folder: Path):
+    """Fill the database with the generated pages and build the index; (owner, pages indexed, seconds)."""
     from foia.agencies.jurisdictions import sync_jurisdictions
     from foia.db import utcnow
     from foia.documents.models import Document, ExtractionState, Page
-    from foia.migrations import upgrade
-    from foia.search import services
-    from foia.search.query import parse
     from tests.factories import Factories
 
-    folder = Path(args.folder or tempfile.mkdtemp(prefix="foia-bench-search-"))
-    config = {"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
-              "WORKER_ENABLED": False, "SEARCH_BACKEND": args.backend}
-    if args.database_url:
-        config["DATABASE_URL"] = args.database_url
-    app = create_app(config)
-    runtime = app.extensions["foia"]
-    upgrade(runtime.engine)
-    with runtime.engine.connect() as connection:
-        if connection.execute(sa.text("SELECT count(*) FROM page")).scalar():
-            sys.exit(f"the database {runtime.engine.url!r} already holds pages: give the bench an empty one")
     with runtime.session() as session:
         sync_jurisdictions(session)
         session.commit()
@@ -178,6 +156,54 @@ def main() -> None:
         started = time.perf_counter()
         count = runtime.search.rebuild(session)
         build = time.perf_counter() - started
+    return owner, count, build
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--pages", type=int, default=1_000_000)
+    parser.add_argument("--repeat", type=int, default=200, help="timed runs per query class")
+    parser.add_argument("--folder", help="instance folder to use (default: a temporary one)")
+    parser.add_argument("--backend", choices=("tantivy", "postgres"), default="tantivy")
+    parser.add_argument("--database-url", help="database to fill (default: SQLite in the folder); must be empty")
+    parser.add_argument("--reuse", action="store_true",
+                        help="measure again on a --folder (and --database-url) this bench filled before: "
+                             "no generating, no rebuilding (the index is caught up if behind)")
+    args = parser.parse_args()
+    if args.backend == "postgres" and not (args.database_url or "").startswith("postgres"):
+        parser.error("--backend postgres needs --database-url postgresql://...")
+
+    from foia import create_app
+    from foia.migrations import upgrade
+    from foia.search import services
+    from foia.search.query import parse
+
+    folder = Path(args.folder or tempfile.mkdtemp(prefix="foia-bench-search-"))
+    config = {"INSTANCE_PATH": str(folder), "SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
+              "WORKER_ENABLED": False, "SEARCH_BACKEND": args.backend}
+    if args.database_url:
+        config["DATABASE_URL"] = args.database_url
+    app = create_app(config)
+    runtime = app.extensions["foia"]
+    upgrade(runtime.engine)
+    with runtime.engine.connect() as connection:
+        existing = connection.execute(sa.text("SELECT count(*) FROM page")).scalar()
+    if existing and not args.reuse:
+        sys.exit(f"the database {runtime.engine.url!r} already holds pages: give the bench an empty one (or --reuse)")
+    if args.reuse:
+        if not existing:
+            sys.exit("--reuse: nothing to reuse in this folder/database")
+        from foia.accounts.models import User
+        from foia.requests.models import FoiaRequest
+
+        with runtime.session() as session:
+            first = session.get(FoiaRequest, 1)
+            owner = session.get(User, first.owner_id)
+            runtime.search.update(session)
+            count = existing
+        build = None
+    else:
+        owner, count, build = generate(args, runtime, folder)
     if args.backend == "postgres":
         with runtime.engine.connect() as connection:
             connection.execute(sa.text("ANALYZE search_entry"))
@@ -187,13 +213,23 @@ def main() -> None:
     else:
         size = sum(p.stat().st_size for p in (folder / "search").rglob("*") if p.is_file())
         where = "index folder"
-    print(f"index build: {count:,} pages in {build:.1f} s ({count / build:,.0f} pages/s), "
-          f"size {size / 2**20:,.0f} MiB ({where})", flush=True)
+    if build is None:
+        print(f"index reused: {count:,} pages, size {size / 2**20:,.0f} MiB ({where})", flush=True)
+    else:
+        print(f"index build: {count:,} pages in {build:.1f} s ({count / build:,.0f} pages/s), "
+              f"size {size / 2**20:,.0f} MiB ({where})", flush=True)
 
+    if args.backend == "postgres":
+        with runtime.session() as session:
+            config = runtime.search.config(session)
+        folding = "on (unaccent)" if config == "foia_english" else "OFF (no unaccent extension: plain english)"
+    else:
+        folding = "on (Tantivy's ascii_fold filter)"
+    print(f"accent folding: {folding}; load average {' '.join(f'{x:.2f}' for x in os.getloadavg())}", flush=True)
     raw_for = raw_tantivy if args.backend == "tantivy" else raw_postgres
     lines = ["| query class | app p50 | app p95 | raw p50 | raw p95 | app/raw p50 | app/raw p95 | LIKE p50 | matches |",
              "|---|--:|--:|--:|--:|--:|--:|--:|--:|"]
-    print(f"\n{args.backend}, {args.pages:,} pages, {args.repeat} runs per class (ms)\n")
+    print(f"\n{args.backend}, {count:,} pages, {args.repeat} runs per class (ms)\n")
     print("\n".join(lines), flush=True)
     with runtime.session() as session:
         owner = session.get(type(owner), owner.id)
@@ -226,8 +262,9 @@ def main() -> None:
     engine_work = ("Tantivy: a new searcher, the top 20 with the total count, the permission term-set and filter "
                    "clauses, the same SnippetGenerator on the page text for the 20 hits, their stored fields"
                    if args.backend == "tantivy" else
-                   "PostgreSQL: the backend's two statements (count of matches; top 20 by ts_rank_cd with "
-                   "ts_headline for those 20) with the permission filter, run directly on the psycopg connection")
+                   "PostgreSQL: the backend's one statement (the matches ranked by ts_rank_cd once, their count, the "
+                   "top 20 with ts_headline) with the permission filter, run directly on a psycopg connection")
+    print(f"\nload average at the end: {' '.join(f'{x:.2f}' for x in os.getloadavg())}")
     print(f"""
 - app: `services.search` as a logged-in owner of 20 of the 40 requests, in one open session: parsing the query,
   the visible-request ids query, the "anything new to index?" check, the engine query, the database re-check
@@ -260,22 +297,19 @@ def raw_tantivy(runtime, parsed, visible):
 
 
 def raw_postgres(runtime, parsed, visible):
-    """The backend's SQL run directly on psycopg, compiled once; returns the match count."""
+    """The backend's SQL run directly on psycopg, built once; returns the match count."""
     backend = runtime.search
     connection = runtime.engine.raw_connection()
-    compiled = []
-    for statement in backend.statements(parsed, visible):
-        sql = statement.compile(dialect=runtime.engine.dialect, compile_kwargs={"render_postcompile": True})
-        compiled.append((str(sql), sql.construct_params()))
-    (count_sql, count_params), (rows_sql, rows_params) = compiled
+    with runtime.session() as session:
+        config = backend.config(session)
+    sql, params = backend.statement(config, parsed, visible)
 
     def run():
         cursor = connection.cursor()
-        cursor.execute(count_sql, count_params)
-        total = cursor.fetchone()[0]
-        cursor.execute(rows_sql, rows_params)
-        cursor.fetchall()
-        return total
+        cursor.execute(sql, params)
+        rows = cursor.fetchall()
+        cursor.close()
+        return rows[0][0] if rows else 0
 
     return run
 

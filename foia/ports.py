@@ -90,8 +90,9 @@ class SearchIndex(Protocol):
     def update(self, session, *, look_back: bool = True) -> int:
         """Bring the index up to date from the SearchChange watermark; return how many items changed."""
 
-    def is_behind(self, session) -> bool:
-        """Whether the database holds changes this index has not applied yet (cheap: asked before every search)."""
+    def is_behind(self, session, latest_change_id: int | None = None) -> bool:
+        """Whether the database holds changes this index has not applied yet (cheap: asked before every search;
+        latest_change_id: the newest SearchChange id when the caller has read it already)."""
 
     def rebuild(self, session) -> int:
         """Rebuild from every page and message; return how many it holds."""

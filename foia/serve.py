@@ -18,17 +18,21 @@ from foia.maintenance import upgrade_database
 log = logging.getLogger("foia")
 
 
-def _serve(app, host: str, port: int, threads: int = 8, workers: int = 1) -> None:
+def _serve(app, host: str, port: int, threads: int = 8, workers: int = 1, started=None) -> None:
+    """Serve until stopped. `started` runs once the serving processes exist: with several, in the parent after
+    they are forked (a thread or an open connection would not survive a fork whole)."""
     from waitress import serve as waitress_serve
 
     if workers > 1:
-        _serve_in_processes(app, host, port, threads, workers)
+        _serve_in_processes(app, host, port, threads, workers, started)
         return
+    if started is not None:
+        started()
     click.echo(f"Serving foia on http://{host}:{port}  (Ctrl+C to stop)")
     waitress_serve(app, host=host, port=port, threads=threads, ident="foia")
 
 
-def _serve_in_processes(app, host: str, port: int, threads: int, workers: int) -> None:
+def _serve_in_processes(app, host: str, port: int, threads: int, workers: int, started=None) -> None:
     """`workers` processes answering on one listening socket (the kernel gives each connection to one of them).
 
     One Python process runs one thread at a time (the GIL): its threads share a core however many there are.
@@ -54,6 +58,8 @@ def _serve_in_processes(app, host: str, port: int, threads: int, workers: int) -
                 os._exit(code)
         children.append(pid)
     listener.close()
+    if started is not None:
+        started()
     click.echo(f"Serving foia on http://{host}:{port} with {workers} processes of {threads} threads (Ctrl+C to stop)")
 
     stopping = False
@@ -109,6 +115,7 @@ def run(host: str | None, port: int | None):
     stop = threading.Event()
     start_background(runtime, stop, with_worker=app.config["WORKER_ENABLED"],
                      with_scheduler=app.config["SCHEDULER_ENABLED"])
+    _follow_search_log(runtime, stop)
     try:
         _serve(app, host or app.config["HOST"], port or app.config["PORT"])
     finally:
@@ -130,7 +137,19 @@ def serve(host: str | None, port: int | None, threads: int, workers: int):
     add_pages(app)
     prepare_instance(app)
     _follow_served_address(app, host, port)
-    _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads, workers)
+    stop = threading.Event()
+    try:
+        _serve(app, host or app.config["HOST"], port or app.config["PORT"], threads, workers,
+               started=lambda: _follow_search_log(current_runtime(), stop))
+    finally:
+        stop.set()
+
+
+def _follow_search_log(runtime, stop: threading.Event) -> None:
+    """Every web process keeps its host's search index fed from the change log (foia.search.follower)."""
+    from foia.search import follower
+
+    follower.start(runtime, stop)
 
 
 def _follow_served_address(app, host: str | None, port: int | None) -> None:

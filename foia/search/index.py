@@ -108,6 +108,9 @@ class EngineHit:
 class EngineResult:
     total: int
     hits: list[EngineHit]
+    #: The hits' rows as search.services reads them to show them ({"page": {id: row}, "message": {id: row}}),
+    #: when the engine read them in its own query (PostgreSQL: one round trip less); None: services reads them.
+    rows: dict | None = None
 
 
 def marked_html(text: str) -> str:
@@ -129,9 +132,10 @@ def has_unspaced(text: str) -> bool:
     return _UNSPACED.search(text) is not None
 
 
-def space_unspaced(text: str) -> str:
-    """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces."""
-    return _UNSPACED_GAP.sub(" ", text) if has_unspaced(text) else text
+def space_unspaced(text: str, gap: str = " ") -> str:
+    """Each Chinese, Japanese or Korean character as a word of its own, for engines that split on spaces
+    (or on `gap`, a character the engine takes for a space)."""
+    return _UNSPACED_GAP.sub(gap, text) if has_unspaced(text) else text
 
 
 def indexable_text(text: str | None) -> str:

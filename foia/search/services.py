@@ -159,15 +159,19 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
     if not parsed.is_searchable:
         return results
     connection = session.connection()
-    visible = None if as_operator or sees_everything(actor) else visible_scopes(connection, actor, now)
+    latest = None
+    if as_operator or sees_everything(actor):
+        visible = None
+    else:
+        visible, latest = _scopes_and_latest_change(connection, actor, now)
     if visible is not None and (not visible or (filters.request_id and filters.request_id not in visible
                                                 and -filters.request_id not in visible)):
         return results
-    _catch_up(runtime, session)
+    _catch_up(runtime, session, latest)
     found = runtime.search.search(session, parsed, visible_scopes=visible, filters=filters,
                                   limit=per_page, offset=(page - 1) * per_page)
     results.total = found.total
-    results.groups = _groups(connection, found.hits, visible)
+    results.groups = _groups(connection, found.hits, visible, found.rows)
     return results
 
 
@@ -179,17 +183,23 @@ _VISIBLE_SQL_KEPT = 512
 
 def visible_ids(connection, actor, now: datetime) -> set[int]:
     """The ids of the requests the actor may see: access.visible_request_ids, in one query."""
-    return _ids(connection, "visible", actor, now, lambda: visible_request_ids(actor, now))
+    return _ids(connection, "visible", actor, now, lambda: _compiled(connection, visible_request_ids(actor, now)))
 
 
 def visible_scopes(connection, actor, now: datetime) -> set[int]:
     """The search scopes the actor sees (access.scopes_for): visible requests, private parts of workable
     ones, their own holding pen."""
-    workable = _ids(connection, "workable", actor, now, lambda: workable_request_ids(actor)) if actor else set()
+    workable = (_ids(connection, "workable", actor, now, lambda: _compiled(connection, workable_request_ids(actor)))
+                if actor else set())
     return scopes_for(actor, visible_ids(connection, actor, now), workable)
 
 
 def _ids(connection, what: str, actor, now: datetime, statement) -> set[int]:
+    return {row[0] for row in _fetch(connection, _sql(connection, what, actor, now, statement))}
+
+
+def _sql(connection, what: str, actor, now: datetime, build) -> str:
+    """The SQL of a statement about the actor, compiled once per actor and day."""
     key = (what, connection.dialect.name, getattr(actor, "id", None), bool(getattr(actor, "is_admin", False)),
            local_date(now))
     sql = _visible_sql.get(key)
@@ -197,9 +207,35 @@ def _ids(connection, what: str, actor, now: datetime, statement) -> set[int]:
         if len(_visible_sql) >= _VISIBLE_SQL_KEPT:
             _visible_sql.clear()
         # Its values are the actor's id, visibility names and a date: rendered inline, the SQL needs no parameters.
-        sql = _visible_sql[key] = str(statement().compile(dialect=connection.dialect,
-                                                          compile_kwargs={"literal_binds": True}))
-    return {row[0] for row in _fetch(connection, sql)}
+        sql = _visible_sql[key] = build()
+    return sql
+
+
+def _compiled(connection, statement) -> str:
+    return str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
+
+
+def _scopes_and_latest_change(connection, actor, now: datetime) -> tuple[set[int], int]:
+    """visible_scopes and the newest search change id (indexer.latest_change_id), in one query: each query
+    before the engine's is a round trip to the database, which is most of a rare word's search."""
+    def build() -> str:
+        parts = [f"SELECT 1, v.id FROM ({_compiled(connection, visible_request_ids(actor, now))}) AS v"]
+        if actor:
+            parts.append(f"SELECT 2, w.id FROM ({_compiled(connection, workable_request_ids(actor))}) AS w")
+        parts.append("SELECT 3, coalesce(max(id), 0) FROM search_change")
+        return " UNION ALL ".join(parts)
+
+    visible: set[int] = set()
+    workable: set[int] = set()
+    latest = 0
+    for what, value in _fetch(connection, _sql(connection, "scopes+latest", actor, now, build)):
+        if what == 1:
+            visible.add(value)
+        elif what == 2:
+            workable.add(value)
+        else:
+            latest = value
+    return scopes_for(actor, visible, workable), latest
 
 
 def _fetch(connection, sql: str, params: list | None = None) -> list[tuple]:
@@ -220,13 +256,13 @@ def _fetch(connection, sql: str, params: list | None = None) -> list[tuple]:
         cursor.close()
 
 
-def _catch_up(runtime, session: Session) -> None:
+def _catch_up(runtime, session: Session, latest_change_id: int | None = None) -> None:
     """Apply changes not yet indexed, so a page extracted a moment ago is found.
 
-    The check is one indexed MAX(id) on the caller's connection; a write session is only opened when
-    the index is behind."""
+    The check is one indexed MAX(id) on the caller's connection (or the one already read with the
+    searcher's scopes); a write session is only opened when the index is behind."""
     try:
-        if not runtime.search.is_behind(session):
+        if not runtime.search.is_behind(session, latest_change_id):
             return
         with runtime.session(immediate=True) as index_session:
             runtime.search.update(index_session, look_back=False)
@@ -274,13 +310,15 @@ class RequestRow(NamedTuple):
     title: str
 
 
-def _groups(connection, hits: list[EngineHit], visible: set[int] | None) -> list[ResultGroup]:
+def _groups(connection, hits: list[EngineHit], visible: set[int] | None, rows: dict | None = None) -> list[ResultGroup]:
     # visible: the searcher's scopes (None: everything).
-    """Group hits by document, after checking each item still exists and is still visible (one query per kind)."""
-    page_ids = [hit.item_id for hit in hits if hit.kind == "page"]
-    message_ids = [hit.item_id for hit in hits if hit.kind == "message"]
-    pages = _rows_by_id(connection, _PAGES, page_ids)
-    messages = _rows_by_id(connection, _MESSAGES, message_ids)
+    """Group hits by document, after checking each item still exists and is still visible (one query per kind,
+    unless the engine read the rows, _PAGES's and _MESSAGES's columns, in its own query)."""
+    if rows is not None:
+        pages, messages = rows["page"], rows["message"]
+    else:
+        pages = _rows_by_id(connection, _PAGES, [hit.item_id for hit in hits if hit.kind == "page"])
+        messages = _rows_by_id(connection, _MESSAGES, [hit.item_id for hit in hits if hit.kind == "message"])
 
     def allowed(request_id: int | None, is_private, holder_id: int | None) -> bool:
         return visible is None or content_scope(request_id, bool(is_private), holder_id) in visible

@@ -167,9 +167,12 @@ class TantivySearchIndex:
         finally:
             handle.close()
 
-    def is_behind(self, session) -> bool:
-        """Whether the database has changes this process has not seen applied (one indexed MAX query)."""
-        return indexer.latest_change_id(session) > self._applied
+    def is_behind(self, session, latest_change_id: int | None = None) -> bool:
+        """Whether the database has changes this process has not seen applied (one indexed MAX query, unless
+        the caller read the newest change id already)."""
+        if latest_change_id is None:
+            latest_change_id = indexer.latest_change_id(session)
+        return latest_change_id > self._applied
 
     def update(self, session, *, look_back: bool = True) -> int:
         """Apply the changes after this index's watermark; return how many items changed."""
