@@ -29,7 +29,7 @@ def _restore(superuser) -> None:
     """Leave the test database as migrations make it: unaccent and foia_english present, no limited role."""
     with superuser.begin() as connection:
         connection.execute(sa.text("CREATE EXTENSION IF NOT EXISTS unaccent"))
-        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0005_reading'"))
+        connection.execute(sa.text("UPDATE alembic_version SET version_num = '0006_page_indexes'"))
     migrations.upgrade(superuser)
     with superuser.begin() as connection:
         if connection.execute(sa.text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": LIMITED_ROLE}).first():
@@ -50,7 +50,7 @@ def test_a_role_that_may_not_create_unaccent_still_upgrades_and_searches_until_a
         with superuser.begin() as connection:
             connection.execute(sa.text("DROP TEXT SEARCH CONFIGURATION IF EXISTS foia_english"))
             connection.execute(sa.text("DROP EXTENSION IF EXISTS unaccent"))
-            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0005_reading'"))
+            connection.execute(sa.text("UPDATE alembic_version SET version_num = '0006_page_indexes'"))
             connection.execute(sa.text(f"DROP ROLE IF EXISTS {LIMITED_ROLE}"))
             # Like an application's role on a managed database: it may use the tables, not create extensions.
             connection.execute(sa.text(f"CREATE ROLE {LIMITED_ROLE} LOGIN NOSUPERUSER"))
