@@ -19,7 +19,7 @@ from pathlib import Path
 import pytest
 import sqlalchemy as sa
 
-from tests.conftest import PG_URL, require
+from tests.conftest import PG_URL
 from tests.system.conftest import wait_for
 from tests.system.web_user import WebUser, text_of
 
@@ -92,10 +92,11 @@ def _found(user: WebUser, query: str, wanted: str) -> bool:
     return wanted in text_of(page.text)
 
 
+@pytest.mark.postgres_only
+@pytest.mark.skipif(not (PG_URL or "").startswith("postgres"),
+                    reason="several hosts share one PostgreSQL database: runs in the PostgreSQL pass of the suite")
 @pytest.mark.parametrize("backend", ["tantivy", "postgres"])
 def test_what_is_uploaded_through_one_host_is_found_through_the_other(start_foia, tmp_path, backend):
-    require((PG_URL or "").startswith("postgres"),
-            "several hosts share one PostgreSQL database: set FOIA_TEST_DATABASE_URL to a PostgreSQL database")
     shared = tmp_path / "shared-volume" / "blobs"
     shared.mkdir(parents=True)
     first, first_instance = _host(start_foia, tmp_path, "host-a", shared, backend)

@@ -13,15 +13,20 @@ import sqlalchemy as sa
 from foia import db, migrations
 from foia.search import services
 from foia.search.index import SearchFilters
-from tests.conftest import DEFAULT_NOW, PG_URL, require
+from tests.conftest import DEFAULT_NOW, PG_URL
 from tests.unit.search.records import add_document
 
 LIMITED_ROLE = "foia_search_limited"
 
+pytestmark = [
+    pytest.mark.postgres_only,
+    pytest.mark.skipif(not (PG_URL or "").startswith("postgres"),
+                       reason="unaccent is PostgreSQL's: runs in the PostgreSQL pass of the suite"),
+]
+
 
 @pytest.fixture
 def app_config(app_config):
-    require((PG_URL or "").startswith("postgres"), "the PostgreSQL search backend needs FOIA_TEST_DATABASE_URL")
     return {**app_config, "SEARCH_BACKEND": "postgres"}
 
 
