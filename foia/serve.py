@@ -58,8 +58,6 @@ def _serve_in_processes(app, host: str, port: int, threads: int, workers: int, s
                 os._exit(code)
         children.append(pid)
     listener.close()
-    if started is not None:
-        started()
     click.echo(f"Serving foia on http://{host}:{port} with {workers} processes of {threads} threads (Ctrl+C to stop)")
 
     stopping = False
@@ -75,6 +73,8 @@ def _serve_in_processes(app, host: str, port: int, threads: int, workers: int, s
 
     for sig in (signal.SIGINT, signal.SIGTERM):
         signal.signal(sig, stop)
+    if started is not None:  # after the handlers: a stop that comes while it starts still stops the children
+        started()
     failed = False
     while children:
         pid, status = os.wait()
