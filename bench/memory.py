@@ -122,7 +122,7 @@ def idle_run(folder: Path) -> tuple[int, int]:
 
 def big_pdf(path: Path, pages: int) -> None:
     from bench.extract import WORDS
-    from foia.documents.pdf_writer import text_pdf
+    from foia.demo.pdf_writer import text_pdf
     import random
 
     rng = random.Random(3)

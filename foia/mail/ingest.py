@@ -9,6 +9,8 @@ from __future__ import annotations
 
 import hashlib
 import re
+import time
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
@@ -35,6 +37,9 @@ from foia.text.sniff import is_zip
 
 #: The largest single email or file accepted.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
+#: An mbox import commits every BATCH_SIZE messages, or after BATCH_SECONDS (other writers wait meanwhile).
+BATCH_SIZE = 100
+BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -73,6 +78,39 @@ class Intake:
     #: Put everything on this request instead of matching (upload on a request page, --request).
     request: FoiaRequest | None = None
     summary: ImportSummary = field(default_factory=ImportSummary)
+    #: Inputs taken in since the last commit, and since when (see batched()).
+    uncommitted: int = 0
+    batch_size: int = 1
+    batch_started: float = 0.0
+
+    def commit(self) -> None:
+        """Make the blobs durable, then commit the rows that name them."""
+        self.blobs.sync()
+        self.session.commit()
+        self.uncommitted = 0
+
+    def taken(self) -> None:
+        """One input is in (in its savepoint): commit now, or with the batch it belongs to."""
+        if self.uncommitted == 0:
+            self.batch_started = time.monotonic()
+        self.uncommitted += 1
+        if self.uncommitted >= self.batch_size or time.monotonic() - self.batch_started >= BATCH_SECONDS:
+            self.commit()
+
+    @contextmanager
+    def batched(self, size: int = BATCH_SIZE) -> Iterator[None]:
+        """Commit inputs by batches of `size` (or every BATCH_SECONDS) instead of one by one: each input
+        still runs in its own savepoint, so a failing one rolls back alone. A crash loses at most the
+        uncommitted batch, which importing the same file again takes in (the rest are duplicates)."""
+        previous = self.batch_size
+        self.batch_size = max(previous, size)
+        try:
+            with self.blobs.batch():
+                yield
+                if self.uncommitted:
+                    self.commit()
+        finally:
+            self.batch_size = previous
 
     @property
     def scope(self) -> str:
@@ -182,6 +220,8 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
         intake_scope=intake.scope, parse_warnings=[storable(w)[:1000] for w in parsed.warnings],
         imported_by_id=intake.uploader_id,
         created_at=intake.now, updated_at=intake.now)
+    if request is not None and message.kind not in (MessageKind.bounce, MessageKind.auto_reply):
+        note_suggestion(message, request)  # before the insert: one statement, not an insert and an update
     intake.session.add(message)
     intake.session.flush()
     record_change(intake.session, "message", message.id, intake.now)
@@ -252,7 +292,6 @@ def _tell_request(intake: Intake, message: Message, parsed: ParsedMessage, reque
         summary = f"Automatic reply from {sender}: {parsed.subject or '(no subject)'}"
     else:
         summary = f"Reply from {sender}{files}: {parsed.subject or '(no subject)'}"
-        note_suggestion(message, request)
     add_event(intake.session, request, intake.actor, "message", summary, intake.now,
               detail={"message_id": message.id, "kind": message.kind.value, "match_reason": message.match_reason})
 
@@ -276,10 +315,16 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
         request, reason = intake.request, f"{intake.source} to {intake.request.tracking_code}"
     else:
         request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source))
+    nested = session.in_nested_transaction()  # in ingest_item's savepoint, which undoes what fails
     try:
-        message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+        if nested:
+            message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+        else:
+            with session.begin_nested():
+                message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
     except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
-        session.rollback()
+        if nested:
+            raise Skip("already imported", duplicate=True) from None
         intake.summary.duplicates += 1
         return None
     documents = _store_attachments(intake, message, parsed.attachments)
