@@ -67,9 +67,9 @@ def _docx_text(path: str) -> str:
     return "\n".join(parts)
 
 
-def _save_png(image, path: Path, dpi: int) -> None:
+def _save_png(image, path: Path, dpi: int, compress_level: int = 1) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    image.save(path, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
 
 
 def _read_image(path: str, folder: Path) -> dict:
@@ -287,6 +287,8 @@ def _render(request: dict) -> dict:
     dpi = int(request.get("dpi", 300))
     grayscale = bool(request.get("grayscale", True))
     max_side = min(MAX_RENDER_SIDE, int(request.get("max_side", MAX_RENDER_SIDE)))
+    # 0 for a picture read once by Tesseract right after (compressing it costs more than writing it whole).
+    compress_level = min(9, max(0, int(request.get("compress_level", 1))))
     images = {}
     document = pdfium.PdfDocument(request["path"])
     try:
@@ -298,7 +300,7 @@ def _render(request: dict) -> dict:
                                 (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
             bitmap = page.render(scale=scale, grayscale=grayscale)
             target = folder / f"page-{number}.png"
-            _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)))
+            _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)), compress_level)
             images[number] = str(target)
             page.close()
     finally:
