@@ -370,6 +370,10 @@ def serve(memory_mb: int) -> None:
 
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    try:  # now, while the parent is still claiming the first file, not when that file is here
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        pass
     handlers = {"read": _read, "render": _render, "merge": _merge, "find": _find}
     for line in sys.stdin.buffer:
         request = json.loads(line)

@@ -310,9 +310,11 @@ class Lane:
 
 
 @contextmanager
-def _lane(runtime, on_extracted=lambda e: None, lanes: int = 1):
+def _lane(runtime, on_extracted=lambda e: None, lanes: int = 1, start_reader: bool = False):
     with _reader(runtime) as reader, _reader(runtime) as renderer, \
             tempfile.TemporaryDirectory(prefix="foia-extract-") as folder:
+        if start_reader:  # a run over a queued backlog: the child gets ready while the lane claims
+            reader.start()
         yield Lane(runtime, reader, renderer, Path(folder), on_extracted, lanes)
 
 
@@ -340,7 +342,7 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
     count = _lanes(runtime, lanes)
 
     def lane():
-        with _lane(runtime, counted, count) as this:
+        with _lane(runtime, counted, count, start_reader=True) as this:
             this.run()
 
     threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(count)]

@@ -93,6 +93,10 @@ class Reader:
             self._in_flight = 0
         return self._process
 
+    def start(self) -> None:
+        """Start the child now (it imports its libraries while the caller prepares the first file)."""
+        self._start()
+
     def close(self) -> None:
         """Stop the child."""
         process, self._process = self._process, None
