@@ -28,6 +28,10 @@ MIN_TEXT_LAYER_CHARS = 3
 #: Largest rendered side and area in pixels, so a poster-sized page cannot exhaust memory.
 MAX_RENDER_SIDE = 10000
 MAX_RENDER_PIXELS = 60_000_000
+#: Resolution scanned pages are drawn at for Tesseract.
+OCR_DPI = 300
+#: A PDF with at most this many scanned pages has them drawn by the reader as it reads the file.
+SCANS_DRAWN_WHILE_READING = 4
 #: More pages than this and the file is refused (a real release is split long before).
 MAX_PAGES = 20000
 
@@ -176,7 +180,7 @@ def _too_many_pages(count: int, details: dict) -> dict:
                      "split it into smaller files and upload them again."}
 
 
-def _read_pdf(path: str) -> dict:
+def _read_pdf(path: str, folder: Path | None = None) -> dict:
     import pypdfium2 as pdfium
 
     try:
@@ -220,9 +224,27 @@ def _read_pdf(path: str) -> dict:
                 text = _pypdf_page_text(pypdf_reader, index)
                 engine = "pdfium+pypdf"
             texts.append(text)
+        images = _draw_few_scans(document, scans, folder)
     finally:
         document.close()
-    return {"state": "done", "kind": "pdf", "texts": texts, "scans": scans, "details": details, "engine": engine}
+    return {"state": "done", "kind": "pdf", "texts": texts, "scans": scans, "images": images, "details": details,
+            "engine": engine}
+
+
+def _draw_few_scans(document, scans: list[int], folder: Path | None) -> dict[str, str]:
+    """A PDF with a few scanned pages (a scanned letter): draw them for OCR now, while the file is open,
+    rather than opening it again in another child. More pages are drawn later, round by round."""
+    if folder is None or not scans or len(scans) > SCANS_DRAWN_WHILE_READING:
+        return {}
+    images = {}
+    try:
+        for number in scans:
+            page = document[number - 1]
+            images[str(number)] = _draw_page(page, folder / f"page-{number}.png", OCR_DPI, True, MAX_RENDER_SIDE, 0)
+            page.close()
+    except Exception:  # the later rounds draw (or fail) them as before
+        return {}
+    return images
 
 
 def _pypdf_page_text(reader, index: int) -> str:
@@ -260,7 +282,7 @@ def _read(request: dict) -> dict:
         return {"state": "failed", "error": "The file is empty (0 bytes), so there is no text to read."}
     kind = reader_kind(head, request.get("filename", ""), request.get("content_type", ""))
     if kind == "pdf":
-        return _read_pdf(path)
+        return _read_pdf(path, folder)
     if kind == "not_pdf":
         return {"state": "failed", "kind": "pdf",
                 "error": "The file is called a PDF, but its contents are not a PDF (it may be damaged or cut short)."}
@@ -294,18 +316,20 @@ def _render(request: dict) -> dict:
     try:
         for number in request["pages"]:
             page = document[number - 1]
-            width, height = page.get_size()
-            # A little under the caps: PDFium rounds the bitmap's sides up.
-            scale = 0.999 * min(dpi / 72, max_side / max(width, height, 1),
-                                (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
-            bitmap = page.render(scale=scale, grayscale=grayscale)
-            target = folder / f"page-{number}.png"
-            _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)), compress_level)
-            images[number] = str(target)
+            images[number] = _draw_page(page, folder / f"page-{number}.png", dpi, grayscale, max_side, compress_level)
             page.close()
     finally:
         document.close()
     return {"images": images}
+
+
+def _draw_page(page, target: Path, dpi: int, grayscale: bool, max_side: int, compress_level: int) -> str:
+    width, height = page.get_size()
+    # A little under the caps: PDFium rounds the bitmap's sides up.
+    scale = 0.999 * min(dpi / 72, max_side / max(width, height, 1), (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+    bitmap = page.render(scale=scale, grayscale=grayscale)
+    _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)), compress_level)
+    return str(target)
 
 
 def _find(request: dict) -> dict:

@@ -124,9 +124,10 @@ def _ocr_pages(runtime, renderer: Reader, reading: Reading, path: Path, folder: 
     rounds = [waiting[start:start + batch] for start in range(0, len(waiting), batch)]
 
     def draw(pages) -> None:
-        if reading.kind == "pdf":  # uncompressed: Tesseract reads each picture once, right after
-            images = renderer.render(path, [page.number for page in pages], folder=folder, compress_level=0)
-            for page in pages:
+        undrawn = [page for page in pages if not page.image]  # the reader drew a short scan's pages already
+        if reading.kind == "pdf" and undrawn:  # uncompressed: Tesseract reads each picture once, right after
+            images = renderer.render(path, [page.number for page in undrawn], folder=folder, compress_level=0)
+            for page in undrawn:
                 page.image = images[page.number]
 
     # PDFium draws the next round while Tesseract reads this one, so the cores do not wait for the drawing.

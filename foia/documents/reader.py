@@ -192,7 +192,8 @@ class Reader:
         pages = []
         for number, text in enumerate(texts or (), start=1):
             image = images.get(str(number))
-            pages.append(PageText(number=number, text=text, method="ocr" if image else method,
+            # a picture file is read by OCR only; a PDF's scanned page is "ocr" once Tesseract has read it
+            pages.append(PageText(number=number, text=text, method="ocr" if image and answer.get("kind") != "pdf" else method,
                                   needs_ocr=number in scans or image is not None, image=image))
         return Reading(pages=pages, **answer)
 
