@@ -231,6 +231,47 @@ def _read_pdf(path: str, folder: Path | None = None) -> dict:
             "engine": engine}
 
 
+def _ocr_picture(page, folder: Path, number: int) -> str:
+    """The picture of a scanned page Tesseract reads: the scan's own JPEG when the page is just that,
+    else the page drawn at OCR_DPI in grey, uncompressed (Tesseract reads it once, right after)."""
+    return _scan_as_jpeg(page, folder / f"page-{number}.jpg") or \
+        _draw_page(page, folder / f"page-{number}.png", OCR_DPI, True, MAX_RENDER_SIDE, 0)
+
+
+def _scan_as_jpeg(page, target: Path) -> str | None:
+    """A page that is one JPEG covering it, upright, scanned at 150-400 dpi: that JPEG as it is in the file
+    (no drawing, no re-encoding), with its resolution written in its JFIF header. None for anything else."""
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        if page.get_rotation():
+            return None
+        objects = list(page.get_objects(max_depth=1))
+        if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return None
+        image = objects[0]
+        if image.get_filters() != ["DCTDecode"]:
+            return None
+        a, b, c, d, _e, _f = image.get_matrix().get()
+        width, height = page.get_size()
+        if b or c or a < 0.95 * width or d < 0.95 * height:
+            return None
+        pixels_wide, pixels_high = image.get_px_size()
+        dpi = pixels_wide * 72 / a
+        if abs(dpi - pixels_high * 72 / d) > 2 or not 150 <= dpi <= 400 or pixels_wide * pixels_high > MAX_RENDER_PIXELS:
+            return None
+        data = bytearray(image.get_data(decode_simple=False))
+    except Exception:
+        return None
+    if data[:4] != b"\xff\xd8\xff\xe0" or data[6:11] != b"JFIF\x00":
+        return None  # no JFIF header to carry the resolution (Adobe, CMYK, ...): drawn instead
+    dots = round(dpi).to_bytes(2, "big")
+    data[13:18] = b"\x01" + dots + dots  # units: dots per inch; X and Y density
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return str(target)
+
+
 def _draw_few_scans(document, scans: list[int], folder: Path | None) -> dict[str, str]:
     """A PDF with a few scanned pages (a scanned letter): draw them for OCR now, while the file is open,
     rather than opening it again in another child. More pages are drawn later, round by round."""
@@ -240,7 +281,7 @@ def _draw_few_scans(document, scans: list[int], folder: Path | None) -> dict[str
     try:
         for number in scans:
             page = document[number - 1]
-            images[str(number)] = _draw_page(page, folder / f"page-{number}.png", OCR_DPI, True, MAX_RENDER_SIDE, 0)
+            images[str(number)] = _ocr_picture(page, folder, number)
             page.close()
     except Exception:  # the later rounds draw (or fail) them as before
         return {}
@@ -309,14 +350,15 @@ def _render(request: dict) -> dict:
     dpi = int(request.get("dpi", 300))
     grayscale = bool(request.get("grayscale", True))
     max_side = min(MAX_RENDER_SIDE, int(request.get("max_side", MAX_RENDER_SIDE)))
-    # 0 for a picture read once by Tesseract right after (compressing it costs more than writing it whole).
-    compress_level = min(9, max(0, int(request.get("compress_level", 1))))
     images = {}
     document = pdfium.PdfDocument(request["path"])
     try:
         for number in request["pages"]:
             page = document[number - 1]
-            images[number] = _draw_page(page, folder / f"page-{number}.png", dpi, grayscale, max_side, compress_level)
+            if request.get("for_ocr"):
+                images[number] = _ocr_picture(page, folder, number)
+            else:
+                images[number] = _draw_page(page, folder / f"page-{number}.png", dpi, grayscale, max_side, 1)
             page.close()
     finally:
         document.close()

@@ -125,8 +125,8 @@ def _ocr_pages(runtime, renderer: Reader, reading: Reading, path: Path, folder: 
 
     def draw(pages) -> None:
         undrawn = [page for page in pages if not page.image]  # the reader drew a short scan's pages already
-        if reading.kind == "pdf" and undrawn:  # uncompressed: Tesseract reads each picture once, right after
-            images = renderer.render(path, [page.number for page in undrawn], folder=folder, compress_level=0)
+        if reading.kind == "pdf" and undrawn:
+            images = renderer.render(path, [page.number for page in undrawn], folder=folder, for_ocr=True)
             for page in undrawn:
                 page.image = images[page.number]
 

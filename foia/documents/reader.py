@@ -239,10 +239,11 @@ class Reader:
                 self._kill()
 
     def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300,
-               grayscale: bool = True, max_side: int = MAX_RENDER_SIDE, compress_level: int = 1) -> dict[int, str]:
-        """Render PDF pages (1-based numbers) to PNGs, at most `max_side` pixels long; returns {number: image path}."""
+               grayscale: bool = True, max_side: int = MAX_RENDER_SIDE, for_ocr: bool = False) -> dict[int, str]:
+        """Render PDF pages (1-based numbers) to PNGs, at most `max_side` pixels long; returns {number: image path}.
+        for_ocr: the pictures Tesseract reads (a scan's own JPEG, or the page in grey at 300 dpi, uncompressed)."""
         answer = self._ask({"op": "render", "path": str(path), "pages": numbers, "folder": str(folder), "dpi": dpi,
-                            "grayscale": grayscale, "max_side": max_side, "compress_level": compress_level})
+                            "grayscale": grayscale, "max_side": max_side, "for_ocr": for_ocr})
         return {int(number): image for number, image in answer["images"].items()}
 
     def find(self, path: str | Path, number: int, words: list[str]) -> dict:

@@ -282,13 +282,16 @@ def test_ocr_reads_a_scanned_pdf_and_makes_it_searchable(session, runtime, extra
     assert "Rekognition" in searchable[0].get_textpage().get_text_bounded()
 
 
-def test_a_long_scan_is_read_page_by_page_in_rounds(session, runtime, extract_all):
-    """More scanned pages than one OCR round: each page keeps its own words, in the text and the searchable PDF."""
+@pytest.mark.parametrize("dpi", [150, 100], ids=["scan's own JPEG", "drawn at 300 dpi"])
+def test_a_long_scan_is_read_page_by_page_in_rounds(session, runtime, extract_all, dpi):
+    """More scanned pages than one OCR round: each page keeps its own words, in the text and the searchable PDF
+    (Tesseract reads a 150 dpi scan's JPEG as it is, and a 100 dpi one drawn again at 300 dpi)."""
     require(shutil.which("tesseract") is not None, "tesseract is not installed")
     import pypdfium2
 
     words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
-    document = add_document(session, runtime, scanned_pdf([f"Page {word} memo" for word in words]), "long-scan.pdf")
+    document = add_document(session, runtime, scanned_pdf([f"Page {word} memo" for word in words], dpi=dpi),
+                            "long-scan.pdf")
     summary = extract_all()
 
     session.refresh(document)
