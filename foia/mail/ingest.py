@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import re
-import time
-from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
@@ -37,9 +35,6 @@ from foia.text.sniff import is_zip
 
 #: The largest single email or file accepted.
 MAX_INPUT_BYTES = 512 * 1024 * 1024
-#: An mbox import commits every BATCH_SIZE messages, or after BATCH_SECONDS (other writers wait meanwhile).
-BATCH_SIZE = 100
-BATCH_SECONDS = 1.0
 
 
 @dataclass
@@ -78,39 +73,10 @@ class Intake:
     #: Put everything on this request instead of matching (upload on a request page, --request).
     request: FoiaRequest | None = None
     summary: ImportSummary = field(default_factory=ImportSummary)
-    #: Inputs taken in since the last commit, and since when (see batched()).
+    #: Inputs taken in since the last commit, and since when; commit after batch_size of them (foia.mail.inputs).
     uncommitted: int = 0
     batch_size: int = 1
     batch_started: float = 0.0
-
-    def commit(self) -> None:
-        """Make the blobs durable, then commit the rows that name them."""
-        self.blobs.sync()
-        self.session.commit()
-        self.uncommitted = 0
-
-    def taken(self) -> None:
-        """One input is in (in its savepoint): commit now, or with the batch it belongs to."""
-        if self.uncommitted == 0:
-            self.batch_started = time.monotonic()
-        self.uncommitted += 1
-        if self.uncommitted >= self.batch_size or time.monotonic() - self.batch_started >= BATCH_SECONDS:
-            self.commit()
-
-    @contextmanager
-    def batched(self, size: int = BATCH_SIZE) -> Iterator[None]:
-        """Commit inputs by batches of `size` (or every BATCH_SECONDS) instead of one by one: each input
-        still runs in its own savepoint, so a failing one rolls back alone. A crash loses at most the
-        uncommitted batch, which importing the same file again takes in (the rest are duplicates)."""
-        previous = self.batch_size
-        self.batch_size = max(previous, size)
-        try:
-            with self.blobs.batch():
-                yield
-                if self.uncommitted:
-                    self.commit()
-        finally:
-            self.batch_size = previous
 
     @property
     def scope(self) -> str:

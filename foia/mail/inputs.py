@@ -10,6 +10,8 @@ import io
 import itertools
 import os
 import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
@@ -19,6 +21,43 @@ from foia.requests.timeline import add_event
 from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
 from foia.text.sniff import OLE_MAGIC, is_zip, looks_like_email, looks_like_mbox, might_be_email, sniff_type
+
+
+#: An mbox import commits every BATCH_SIZE messages, or after BATCH_SECONDS (other writers wait meanwhile).
+BATCH_SIZE = 100
+BATCH_SECONDS = 1.0
+
+
+def _commit(intake: Intake) -> None:
+    """Make the blobs durable, then commit the rows that name them."""
+    intake.blobs.sync()
+    intake.session.commit()
+    intake.uncommitted = 0
+
+
+def _taken(intake: Intake) -> None:
+    """One input is in (in its savepoint): commit now, or with the batch it belongs to."""
+    if intake.uncommitted == 0:
+        intake.batch_started = time.monotonic()
+    intake.uncommitted += 1
+    if intake.uncommitted >= intake.batch_size or time.monotonic() - intake.batch_started >= BATCH_SECONDS:
+        _commit(intake)
+
+
+@contextmanager
+def _batched(intake: Intake, size: int = BATCH_SIZE) -> Iterator[None]:
+    """Commit inputs by batches of `size` (or every BATCH_SECONDS) instead of one by one: each input still
+    runs in its own savepoint, so a failing one rolls back alone. A crash loses at most the uncommitted
+    batch, which importing the same file again takes in (the rest are duplicates)."""
+    previous = intake.batch_size
+    intake.batch_size = max(previous, size)
+    try:
+        with intake.blobs.batch():
+            yield
+            if intake.uncommitted:
+                _commit(intake)
+    finally:
+        intake.batch_size = previous
 
 
 def _is_mbox_name(name: str) -> bool:
@@ -61,7 +100,7 @@ def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: b
     try:
         with intake.session.begin_nested():
             action()
-        intake.taken()
+        _taken(intake)
         return
     except Skip as skip:
         if skip.duplicate:
@@ -93,7 +132,7 @@ def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
             result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
                                     request_id=request.id if request else None, message_id=None, now=intake.now,
                                     skip_existing=True, uploaded_by_id=intake.uploader_id)
-        intake.taken()
+        _taken(intake)
     except Exception as error:  # noqa: BLE001
         key = intake.blobs.put(raw)
         return f"its bytes were kept as blob {key} ({type(error).__name__})"
@@ -220,7 +259,7 @@ def ingest_mbox(intake: Intake, messages: Iterable[bytes], label: str) -> None:
     """Every message of an mbox, committed by batches; a piece that is no email is kept as a file with an
     `errors` entry."""
     count = 0
-    with intake.batched():
+    with _batched(intake):
         for number, raw in enumerate(messages, 1):
             count = number
             item = f"{label}#{number}"
