@@ -16,6 +16,7 @@ from pathlib import Path
 from typing import BinaryIO, Callable, Iterable, Iterator
 
 from foia.documents.intake import ZipRefused, store_document, unpack_zip
+from foia.errors import DomainError
 from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, ingest_email
 from foia.requests.timeline import add_event
 from foia.text.clean import storable
@@ -28,10 +29,26 @@ BATCH_SIZE = 100
 BATCH_SECONDS = 1.0
 
 
+class BatchNotSaved(DomainError):
+    """The database refused to commit a batch of several inputs: the import stops, and says so."""
+
+    status_code = 503
+
+
 def _commit(intake: Intake) -> None:
-    """Make the blobs durable, then commit the rows that name them."""
+    """Make the blobs durable, then commit the rows that name them. A batch the database refuses stops
+    the import (its messages must not be counted as taken in); one input alone fails as that input."""
     intake.blobs.sync()
-    intake.session.commit()
+    try:
+        intake.session.commit()
+    except Exception as error:
+        intake.session.rollback()
+        lost, intake.uncommitted = intake.uncommitted, 0
+        if lost > 1:
+            raise BatchNotSaved(f"The database refused to save the last {lost} messages ({type(error).__name__}); "
+                                "the import stopped there. Import the same file again: what was saved is "
+                                "skipped as already imported, the rest is taken in.") from error
+        raise
     intake.uncommitted = 0
 
 
@@ -102,6 +119,8 @@ def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: b
             action()
         _taken(intake)
         return
+    except BatchNotSaved:
+        raise
     except Skip as skip:
         if skip.duplicate:
             intake.summary.duplicates += 1
@@ -133,6 +152,8 @@ def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
                                     request_id=request.id if request else None, message_id=None, now=intake.now,
                                     skip_existing=True, uploaded_by_id=intake.uploader_id)
         _taken(intake)
+    except BatchNotSaved:
+        raise
     except Exception as error:  # noqa: BLE001
         key = intake.blobs.put(raw)
         return f"its bytes were kept as blob {key} ({type(error).__name__})"

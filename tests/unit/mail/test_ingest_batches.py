@@ -10,6 +10,7 @@ import sys
 import textwrap
 from pathlib import Path
 
+import pytest
 import sqlalchemy as sa
 from sqlmodel import select
 
@@ -17,7 +18,7 @@ from foia import db
 from foia.documents.models import Document
 from foia.mail import inputs
 from foia.mail.ingest import Intake
-from foia.mail.inputs import ingest_bytes, iter_mbox
+from foia.mail.inputs import BatchNotSaved, ingest_bytes, iter_mbox
 from foia.mail.models import Message
 
 FROM_LINE = b"From clerk@city.example.gov Mon Mar  2 10:00:00 2026\n"
@@ -116,3 +117,26 @@ def test_mbox_is_read_from_the_file_message_by_message(tmp_path):
         assert handle.tell() < path.stat().st_size  # the rest of the file is not read yet
         rest = list(messages)
     assert [m.split(b"\r\n", 3)[2] for m in [first, *rest]] == [b"Subject: Release %d" % n for n in (1, 2, 3)]
+
+
+def test_a_batch_the_database_refuses_stops_the_import_and_the_same_import_again_takes_it_in(session, runtime,
+                                                                                                 monkeypatch):
+    real_commit, refused = session.commit, []
+
+    def refusing_once():
+        if not refused:
+            refused.append(True)
+            raise sa.exc.OperationalError("COMMIT", {}, Exception("disk I/O error"))
+        real_commit()
+
+    monkeypatch.setattr(session, "commit", refusing_once)
+    intake = Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now())
+    with pytest.raises(BatchNotSaved, match="Import the same file again"):
+        ingest_bytes(intake, "replies.mbox", mbox(150))
+    assert session.exec(select(sa.func.count()).select_from(Message)).one() == 0  # nothing claimed as taken in
+
+    again = Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now())
+    ingest_bytes(again, "replies.mbox", mbox(150))
+    session.commit()
+    assert (again.summary.messages, again.summary.duplicates, again.summary.errors) == (150, 0, [])
+    assert len(set(session.exec(select(Message.message_id)).all())) == 150
