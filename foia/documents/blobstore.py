@@ -63,12 +63,14 @@ class FileBlobStore:
         pending = self._pending
         if (pending is not None and key in pending) or path.exists():
             return key
-        if path.parent not in self._folders:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            self._folders.add(path.parent)
         tmp = path.with_name(f".incoming-{key[:16]}-{os.getpid()}-{threading.get_ident()}")
         try:
-            with open(tmp, "wb") as handle:
+            try:
+                handle = self._create(tmp)
+            except FileNotFoundError:  # the folder went away since this store made it: make it again
+                self._folders.discard(path.parent)
+                handle = self._create(tmp)
+            with handle:
                 handle.write(data)
                 if pending is None:
                     handle.flush()
@@ -77,14 +79,16 @@ class FileBlobStore:
                 os.replace(tmp, path)
             else:
                 pending[key] = tmp
-        except FileNotFoundError:  # the folder went away since we made it
-            self._folders.discard(path.parent)
-            tmp.unlink(missing_ok=True)
-            raise
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
         return key
+
+    def _create(self, tmp: Path) -> BinaryIO:
+        if tmp.parent not in self._folders:  # made once per folder, not once per blob
+            tmp.parent.mkdir(parents=True, exist_ok=True)
+            self._folders.add(tmp.parent)
+        return open(tmp, "wb")
 
     @contextmanager
     def batch(self) -> Iterator[None]:
