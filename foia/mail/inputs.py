@@ -62,12 +62,12 @@ def _taken(intake: Intake) -> None:
 
 
 @contextmanager
-def _batched(intake: Intake, size: int = BATCH_SIZE) -> Iterator[None]:
+def _batched(intake: Intake, size: int | None = None) -> Iterator[None]:
     """Commit inputs by batches of `size` (or every BATCH_SECONDS) instead of one by one: each input still
     runs in its own savepoint, so a failing one rolls back alone. A crash loses at most the uncommitted
     batch, which importing the same file again takes in (the rest are duplicates)."""
     previous = intake.batch_size
-    intake.batch_size = max(previous, size)
+    intake.batch_size = max(previous, size or BATCH_SIZE)
     try:
         with intake.blobs.batch():
             yield
