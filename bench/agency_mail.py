@@ -54,7 +54,7 @@ class Target:
 
 def one_page_pdf(rng: random.Random, code: str, number: int) -> bytes:
     from bench.extract import WORDS
-    from foia.documents.pdf_writer import text_pdf
+    from foia.demo.pdf_writer import text_pdf
 
     lines = [f"Responsive records, request {code}, item {number}"]
     lines += [" ".join(rng.choice(WORDS) for _ in range(rng.randint(7, 12))) for _ in range(40)]
@@ -125,7 +125,7 @@ def make_instance(folder: Path, *, requests: int = 100, agencies: int = 20) -> l
     from foia.agencies.models import Agency, Jurisdiction
     from foia.accounts.models import User
     from foia.accounts.services import hash_password
-    from foia.requests import services
+    from foia.requests import filing, lifecycle
     from foia.requests.models import SubmissionMethod
     from sqlmodel import select
 
@@ -153,9 +153,9 @@ def make_instance(folder: Path, *, requests: int = 100, agencies: int = 20) -> l
         session.flush()
         for n in range(requests):
             agency = made[n % agencies]
-            new = services.NewRequest([agency.id], f"Rekognition records {n}", "Emails about Rekognition.")
-            [request] = services.create_requests(session, owner, new, now)
-            services.mark_submitted(session, owner, request.id, date(2026, 1, 2), SubmissionMethod.email, now)
+            new = filing.NewRequest([agency.id], f"Rekognition records {n}", "Emails about Rekognition.")
+            [request] = filing.create_requests(session, owner, new, now)
+            lifecycle.mark_submitted(session, owner, request.id, date(2026, 1, 2), SubmissionMethod.email, now)
             local, domain = "requests@newsroom.example".split("@")
             targets.append(Target(request.tracking_code, f"{local}+{request.reply_token}@{domain}",
                                   agency.foia_email, agency.name))

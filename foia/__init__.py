@@ -2,10 +2,12 @@
 from __future__ import annotations
 
 from pathlib import Path
-
-from flask import Flask
+from typing import TYPE_CHECKING
 
 from foia import config as config_module
+
+if TYPE_CHECKING:  # Flask is imported by create_app: the reader child (foia.documents.formats) never needs it
+    from flask import Flask
 
 
 def create_app(config: dict | None = None, clock=None, *, create_instance: bool = True, pages: bool = True) -> Flask:
@@ -16,6 +18,8 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     With `pages` false (the `foia` command) the app carries only the config and the runtime, which is
     all a command needs; `add_pages` adds the rest before `foia run` or `foia serve` serves it.
     """
+    from flask import Flask
+
     from foia import models  # noqa: F401  (registers every table)
     from foia.rendering import template_folder
     from foia.runtime import build_runtime, keep_private

@@ -5,7 +5,7 @@ from dataclasses import dataclass
 from functools import lru_cache
 from datetime import UTC, date, datetime
 from pathlib import Path
-from typing import BinaryIO, Iterable, Protocol
+from typing import BinaryIO, ContextManager, Iterable, Protocol
 from zoneinfo import ZoneInfo
 
 from foia.config import DEFAULT_TIMEZONE
@@ -62,6 +62,12 @@ class BlobStore(Protocol):
         """The stored file on disk, for tools that need a path (the extraction child, PDFium drawing pages)."""
 
     def delete(self, key: str) -> None: ...
+
+    def batch(self) -> ContextManager[None]:
+        """Within it, put() may defer making blobs durable until sync() (an import committing many at once)."""
+
+    def sync(self) -> None:
+        """Make every blob put so far in batch() durable; call it before the commit that names them."""
 
 
 @dataclass

@@ -28,6 +28,10 @@ MIN_TEXT_LAYER_CHARS = 3
 #: Largest rendered side and area in pixels, so a poster-sized page cannot exhaust memory.
 MAX_RENDER_SIDE = 10000
 MAX_RENDER_PIXELS = 60_000_000
+#: Resolution scanned pages are drawn at for Tesseract.
+OCR_DPI = 300
+#: A PDF with at most this many scanned pages has them drawn by the reader as it reads the file.
+SCANS_DRAWN_WHILE_READING = 4
 #: More pages than this and the file is refused (a real release is split long before).
 MAX_PAGES = 20000
 
@@ -67,9 +71,9 @@ def _docx_text(path: str) -> str:
     return "\n".join(parts)
 
 
-def _save_png(image, path: Path, dpi: int) -> None:
+def _save_png(image, path: Path, dpi: int, compress_level: int = 1) -> None:
     path.parent.mkdir(parents=True, exist_ok=True)
-    image.save(path, format="PNG", compress_level=1, dpi=(dpi, dpi))
+    image.save(path, format="PNG", compress_level=compress_level, dpi=(dpi, dpi))
 
 
 def _read_image(path: str, folder: Path) -> dict:
@@ -176,7 +180,7 @@ def _too_many_pages(count: int, details: dict) -> dict:
                      "split it into smaller files and upload them again."}
 
 
-def _read_pdf(path: str) -> dict:
+def _read_pdf(path: str, folder: Path | None = None) -> dict:
     import pypdfium2 as pdfium
 
     try:
@@ -220,9 +224,68 @@ def _read_pdf(path: str) -> dict:
                 text = _pypdf_page_text(pypdf_reader, index)
                 engine = "pdfium+pypdf"
             texts.append(text)
+        images = _draw_few_scans(document, scans, folder)
     finally:
         document.close()
-    return {"state": "done", "kind": "pdf", "texts": texts, "scans": scans, "details": details, "engine": engine}
+    return {"state": "done", "kind": "pdf", "texts": texts, "scans": scans, "images": images, "details": details,
+            "engine": engine}
+
+
+def _ocr_picture(page, folder: Path, number: int) -> str:
+    """The picture of a scanned page Tesseract reads: the scan's own JPEG when the page is just that,
+    else the page drawn at OCR_DPI in grey, uncompressed (Tesseract reads it once, right after)."""
+    return _scan_as_jpeg(page, folder / f"page-{number}.jpg") or \
+        _draw_page(page, folder / f"page-{number}.png", OCR_DPI, True, MAX_RENDER_SIDE, 0)
+
+
+def _scan_as_jpeg(page, target: Path) -> str | None:
+    """A page that is one JPEG covering it, upright, scanned at 150-400 dpi: that JPEG as it is in the file
+    (no drawing, no re-encoding), with its resolution written in its JFIF header. None for anything else."""
+    import pypdfium2.raw as pdfium_c
+
+    try:
+        if page.get_rotation():
+            return None
+        objects = list(page.get_objects(max_depth=1))
+        if len(objects) != 1 or objects[0].type != pdfium_c.FPDF_PAGEOBJ_IMAGE:
+            return None
+        image = objects[0]
+        if image.get_filters() != ["DCTDecode"]:
+            return None
+        a, b, c, d, _e, _f = image.get_matrix().get()
+        width, height = page.get_size()
+        if b or c or a < 0.95 * width or d < 0.95 * height:
+            return None
+        pixels_wide, pixels_high = image.get_px_size()
+        dpi = pixels_wide * 72 / a
+        if abs(dpi - pixels_high * 72 / d) > 2 or not 150 <= dpi <= 400 or pixels_wide * pixels_high > MAX_RENDER_PIXELS:
+            return None
+        data = bytearray(image.get_data(decode_simple=False))
+    except Exception:
+        return None
+    if data[:4] != b"\xff\xd8\xff\xe0" or data[6:11] != b"JFIF\x00":
+        return None  # no JFIF header to carry the resolution (Adobe, CMYK, ...): drawn instead
+    dots = round(dpi).to_bytes(2, "big")
+    data[13:18] = b"\x01" + dots + dots  # units: dots per inch; X and Y density
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.write_bytes(data)
+    return str(target)
+
+
+def _draw_few_scans(document, scans: list[int], folder: Path | None) -> dict[str, str]:
+    """A PDF with a few scanned pages (a scanned letter): draw them for OCR now, while the file is open,
+    rather than opening it again in another child. More pages are drawn later, round by round."""
+    if folder is None or not scans or len(scans) > SCANS_DRAWN_WHILE_READING:
+        return {}
+    images = {}
+    try:
+        for number in scans:
+            page = document[number - 1]
+            images[str(number)] = _ocr_picture(page, folder, number)
+            page.close()
+    except Exception:  # the later rounds draw (or fail) them as before
+        return {}
+    return images
 
 
 def _pypdf_page_text(reader, index: int) -> str:
@@ -260,7 +323,7 @@ def _read(request: dict) -> dict:
         return {"state": "failed", "error": "The file is empty (0 bytes), so there is no text to read."}
     kind = reader_kind(head, request.get("filename", ""), request.get("content_type", ""))
     if kind == "pdf":
-        return _read_pdf(path)
+        return _read_pdf(path, folder)
     if kind == "not_pdf":
         return {"state": "failed", "kind": "pdf",
                 "error": "The file is called a PDF, but its contents are not a PDF (it may be damaged or cut short)."}
@@ -292,18 +355,23 @@ def _render(request: dict) -> dict:
     try:
         for number in request["pages"]:
             page = document[number - 1]
-            width, height = page.get_size()
-            # A little under the caps: PDFium rounds the bitmap's sides up.
-            scale = 0.999 * min(dpi / 72, max_side / max(width, height, 1),
-                                (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
-            bitmap = page.render(scale=scale, grayscale=grayscale)
-            target = folder / f"page-{number}.png"
-            _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)))
-            images[number] = str(target)
+            if request.get("for_ocr"):
+                images[number] = _ocr_picture(page, folder, number)
+            else:
+                images[number] = _draw_page(page, folder / f"page-{number}.png", dpi, grayscale, max_side, 1)
             page.close()
     finally:
         document.close()
     return {"images": images}
+
+
+def _draw_page(page, target: Path, dpi: int, grayscale: bool, max_side: int, compress_level: int) -> str:
+    width, height = page.get_size()
+    # A little under the caps: PDFium rounds the bitmap's sides up.
+    scale = 0.999 * min(dpi / 72, max_side / max(width, height, 1), (MAX_RENDER_PIXELS / max(width * height, 1)) ** 0.5)
+    bitmap = page.render(scale=scale, grayscale=grayscale)
+    _save_png(bitmap.to_pil(), target, max(1, round(scale * 72)), compress_level)
+    return str(target)
 
 
 def _find(request: dict) -> dict:
@@ -368,6 +436,10 @@ def serve(memory_mb: int) -> None:
 
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
+    try:  # now, while the parent is still claiming the first file, not when that file is here
+        import pypdfium2  # noqa: F401
+    except ImportError:
+        pass
     handlers = {"read": _read, "render": _render, "merge": _merge, "find": _find}
     for line in sys.stdin.buffer:
         request = json.loads(line)

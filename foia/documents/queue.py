@@ -14,6 +14,7 @@ import socket
 import tempfile
 import threading
 import uuid
+from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
@@ -120,21 +121,32 @@ def _ocr_pages(runtime, renderer: Reader, reading: Reading, path: Path, folder: 
     waiting = [page for page in reading.pages if page.needs_ocr]
     pdfs: dict[int, str] = {}
     batch = OCR_BATCH_PER_CORE * (os.cpu_count() or 1)
-    for start in range(0, len(waiting), batch):
-        pages = waiting[start:start + batch]
-        if reading.kind == "pdf":
-            images = renderer.render(path, [page.number for page in pages], folder=folder)
-            for page in pages:
+    rounds = [waiting[start:start + batch] for start in range(0, len(waiting), batch)]
+
+    def draw(pages) -> None:
+        undrawn = [page for page in pages if not page.image]  # the reader drew a short scan's pages already
+        if reading.kind == "pdf" and undrawn:
+            images = renderer.render(path, [page.number for page in undrawn], folder=folder, for_ocr=True)
+            for page in undrawn:
                 page.image = images[page.number]
-        results = ocr.ocr_images(tesseract, [page.image for page in pages], language=language, searchable_pdf=True)
-        for page, result in zip(pages, results):
-            if isinstance(result, ocr.TesseractFailed):
-                raise result
-            page.text, page.method, page.needs_ocr = result.text, "ocr", False
-            if result.pdf:
-                pdfs[page.number] = result.pdf
-            Path(page.image).unlink(missing_ok=True)
-        keep_alive()
+
+    # PDFium draws the next round while Tesseract reads this one, so the cores do not wait for the drawing.
+    with ThreadPoolExecutor(max_workers=1, thread_name_prefix="foia-ocr-draw") as drawer:
+        drawn = drawer.submit(draw, rounds[0]) if rounds else None
+        for number, pages in enumerate(rounds):
+            drawn.result()
+            if number + 1 < len(rounds):
+                drawn = drawer.submit(draw, rounds[number + 1])
+            results = ocr.ocr_images(tesseract, [page.image for page in pages], language=language,
+                                     searchable_pdf=True)
+            for page, result in zip(pages, results):
+                Path(page.image).unlink(missing_ok=True)
+                if isinstance(result, ocr.TesseractFailed):
+                    raise result
+                page.text, page.method, page.needs_ocr = result.text, "ocr", False
+                if result.pdf:
+                    pdfs[page.number] = result.pdf
+            keep_alive()
     return pdfs
 
 
@@ -154,7 +166,10 @@ def finish_reading(runtime, reading: Reading, path: Path | None, folder: Path, r
             try:
                 folder.mkdir(parents=True, exist_ok=True)
                 pdfs = _ocr_pages(runtime, renderer, reading, path, folder, tesseract, keep_alive)
-                if pdfs:
+                if pdfs and reading.kind == "pdf" and len(reading.pages) == 1 == len(pdfs):
+                    # A one-page scan: Tesseract's page is the whole searchable PDF, nothing to merge.
+                    extraction.searchable_pdf_key = runtime.blobs.put(Path(next(iter(pdfs.values()))).read_bytes())
+                elif pdfs:
                     output = folder / "searchable.pdf"
                     if renderer.merge(path if reading.kind == "pdf" else folder / "none.pdf", pdfs, output):
                         extraction.searchable_pdf_key = runtime.blobs.put(output.read_bytes())
@@ -220,8 +235,11 @@ class Lane:
     """One extraction lane: claims documents in small batches, reads them through its long-lived child
     (the next file is read while the last is stored), and stores the results in few transactions."""
 
-    def __init__(self, runtime, reader: Reader, renderer: Reader, folder: Path, on_extracted=lambda e: None):
+    def __init__(self, runtime, reader: Reader, renderer: Reader, folder: Path, on_extracted=lambda e: None,
+                 lanes: int = 1):
         self.runtime = runtime
+        #: Lanes working the queue: near its end each claims its share, so they finish together.
+        self.lanes = lanes
         self.reader = reader
         #: A second child, started only when a document needs OCR (the reader is busy with the next file).
         self.renderer = renderer
@@ -233,13 +251,22 @@ class Lane:
 
     def _queued(self, stop: threading.Event | None):
         while stop is None or not stop.is_set():
-            ids = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, CLAIM_BATCH)
+            ids = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, self._claim_size())
             if not ids:
                 return
             for document in _claimed_documents(self.runtime, ids):
                 folder = self.folder / str(document.id)
                 yield document, {"path": document.path or self.folder / "missing", "filename": document.filename,
                                  "content_type": document.content_type, "folder": folder}
+
+    def _claim_size(self) -> int:
+        """CLAIM_BATCH, or this lane's share of a shorter queue (one lane must not hold the last scans alone)."""
+        if self.lanes <= 1:
+            return CLAIM_BATCH
+        with self.runtime.engine.connect() as connection:
+            queued = connection.execute(sa.select(sa.func.count()).select_from(Document)
+                                        .where(Document.state == ExtractionState.queued)).scalar_one()
+        return max(1, min(CLAIM_BATCH, -(-queued // self.lanes)))
 
     def keep_alive(self) -> None:
         """Refresh this lane's claims during a long extraction (OCR)."""
@@ -284,10 +311,12 @@ class Lane:
 
 
 @contextmanager
-def _lane(runtime, on_extracted=lambda e: None):
+def _lane(runtime, on_extracted=lambda e: None, lanes: int = 1, start_reader: bool = False):
     with _reader(runtime) as reader, _reader(runtime) as renderer, \
             tempfile.TemporaryDirectory(prefix="foia-extract-") as folder:
-        yield Lane(runtime, reader, renderer, Path(folder), on_extracted)
+        if start_reader:  # a run over a queued backlog: the child gets ready while the lane claims
+            reader.start()
+        yield Lane(runtime, reader, renderer, Path(folder), on_extracted, lanes)
 
 
 def _lanes(runtime, lanes: int | None) -> int:
@@ -311,11 +340,13 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
         with lock:
             summary.add(extraction)
 
+    count = _lanes(runtime, lanes)
+
     def lane():
-        with _lane(runtime, counted) as this:
+        with _lane(runtime, counted, count, start_reader=True) as this:
             this.run()
 
-    threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(_lanes(runtime, lanes))]
+    threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:
@@ -325,9 +356,10 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
 
 def work(runtime, stop_event: threading.Event, lanes: int | None = None, poll_seconds: float = 2.0) -> None:
     """Extract documents as they arrive until stop_event is set (`foia run`, `foia worker`)."""
+    count = _lanes(runtime, lanes)
 
     def lane():
-        with _lane(runtime) as this:
+        with _lane(runtime, lanes=count) as this:
             while not stop_event.is_set():
                 try:
                     if not this.run(stop_event):
@@ -346,7 +378,7 @@ def work(runtime, stop_event: threading.Event, lanes: int | None = None, poll_se
 
     threads = [threading.Thread(target=janitor, name="foia-extract-janitor", daemon=True)]
     threads += [threading.Thread(target=lane, name=f"foia-extract-{n}", daemon=True)
-                for n in range(_lanes(runtime, lanes))]
+                for n in range(count)]
     for thread in threads:
         thread.start()
     for thread in threads:

@@ -93,6 +93,10 @@ class Reader:
             self._in_flight = 0
         return self._process
 
+    def start(self) -> None:
+        """Start the child now (it imports its libraries while the caller prepares the first file)."""
+        self._start()
+
     def close(self) -> None:
         """Stop the child."""
         process, self._process = self._process, None
@@ -188,7 +192,8 @@ class Reader:
         pages = []
         for number, text in enumerate(texts or (), start=1):
             image = images.get(str(number))
-            pages.append(PageText(number=number, text=text, method="ocr" if image else method,
+            # a picture file is read by OCR only; a PDF's scanned page is "ocr" once Tesseract has read it
+            pages.append(PageText(number=number, text=text, method="ocr" if image and answer.get("kind") != "pdf" else method,
                                   needs_ocr=number in scans or image is not None, image=image))
         return Reading(pages=pages, **answer)
 
@@ -234,10 +239,11 @@ class Reader:
                 self._kill()
 
     def render(self, path: str | Path, numbers: list[int], *, folder: str | Path, dpi: int = 300,
-               grayscale: bool = True, max_side: int = MAX_RENDER_SIDE) -> dict[int, str]:
-        """Render PDF pages (1-based numbers) to PNGs, at most `max_side` pixels long; returns {number: image path}."""
+               grayscale: bool = True, max_side: int = MAX_RENDER_SIDE, for_ocr: bool = False) -> dict[int, str]:
+        """Render PDF pages (1-based numbers) to PNGs, at most `max_side` pixels long; returns {number: image path}.
+        for_ocr: the pictures Tesseract reads (a scan's own JPEG, or the page in grey at 300 dpi, uncompressed)."""
         answer = self._ask({"op": "render", "path": str(path), "pages": numbers, "folder": str(folder), "dpi": dpi,
-                            "grayscale": grayscale, "max_side": max_side})
+                            "grayscale": grayscale, "max_side": max_side, "for_ocr": for_ocr})
         return {int(number): image for number, image in answer["images"].items()}
 
     def find(self, path: str | Path, number: int, words: list[str]) -> dict:

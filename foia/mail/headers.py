@@ -16,11 +16,24 @@ STRUCTURED_HEADER_LIMIT = 8 * 1024
 HEADER_LIMIT = 64 * 1024
 
 
+def _raw_headers(msg: EmailMessage) -> dict[str, list[str]]:
+    """The message's headers as written, by lower-cased name: read once per message (the parser and the
+    classifier ask for some twenty headers, most of them absent), kept on the message, which parsing
+    never changes."""
+    index = getattr(msg, "_foia_raw_headers", None)
+    if index is None:
+        index = {}
+        items = msg.raw_items() if hasattr(msg, "raw_items") else msg.items()
+        for key, raw in items:
+            index.setdefault(key.lower(), []).append(str(raw))
+        msg._foia_raw_headers = index
+    return index
+
+
 def raw_values(msg: EmailMessage, name: str) -> list[str]:
     """Every value of a header as written, undecoded."""
     try:
-        items = msg.raw_items() if hasattr(msg, "raw_items") else msg.items()
-        return [str(raw) for key, raw in items if key.lower() == name.lower()]
+        return list(_raw_headers(msg).get(name.lower(), ()))
     except Exception:  # noqa: BLE001
         return []
 
@@ -59,7 +72,10 @@ def header_all(msg: EmailMessage, name: str, warnings: list[str] | None) -> list
 
 def has_header(msg: EmailMessage, name: str) -> bool:
     """Whether the header is present at all (even empty)."""
-    return any(key.lower() == name for key, _ in msg.raw_items()) if hasattr(msg, "raw_items") else name in msg
+    try:
+        return name.lower() in _raw_headers(msg)
+    except Exception:  # noqa: BLE001
+        return name in msg
 
 
 def sender(msg: EmailMessage, warnings: list[str] | None) -> tuple[str, str] | None:

@@ -73,6 +73,10 @@ class Intake:
     #: Put everything on this request instead of matching (upload on a request page, --request).
     request: FoiaRequest | None = None
     summary: ImportSummary = field(default_factory=ImportSummary)
+    #: Inputs taken in since the last commit, and since when; commit after batch_size of them (foia.mail.inputs).
+    uncommitted: int = 0
+    batch_size: int = 1
+    batch_started: float = 0.0
 
     @property
     def scope(self) -> str:
@@ -182,6 +186,8 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
         intake_scope=intake.scope, parse_warnings=[storable(w)[:1000] for w in parsed.warnings],
         imported_by_id=intake.uploader_id,
         created_at=intake.now, updated_at=intake.now)
+    if request is not None and message.kind not in (MessageKind.bounce, MessageKind.auto_reply):
+        note_suggestion(message, request)  # before the insert: one statement, not an insert and an update
     intake.session.add(message)
     intake.session.flush()
     record_change(intake.session, "message", message.id, intake.now)
@@ -252,7 +258,6 @@ def _tell_request(intake: Intake, message: Message, parsed: ParsedMessage, reque
         summary = f"Automatic reply from {sender}: {parsed.subject or '(no subject)'}"
     else:
         summary = f"Reply from {sender}{files}: {parsed.subject or '(no subject)'}"
-        note_suggestion(message, request)
     add_event(intake.session, request, intake.actor, "message", summary, intake.now,
               detail={"message_id": message.id, "kind": message.kind.value, "match_reason": message.match_reason})
 
@@ -276,10 +281,16 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
         request, reason = intake.request, f"{intake.source} to {intake.request.tracking_code}"
     else:
         request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source))
+    nested = session.in_nested_transaction()  # in ingest_item's savepoint, which undoes what fails
     try:
-        message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+        if nested:
+            message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+        else:
+            with session.begin_nested():
+                message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
     except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
-        session.rollback()
+        if nested:
+            raise Skip("already imported", duplicate=True) from None
         intake.summary.duplicates += 1
         return None
     documents = _store_attachments(intake, message, parsed.attachments)

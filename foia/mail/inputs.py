@@ -6,17 +6,75 @@ Emails go on to the chain in foia.mail.ingest.
 """
 from __future__ import annotations
 
+import io
+import itertools
 import os
 import re
+import time
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Callable, Iterable
+from typing import BinaryIO, Callable, Iterable, Iterator
 
 from foia.documents.intake import ZipRefused, store_document, unpack_zip
+from foia.errors import DomainError
 from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, ingest_email
 from foia.requests.timeline import add_event
 from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
 from foia.text.sniff import OLE_MAGIC, is_zip, looks_like_email, looks_like_mbox, might_be_email, sniff_type
+
+
+#: An mbox import commits every BATCH_SIZE messages, or after BATCH_SECONDS (other writers wait meanwhile).
+BATCH_SIZE = 100
+BATCH_SECONDS = 1.0
+
+
+class BatchNotSaved(DomainError):
+    """The database refused to commit a batch of several inputs: the import stops, and says so."""
+
+    status_code = 503
+
+
+def _commit(intake: Intake) -> None:
+    """Make the blobs durable, then commit the rows that name them. A batch the database refuses stops
+    the import (its messages must not be counted as taken in); one input alone fails as that input."""
+    intake.blobs.sync()
+    try:
+        intake.session.commit()
+    except Exception as error:
+        intake.session.rollback()
+        lost, intake.uncommitted = intake.uncommitted, 0
+        if lost > 1:
+            raise BatchNotSaved(f"The database refused to save the last {lost} messages ({type(error).__name__}); "
+                                "the import stopped there. Import the same file again: what was saved is "
+                                "skipped as already imported, the rest is taken in.") from error
+        raise
+    intake.uncommitted = 0
+
+
+def _taken(intake: Intake) -> None:
+    """One input is in (in its savepoint): commit now, or with the batch it belongs to."""
+    if intake.uncommitted == 0:
+        intake.batch_started = time.monotonic()
+    intake.uncommitted += 1
+    if intake.uncommitted >= intake.batch_size or time.monotonic() - intake.batch_started >= BATCH_SECONDS:
+        _commit(intake)
+
+
+@contextmanager
+def _batched(intake: Intake, size: int | None = None) -> Iterator[None]:
+    """Commit inputs by batches of `size` (or every BATCH_SECONDS) instead of one by one: each input still
+    runs in its own savepoint, so a failing one rolls back alone. A crash loses at most the uncommitted
+    batch, which importing the same file again takes in (the rest are duplicates)."""
+    previous = intake.batch_size
+    intake.batch_size = max(previous, size or BATCH_SIZE)
+    try:
+        with intake.blobs.batch():
+            yield
+            if intake.uncommitted:
+                _commit(intake)
+    finally:
+        intake.batch_size = previous
 
 
 def _is_mbox_name(name: str) -> bool:
@@ -57,17 +115,18 @@ def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: b
     and the entry says which.
     """
     try:
-        action()
-        intake.session.commit()
+        with intake.session.begin_nested():
+            action()
+        _taken(intake)
         return
+    except BatchNotSaved:
+        raise
     except Skip as skip:
-        intake.session.rollback()
         if skip.duplicate:
             intake.summary.duplicates += 1
             return
         reason = str(skip)
     except Exception as error:  # noqa: BLE001 - a file we cannot handle must never stop the import
-        intake.session.rollback()
         reason = f"{type(error).__name__}: {error}"
     if raw:
         _error_keeping(intake, label, reason, name or label, raw)
@@ -88,12 +147,14 @@ def _keep_as_document(intake: Intake, name: str, raw: bytes) -> str | None:
     """Keep bytes we could not take in as a plain Document; say where they went (None: kept before)."""
     try:
         request = intake.request
-        result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
-                                request_id=request.id if request else None, message_id=None, now=intake.now,
-                                skip_existing=True, uploaded_by_id=intake.uploader_id)
-        intake.session.commit()
+        with intake.session.begin_nested():
+            result = store_document(intake.session, intake.blobs, data=raw, filename=_document_name(name),
+                                    request_id=request.id if request else None, message_id=None, now=intake.now,
+                                    skip_existing=True, uploaded_by_id=intake.uploader_id)
+        _taken(intake)
+    except BatchNotSaved:
+        raise
     except Exception as error:  # noqa: BLE001
-        intake.session.rollback()
         key = intake.blobs.put(raw)
         return f"its bytes were kept as blob {key} ({type(error).__name__})"
     if result is None:
@@ -159,43 +220,95 @@ _FROM_LINE = re.compile(rb"^From [^\r\n]*?(Mon|Tue|Wed|Thu|Fri|Sat|Sun) +(Jan|Fe
                         rb" +\d{1,2} +\d{1,2}:\d\d(:\d\d)?[^\r\n]*?\d{4}[^\r\n]*\r?$", re.M)
 
 
-def split_mbox(data: bytes) -> list[bytes]:
-    """The messages of an mbox: split only at From_ lines that carry a date, after a blank line or at the start.
+def iter_mbox(handle: BinaryIO) -> Iterator[bytes]:
+    """The messages of an mbox read from a file, one at a time (memory holds one message, never the file).
 
-    "From " lines inside bodies (unescaped by careless writers) stay in their message; LF or CRLF both work.
+    Split only at From_ lines that carry a date, after a blank line or at the start: "From " lines
+    inside bodies (unescaped by careless writers) stay in their message; LF or CRLF both work.
+    Something before the first separator is kept as a message of its own; no separator at all: the
+    whole file is one message.
     """
-    starts = [m.start() for m in _FROM_LINE.finditer(data)
-              if m.start() == 0 or data[max(0, m.start() - 4):m.start()].endswith((b"\n\n", b"\n\r\n"))
-              or not data[:m.start()].strip()]
-    if not starts:
-        return [data] if data.strip() else []
-    chunks = []
-    if data[:starts[0]].strip():  # something before the first separator is kept too
-        chunks.append(data[:starts[0]])
-    for start, end in zip(starts, starts[1:] + [len(data)]):
-        chunk = data[start:end]
-        newline = chunk.find(b"\n")
-        body = chunk[newline + 1:] if newline >= 0 else b""
-        if body.endswith(b"\r\n\r\n"):
-            body = body[:-2]
-        elif body.endswith(b"\n\n"):
-            body = body[:-1]
-        if body.strip():
-            chunks.append(body)
-    return chunks
+    current: list[bytes] | None = None  # the lines after the From_ line of the message being read
+    before: list[bytes] = []  # the lines before the first From_ line
+    previous, seen_text = b"", False
+    for line in handle:
+        if (line.startswith(b"From ") and (not seen_text or previous in (b"\n", b"\r\n"))
+                and _FROM_LINE.match(line[:-1] if line.endswith(b"\n") else line)):
+            if current is None:
+                if seen_text:
+                    yield b"".join(before)
+                before = []
+            else:
+                yield from _mbox_message(current)
+            current = []
+        elif current is None:
+            before.append(line)
+        else:
+            current.append(line)
+        if not seen_text and line.strip():
+            seen_text = True
+        previous = line
+    if current is None:
+        if seen_text:
+            yield b"".join(before)
+    else:
+        yield from _mbox_message(current)
+
+
+def _mbox_message(lines: list[bytes]) -> Iterator[bytes]:
+    body = b"".join(lines)
+    lines.clear()
+    if body.endswith(b"\r\n\r\n"):
+        body = body[:-2]
+    elif body.endswith(b"\n\n"):
+        body = body[:-1]
+    if body.strip():
+        yield body
+
+
+def split_mbox(data: bytes) -> list[bytes]:
+    """The messages of mbox bytes (iter_mbox's rule)."""
+    return list(iter_mbox(io.BytesIO(data)))
 
 
 def ingest_mbox_bytes(intake: Intake, data: bytes, label: str) -> None:
-    """Every message of mbox bytes; a piece that is no email is kept as a file with an `errors` entry."""
-    messages = split_mbox(data)
-    if not messages:
+    """Every message of mbox bytes."""
+    ingest_mbox(intake, iter_mbox(io.BytesIO(data)), label)
+
+
+def ingest_mbox(intake: Intake, messages: Iterable[bytes], label: str) -> None:
+    """Every message of an mbox, committed by batches; a piece that is no email is kept as a file with an
+    `errors` entry."""
+    count = 0
+    with _batched(intake):
+        for number, raw in enumerate(messages, 1):
+            count = number
+            item = f"{label}#{number}"
+            if might_be_email(raw) or looks_like_email(raw):
+                ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
+            else:
+                _error_keeping(intake, item, "not an email (no mail headers)", f"{Path(label).name}-{number}.txt", raw)
+    if not count:
         _error(intake, label, "the mbox holds no messages")
-    for number, raw in enumerate(messages, 1):
-        item = f"{label}#{number}"
-        if might_be_email(raw) or looks_like_email(raw):
-            ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
-        else:
-            _error_keeping(intake, item, "not an email (no mail headers)", f"{Path(label).name}-{number}.txt", raw)
+
+
+def _ingest_path(intake: Intake, path: Path, label: str) -> None:
+    """One file from disk; an mbox is read message by message, never whole."""
+    name = path.name
+    with path.open("rb") as handle:
+        head = handle.read(65536)
+        if _is_mbox_name(name) or (not name.lower().endswith((".eml", ".email", ".msg")) and looks_like_mbox(head)):
+            handle.seek(0)
+            messages = iter_mbox(handle)
+            first = [*itertools.islice(messages, 2)]
+            if _is_mbox_name(name) or len(first) > 1:
+                if not head:
+                    intake.summary.errors.append({"path": label, "reason": "the file is empty"})
+                    return
+                taken, first = iter(first), None  # the list goes once its two messages are taken
+                ingest_mbox(intake, itertools.chain(taken, messages), label)
+                return
+    ingest_bytes(intake, name, path.read_bytes(), label)
 
 
 def expand_paths(paths: Iterable[str | Path]) -> list[Path]:
@@ -222,7 +335,7 @@ def ingest_paths(intake: Intake, paths: Iterable[str | Path], progress: Callable
                 if path.stat().st_size > MAX_INPUT_BYTES:
                     intake.summary.errors.append({"path": label, "reason": "file too large"})
                 else:
-                    ingest_bytes(intake, path.name, path.read_bytes(), label)
+                    _ingest_path(intake, path, label)
         except OSError as error:
             intake.summary.errors.append({"path": label, "reason": f"cannot read: {error.strerror or error}"})
         if progress:

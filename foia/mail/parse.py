@@ -13,6 +13,7 @@ import re
 from email import message_from_bytes, policy
 from email.message import Message as EmailMessage
 from email.message import Message as LegacyMessage
+from email.policy import EmailPolicy
 from email.utils import collapse_rfc2231_value
 from urllib.parse import unquote_to_bytes
 
@@ -277,9 +278,32 @@ def _part_bytes(part: EmailMessage) -> bytes:
         return str(part).encode("utf-8", "surrogateescape")
 
 
+class _ReadPolicy(EmailPolicy):
+    """policy.default, remembering the headers it parsed: the parser and the part walk ask for each
+    part's Content-Type several times, and policy.default parses the header anew each time (its header
+    objects are immutable, so one parse serves every ask, and every message with the same header)."""
+
+    def header_fetch_parse(self, name, value):
+        if hasattr(value, "name"):
+            return value
+        key = (name, value)
+        found = _PARSED_HEADERS.get(key)
+        if found is None:
+            found = super().header_fetch_parse(name, value)
+            if len(_PARSED_HEADERS) >= _PARSED_HEADERS_MAX:
+                _PARSED_HEADERS.clear()
+            _PARSED_HEADERS[key] = found
+        return found
+
+
+_PARSED_HEADERS: dict[tuple[str, str], object] = {}
+_PARSED_HEADERS_MAX = 512
+_READ_POLICY = _ReadPolicy()
+
+
 def _message_tree(raw: bytes, warnings: list[str]) -> EmailMessage:
     try:
-        return message_from_bytes(raw, policy=policy.default)
+        return message_from_bytes(raw, policy=_READ_POLICY)
     except Exception as error:  # noqa: BLE001 - the lenient legacy parser reads what the new one refuses
         warnings.append(f"Read with the lenient parser ({type(error).__name__}).")
         return message_from_bytes(raw, policy=policy.compat32)

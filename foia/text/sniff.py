@@ -18,6 +18,8 @@ def sniff_type(data: bytes, filename: str = "") -> str:
     import puremagic  # here, not at the top: the extraction child imports this module too
 
     extension = posixpath.splitext(filename.lower())[1]
+    if data.startswith(b"%PDF-"):  # most of what agencies send: no need to try every signature
+        return "application/pdf"
     if data:
         try:
             matches = puremagic.magic_string(data[:8192 * 4], filename or None)

@@ -282,6 +282,27 @@ def test_ocr_reads_a_scanned_pdf_and_makes_it_searchable(session, runtime, extra
     assert "Rekognition" in searchable[0].get_textpage().get_text_bounded()
 
 
+@pytest.mark.parametrize("dpi", [150, 100], ids=["scan's own JPEG", "drawn at 300 dpi"])
+def test_a_long_scan_is_read_page_by_page_in_rounds(session, runtime, extract_all, dpi):
+    """More scanned pages than one OCR round: each page keeps its own words, in the text and the searchable PDF
+    (Tesseract reads a 150 dpi scan's JPEG as it is, and a 100 dpi one drawn again at 300 dpi)."""
+    require(shutil.which("tesseract") is not None, "tesseract is not installed")
+    import pypdfium2
+
+    words = ["Alpha", "Bravo", "Charlie", "Delta", "Echo", "Foxtrot"]
+    document = add_document(session, runtime, scanned_pdf([f"Page {word} memo" for word in words], dpi=dpi),
+                            "long-scan.pdf")
+    summary = extract_all()
+
+    session.refresh(document)
+    assert document.state == ExtractionState.done and summary.ocr_pages == len(words)
+    pages = pages_of(session, document)
+    assert [word in page.text for page, word in zip(pages, words)] == [True] * len(words)
+    searchable = pypdfium2.PdfDocument(runtime.blobs.read(document.searchable_pdf_key))
+    assert len(searchable) == len(words)
+    assert [word in searchable[n].get_textpage().get_text_bounded() for n, word in enumerate(words)] == [True] * len(words)
+
+
 def test_images_are_ocrd(session, runtime, extract_all):
     require(shutil.which("tesseract") is not None, "tesseract is not installed")
     buffer = io.BytesIO()
