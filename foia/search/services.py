@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
 from foia.requests.access import (content_scope, holder_of, scopes_for, sees_everything, visible_clause,
-                                  visible_request_ids, workable_request_ids)
+                                  visible_request_ids, workable_clause, workable_request_ids)
 from foia.requests.listing import agencies_with_requests
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
@@ -225,44 +225,43 @@ _SCOPES_KEPT = 16
 _scopes_lock = threading.Lock()
 
 
-def _id_list_sql(connection, column: str) -> str:
-    """An aggregate of a subquery's ids as one comma-separated text, in id order."""
+def _id_list_sql(connection, value: str) -> str:
+    """An aggregate of the non-null values of an id expression as one comma-separated text, in the order the
+    database reads them (another order is only a miss of _scopes_kept; sorting cost more than it saved)."""
     if connection.dialect.name == "postgresql":
-        return f"string_agg(CAST({column} AS TEXT), ',' ORDER BY {column})"
-    return f"group_concat({column})"  # SQLite: in the subquery's order, id order below
+        return f"string_agg(CAST({value} AS TEXT), ',')"
+    return f"group_concat({value})"
 
 
 def _scopes_and_latest_change(connection, actor, now: datetime) -> tuple[frozenset[int], int]:
     """visible_scopes and the newest search change id (indexer.latest_change_id), in one query: each query
     before the engine's is a round trip to the database, which is most of a rare word's search.
 
-    The ids come as two texts (visible, workable), not 8,000 rows each: the database joins them in C."""
+    One scan of the requests the actor may see, each marked whether they may work on it; the ids come back
+    as two texts (workable; visible only), not 8,000 rows each: the database joins them in C."""
     def build() -> str:
-        parts = [f"SELECT 1, {_id_list_sql(connection, 'v.id')} FROM "
-                 f"({_compiled(connection, visible_request_ids(actor, now).order_by(FoiaRequest.id))}) AS v"]
-        if actor:
-            parts.append(f"SELECT 2, {_id_list_sql(connection, 'w.id')} FROM "
-                         f"({_compiled(connection, workable_request_ids(actor).order_by(FoiaRequest.id))}) AS w")
-        parts.append("SELECT 3, CAST(coalesce(max(id), 0) AS TEXT) FROM search_change")
-        return " UNION ALL ".join(parts)
+        marked = select(FoiaRequest.id, workable_clause(actor).label("workable")).where(visible_clause(actor, now))
+        return (f"SELECT 1, {_id_list_sql(connection, 'CASE WHEN v.workable THEN v.id END')}, "
+                f"{_id_list_sql(connection, 'CASE WHEN v.workable THEN NULL ELSE v.id END')} "
+                f"FROM ({_compiled(connection, marked)}) AS v "
+                "UNION ALL SELECT 2, CAST(coalesce(max(id), 0) AS TEXT), NULL FROM search_change")
 
-    visible, workable, latest = "", "", 0
-    for what, value in _fetch(connection, _sql(connection, "scopes+latest", actor, now, build)):
+    workable, seen_only, latest = "", "", 0
+    for what, first, second in _fetch(connection, _sql(connection, "scopes+latest", actor, now, build)):
         if what == 1:
-            visible = value or ""
-        elif what == 2:
-            workable = value or ""
+            workable, seen_only = first or "", second or ""
         else:
-            latest = int(value)
+            latest = int(first)
     actor_id = getattr(actor, "id", None)
     kept = _scopes_kept.get(actor_id)
-    if kept is not None and kept[0] == visible and kept[1] == workable:
+    if kept is not None and kept[0] == workable and kept[1] == seen_only:
         return kept[2], latest
-    scopes = frozenset(scopes_for(actor, _split_ids(visible), _split_ids(workable)))
+    workable_ids = _split_ids(workable)
+    scopes = frozenset(scopes_for(actor, workable_ids + _split_ids(seen_only), workable_ids))
     with _scopes_lock:
         if len(_scopes_kept) >= _SCOPES_KEPT and actor_id not in _scopes_kept:
             _scopes_kept.pop(next(iter(_scopes_kept)))
-        _scopes_kept[actor_id] = (visible, workable, scopes)
+        _scopes_kept[actor_id] = (workable, seen_only, scopes)
     return scopes, latest
 
 
