@@ -134,3 +134,28 @@ def test_a_search_after_a_request_is_made_private_no_longer_finds_it(client, ses
     page = client.get("/search?q=ocelot").get_data(as_text=True)
     assert "mine.pdf" in page and "census.pdf" not in page
     assert "census.pdf" not in client.get(f"/search?q=ocelot&request={theirs.id}").get_data(as_text=True)
+
+
+def test_a_colleague_finds_the_teams_private_documents_until_they_leave_the_team(client, session, make):
+    from sqlmodel import delete
+
+    from foia.accounts.models import TeamMembership
+
+    owner, colleague, reader = make.user(), make.user(), make.user()
+    team = make.team(members=[owner, colleague])
+    shared = make.request(owner=owner, team_id=team.id, visibility=Visibility.public)
+    make.document(shared, pages=["The okapi budget, kept private."], filename="budget.pdf", is_private=True)
+    make.document(shared, pages=["The okapi press release."], filename="release.pdf")
+
+    client.login(reader.email)  # sees the public request, not its private document
+    page = client.get("/search?q=okapi").get_data(as_text=True)
+    assert "release.pdf" in page and "budget.pdf" not in page
+    client.login(colleague.email)
+    for _ in range(2):
+        page = client.get("/search?q=okapi").get_data(as_text=True)
+        assert "release.pdf" in page and "budget.pdf" in page
+
+    session.exec(delete(TeamMembership).where(TeamMembership.user_id == colleague.id))
+    session.commit()
+    page = client.get("/search?q=okapi").get_data(as_text=True)
+    assert "release.pdf" in page and "budget.pdf" not in page
