@@ -46,20 +46,6 @@ def _serve_in_processes(app, host: str, port: int, threads: int, workers: int, s
     listener = socket.create_server((host, port), family=family, backlog=1024)
     current_runtime().engine.dispose()
     children: list[int] = []
-    for _ in range(workers):
-        pid = os.fork()
-        if pid == 0:  # pragma: no cover (a child process)
-            code = 1
-            try:
-                signal.signal(signal.SIGINT, signal.SIG_DFL)
-                waitress_serve(app, sockets=[listener], threads=threads, ident="foia")
-                code = 0
-            finally:
-                os._exit(code)
-        children.append(pid)
-    listener.close()
-    click.echo(f"Serving foia on http://{host}:{port} with {workers} processes of {threads} threads (Ctrl+C to stop)")
-
     stopping = False
 
     def stop(*_) -> None:
@@ -71,10 +57,33 @@ def _serve_in_processes(app, host: str, port: int, threads: int, workers: int, s
             except ProcessLookupError:
                 pass
 
-    for sig in (signal.SIGINT, signal.SIGTERM):
-        signal.signal(sig, stop)
-    if started is not None:  # after the handlers: a stop that comes while it starts still stops the children
+    # A stop asked for while the processes start waits until this process can act on it: without the mask a
+    # SIGTERM between the first fork and the handlers below killed this process alone, its children left serving.
+    stop_signals = {signal.SIGINT, signal.SIGTERM}
+    signal.pthread_sigmask(signal.SIG_BLOCK, stop_signals)
+    try:
+        for _ in range(workers):
+            pid = os.fork()
+            if pid == 0:  # pragma: no cover (a child process)
+                code = 1
+                try:
+                    for sig in stop_signals:
+                        signal.signal(sig, signal.SIG_DFL)
+                    signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+                    waitress_serve(app, sockets=[listener], threads=threads, ident="foia")
+                    code = 0
+                finally:
+                    os._exit(code)
+            children.append(pid)
+        listener.close()
+        for sig in stop_signals:
+            signal.signal(sig, stop)
+    finally:
+        signal.pthread_sigmask(signal.SIG_UNBLOCK, stop_signals)
+    if started is not None:
         started()
+    click.echo(f"Serving foia on http://{host}:{port} with {workers} processes of {threads} threads (Ctrl+C to stop)")
+
     failed = False
     while children:
         pid, status = os.wait()

@@ -15,8 +15,15 @@ from foia.mail.models import Direction, Message, MessageKind
 from foia.requests.access import workable_clause
 from foia.requests.models import FoiaRequest
 
-#: Inbound kinds that are the agency speaking (auto-replies and bounces are not news).
-NEWS = (MessageKind.reply,)
+#: The inbound kind that is the agency speaking (auto-replies and bounces are not news).
+NEWS_KIND = MessageKind.reply
+
+#: Newest first, in the order of the index ix_message_unread (kind, read_at, received_at, id) read backwards.
+#: kind and read_at are the same for every row listed (one kind, unread: never list two kinds at once), so
+#: they change nothing in the order; without them PostgreSQL does not see that the index gives this order
+#: (`read_at IS NULL` is not an equality to it) and reads and sorts every unread message: 27 ms instead of
+#: 1 ms with the bench's 20,000 unread replies.
+NEWEST_UNREAD_FIRST = (Message.kind.desc(), Message.read_at.desc(), Message.received_at.desc(), Message.id.desc())
 
 
 def mark_read(session: Session, message: Message, now: datetime) -> bool:
@@ -31,7 +38,7 @@ def mark_read(session: Session, message: Message, now: datetime) -> bool:
 def unread_replies(session: Session, actor: User, limit: int = 50) -> list[tuple[Message, FoiaRequest]]:
     """Agencies' replies on requests the actor works on that nobody has opened yet, newest first."""
     rows = session.exec(select(Message, FoiaRequest).join(FoiaRequest, FoiaRequest.id == Message.request_id)
-                        .where(Message.direction == Direction.inbound, Message.kind.in_(NEWS),
+                        .where(Message.direction == Direction.inbound, Message.kind == NEWS_KIND,
                                Message.read_at.is_(None), workable_clause(actor))
-                        .order_by(Message.received_at.desc(), Message.id.desc()).limit(limit))
+                        .order_by(*NEWEST_UNREAD_FIRST).limit(limit))
     return [(message, request) for message, request in rows]

@@ -17,17 +17,18 @@ import html
 import logging
 import math
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import date, datetime
 from typing import Callable, Mapping, NamedTuple
 
 from sqlmodel import Session, select
 
-from foia.agencies.models import Agency
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
 from foia.requests.access import (content_scope, holder_of, scopes_for, sees_everything, visible_clause,
-                                  visible_request_ids, workable_request_ids)
+                                  visible_request_ids, workable_clause, workable_request_ids)
+from foia.requests.listing import agencies_with_requests
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
 from foia.search.query import SearchQuery, parse
@@ -215,27 +216,57 @@ def _compiled(connection, statement) -> str:
     return str(statement.compile(dialect=connection.dialect, compile_kwargs={"literal_binds": True}))
 
 
-def _scopes_and_latest_change(connection, actor, now: datetime) -> tuple[set[int], int]:
-    """visible_scopes and the newest search change id (indexer.latest_change_id), in one query: each query
-    before the engine's is a round trip to the database, which is most of a rare word's search."""
-    def build() -> str:
-        parts = [f"SELECT 1, v.id FROM ({_compiled(connection, visible_request_ids(actor, now))}) AS v"]
-        if actor:
-            parts.append(f"SELECT 2, w.id FROM ({_compiled(connection, workable_request_ids(actor))}) AS w")
-        parts.append("SELECT 3, coalesce(max(id), 0) FROM search_change")
-        return " UNION ALL ".join(parts)
+#: The scopes last computed for each searcher, keyed by the exact lists of request ids they were built from
+#: (as the database sent them): a searcher who searches again with the same visible and workable requests gets
+#: the same frozenset back (which the Tantivy backend keeps its scope filter for) instead of building 17,000
+#: ints again. Never a version or a time: any change in what they may see is a different list, hence a miss.
+_scopes_kept: dict[int | None, tuple[str, str, frozenset[int]]] = {}
+_SCOPES_KEPT = 16
+_scopes_lock = threading.Lock()
 
-    visible: set[int] = set()
-    workable: set[int] = set()
-    latest = 0
-    for what, value in _fetch(connection, _sql(connection, "scopes+latest", actor, now, build)):
+
+def _id_list_sql(connection, value: str) -> str:
+    """An aggregate of the non-null values of an id expression as one comma-separated text, in the order the
+    database reads them (another order is only a miss of _scopes_kept; sorting cost more than it saved)."""
+    if connection.dialect.name == "postgresql":
+        return f"string_agg(CAST({value} AS TEXT), ',')"
+    return f"group_concat({value})"
+
+
+def _scopes_and_latest_change(connection, actor, now: datetime) -> tuple[frozenset[int], int]:
+    """visible_scopes and the newest search change id (indexer.latest_change_id), in one query: each query
+    before the engine's is a round trip to the database, which is most of a rare word's search.
+
+    One scan of the requests the actor may see, each marked whether they may work on it; the ids come back
+    as two texts (workable; visible only), not 8,000 rows each: the database joins them in C."""
+    def build() -> str:
+        marked = select(FoiaRequest.id, workable_clause(actor).label("workable")).where(visible_clause(actor, now))
+        return (f"SELECT 1, {_id_list_sql(connection, 'CASE WHEN v.workable THEN v.id END')}, "
+                f"{_id_list_sql(connection, 'CASE WHEN v.workable THEN NULL ELSE v.id END')} "
+                f"FROM ({_compiled(connection, marked)}) AS v "
+                "UNION ALL SELECT 2, CAST(coalesce(max(id), 0) AS TEXT), NULL FROM search_change")
+
+    workable, seen_only, latest = "", "", 0
+    for what, first, second in _fetch(connection, _sql(connection, "scopes+latest", actor, now, build)):
         if what == 1:
-            visible.add(value)
-        elif what == 2:
-            workable.add(value)
+            workable, seen_only = first or "", second or ""
         else:
-            latest = value
-    return scopes_for(actor, visible, workable), latest
+            latest = int(first)
+    actor_id = getattr(actor, "id", None)
+    kept = _scopes_kept.get(actor_id)
+    if kept is not None and kept[0] == workable and kept[1] == seen_only:
+        return kept[2], latest
+    workable_ids = _split_ids(workable)
+    scopes = frozenset(scopes_for(actor, workable_ids + _split_ids(seen_only), workable_ids))
+    with _scopes_lock:
+        if len(_scopes_kept) >= _SCOPES_KEPT and actor_id not in _scopes_kept:
+            _scopes_kept.pop(next(iter(_scopes_kept)))
+        _scopes_kept[actor_id] = (workable, seen_only, scopes)
+    return scopes, latest
+
+
+def _split_ids(text: str) -> list[int]:
+    return [int(part) for part in text.split(",")] if text else []
 
 
 def _fetch(connection, sql: str, params: list | None = None) -> list[tuple]:
@@ -353,11 +384,32 @@ def _groups(connection, hits: list[EngineHit], visible: set[int] | None, rows: d
     return groups
 
 
-def filter_choices(session: Session, actor, now: datetime) -> dict:
-    """Requests and agencies the actor may filter by, and the document types."""
-    requests = session.exec(select(FoiaRequest).where(visible_clause(actor, now))
-                            .order_by(FoiaRequest.created_at.desc()).limit(500)).all()
-    agency_ids = {r.agency_id for r in requests}
-    agencies = (session.exec(select(Agency).where(Agency.id.in_(agency_ids)).order_by(Agency.name)).all()
-                if agency_ids else [])
+#: The request filter offers the actor's most recent requests (and the one filtered by): a longer menu is
+#: of no use to pick from, and drawing it cost more than the search (a request page links to its own search).
+REQUEST_CHOICES = 100
+
+
+class RequestChoice(NamedTuple):
+    id: int
+    tracking_code: str
+    title: str
+
+
+def filter_choices(session: Session, actor, now: datetime, request_id: int | None = None) -> dict:
+    """Requests and agencies the actor may filter by, and the document types.
+
+    Requests: the REQUEST_CHOICES newest the actor may see (by id: the primary key, read backwards, stops at the
+    hundredth; created_at has no index), and request_id if they may see it. Agencies:
+    every agency with a request the actor may see (one EXISTS per agency, listing.agencies_with_requests).
+    Bare columns, bounded: computed on every search, never kept between requests."""
+    visible = visible_clause(actor, now)
+    columns = (FoiaRequest.id, FoiaRequest.tracking_code, FoiaRequest.title)
+    requests = [RequestChoice(*row) for row in session.exec(
+        select(*columns).where(visible).order_by(FoiaRequest.id.desc())
+        .limit(REQUEST_CHOICES))]
+    if request_id and all(choice.id != request_id for choice in requests):
+        requests += [RequestChoice(*row) for row in session.exec(
+            select(*columns).where(FoiaRequest.id == request_id, visible))]
+    agencies = sorted((agency for _jurisdiction, group in agencies_with_requests(session, actor, now) for agency in group),
+                      key=lambda agency: (agency.name.casefold(), agency.id))
     return {"requests": requests, "agencies": agencies, "types": DOC_TYPES}

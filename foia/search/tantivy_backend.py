@@ -77,6 +77,9 @@ def _analyzer(stem: bool) -> tantivy.TextAnalyzer:
         builder = builder.filter(Filter.ascii_fold()).filter(Filter.stemmer("english"))
     return builder.build()
 
+#: Scope filters kept (about one for each searcher searching at the moment).
+SCOPE_FILTERS_KEPT = 16
+
 
 class TantivySearchIndex:
     """SearchIndex on a local Tantivy index; safe to share between threads."""
@@ -93,6 +96,10 @@ class TantivySearchIndex:
         #: The last change this process saw applied (it only spares a search the writer lock).
         self._applied = -1
         self._pointer_identity: tuple | None = None
+        #: The scope filter of the last few sets of scopes searched with (search.services hands a searcher the
+        #: same frozenset while what they may see is unchanged): a term set of 17,000 scopes costs more to build
+        #: than the search. Keyed by the set itself, so a different set is a different filter.
+        self._scope_filters: dict[frozenset, Query] = {}
         self._pointer_name: str | None = None
 
     # -- opening ---------------------------------------------------------------------------
@@ -400,10 +407,23 @@ class TantivySearchIndex:
         queries = [Query.term_query(self.schema, "text", term) for term in terms]
         return queries[0] if len(queries) == 1 else Query.boolean_query([(Occur.Should, q) for q in queries])
 
+    def _scope_filter(self, visible) -> Query:
+        """The items in one of the visible scopes (kept for a frozenset of them)."""
+        kept = self._scope_filters.get(visible) if isinstance(visible, frozenset) else None
+        if kept is not None:
+            return kept
+        query = Query.term_set_query(self.schema, "scope", sorted(int(i) for i in visible))
+        if isinstance(visible, frozenset):
+            with self._thread_lock:
+                if len(self._scope_filters) >= SCOPE_FILTERS_KEPT:
+                    self._scope_filters.pop(next(iter(self._scope_filters)))
+                self._scope_filters[visible] = query
+        return query
+
     def _filter_queries(self, filters: SearchFilters, visible) -> list[Query]:
         queries = []
         if visible is not None:
-            queries.append(Query.term_set_query(self.schema, "scope", sorted(int(i) for i in visible)))
+            queries.append(self._scope_filter(visible))
         if filters.request_id:
             queries.append(Query.term_query(self.schema, "request_id", int(filters.request_id)))
         if filters.agency_id:

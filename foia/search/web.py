@@ -36,5 +36,5 @@ def search():
         kept = {name: request.args.get(name) for name in FILTER_ARGS if request.args.get(name)}
         results.url_for = lambda number: url_for("search.search", q=q, page=number, **kept)
     return render_template("search/search.html", q=q, results=results, filters=filters, errors=errors,
-                           values=request.args, choices=services.filter_choices(session, actor(), now()),
+                           values=request.args, choices=services.filter_choices(session, actor(), now(), filters.request_id),
                            min_prefix=MIN_PREFIX_CHARS)

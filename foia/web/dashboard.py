@@ -22,7 +22,7 @@ from sqlmodel import Session, select
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.mail.models import DeliveryState, Direction, Message, MessageKind, OutboxMessage
-from foia.mail.reading import unread_replies
+from foia.mail.reading import NEWEST_UNREAD_FIRST, unread_replies
 from foia.ports import local_date
 from foia.requests import access, listing
 from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status, running_dates
@@ -153,7 +153,7 @@ def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaReq
     bounced = session.exec(select(Message, FoiaRequest).join(FoiaRequest, FoiaRequest.id == Message.request_id)
                            .where(Message.direction == Direction.inbound, Message.kind == MessageKind.bounce,
                                   Message.read_at.is_(None), workable)
-                           .order_by(Message.received_at.desc()).limit(50)).all()
+                           .order_by(*NEWEST_UNREAD_FIRST).limit(50)).all()
     return [tuple(row) for row in refused] + [(message, request, None) for message, request in bounced]
 
 

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 import os
 import signal
+import socket
 import subprocess
 import sys
 import urllib.request
@@ -91,3 +92,28 @@ def test_stopping_the_command_stops_every_process(tmp_path, database_url):
     finally:
         if server.poll() is None:
             server.kill()
+
+
+def test_a_stop_asked_for_while_the_processes_start_stops_them_all(tmp_path, database_url):
+    port = free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith("FOIA_")}
+    env.update({"FOIA_INSTANCE_PATH": str(tmp_path / "instance"), "FOIA_DATABASE_URL": database_url,
+                "FOIA_SECRET_KEY": "system-test", "FOIA_LOG_LEVEL": "WARNING"})
+    foia = str(Path(sys.executable).with_name("foia"))
+    server = subprocess.Popen([foia, "serve", "--port", str(port), "--workers", "3"], env=env,
+                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        first = wait_for(lambda: children_of(server.pid), 60, "the first web process", every=0.0005)
+        server.terminate()  # as soon as the first process is forked: before the others, the handlers, the follower
+        assert server.wait(timeout=30) == 0
+        assert not any(alive(pid) for pid in first)
+        try:  # nothing is left answering on the port (every web process shares it)
+            socket.create_connection(("127.0.0.1", port), timeout=2).close()
+            answered = True
+        except OSError:
+            answered = False
+        assert not answered
+    finally:
+        if server.poll() is None:
+            server.kill()
+            server.wait(30)

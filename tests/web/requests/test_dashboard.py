@@ -146,3 +146,28 @@ def test_many_overdue_requests_show_the_most_overdue_and_link_to_all_of_them(cli
     drafts = section(page, "drafts")
     assert '<span class="badge">4</span>' in drafts and len(re.findall(r">Draft \d</a>", drafts)) == 3
     assert re.search(r'<a href="[^"]+">1 more</a>', drafts)
+
+
+def test_new_replies_are_the_newest_unread_agency_replies_on_the_readers_requests(client, make, session):
+    from foia.mail.models import Direction, MessageKind
+    from foia.web.dashboard import LIST_LIMIT
+
+    owner, stranger = make.user(), make.user()
+    mine, theirs = make.request(owner=owner), make.request(owner=stranger)
+    start = datetime(2026, 3, 1, 9, 0, tzinfo=UTC)
+    count = LIST_LIMIT + 3
+    for n in range(count):  # received in a shuffled order of ids: the list follows received_at, not the id
+        number = (n * 7) % count
+        make.message(mine, subject=f"Agency reply {number:02d}", received_at=start + timedelta(hours=number))
+    later = start + timedelta(days=5)
+    make.message(mine, subject="Our own letter", direction=Direction.outbound, received_at=later)
+    make.message(mine, subject="An opened reply", received_at=later, read_at=later)
+    make.message(mine, subject="A bounce", kind=MessageKind.bounce, received_at=later)
+    make.message(theirs, subject="Someone else's reply", received_at=later)
+    client.login(owner.email)
+
+    replies = section(client.get("/dashboard").get_data(as_text=True), "new-replies")
+    shown = re.findall(r"Agency reply (\d\d)", replies)
+    assert shown == [f"{number:02d}" for number in range(count - 1, count - 1 - LIST_LIMIT, -1)]
+    for hidden in ("Our own letter", "An opened reply", "A bounce", "Someone else"):
+        assert hidden not in replies

@@ -85,3 +85,77 @@ def test_cli_reindex(runner, session, make):
     assert result.exit_code == 0, result.output
     assert "4 pages and messages" in result.output
     assert "pilot.pdf" in runner.invoke(args=["search", "december"]).output
+
+
+def _options(page: str, name: str) -> str:
+    """The <option>s of one filter menu of the search page."""
+    start = page.index(f'name="{name}"')
+    return page[start:page.index("</select>", start)]
+
+
+def test_filter_menus_offer_the_newest_requests_and_every_agency_the_searcher_may_see(client, session, make):
+    from foia.search.services import REQUEST_CHOICES
+
+    owner, stranger = make.user(), make.user()
+    old_agency, new_agency, hidden_agency = (make.agency(name=name) for name in
+                                             ("Old Records Office", "New Records Office", "Hidden Bureau"))
+    oldest = make.request(owner=owner, agency=old_agency, title="The oldest request")
+    newer = [make.request(owner=owner, agency=new_agency) for _ in range(REQUEST_CHOICES)]
+    secret = make.request(owner=stranger, agency=hidden_agency, title="Someone else's secret")
+    client.login(owner.email)
+
+    page = client.get("/search?q=anything").get_data(as_text=True)
+    requests, agencies = _options(page, "request"), _options(page, "agency")
+    assert all(f'value="{r.id}"' in requests for r in newer)
+    assert f'value="{oldest.id}"' not in requests  # beyond the newest REQUEST_CHOICES
+    assert "Old Records Office" in agencies and "New Records Office" in agencies  # every agency, not only those shown
+    assert secret.title not in page and "Hidden Bureau" not in page
+
+    chosen = client.get(f"/search?q=anything&request={oldest.id}").get_data(as_text=True)
+    assert f'<option value="{oldest.id}" selected>' in _options(chosen, "request")
+    probing = client.get(f"/search?q=anything&request={secret.id}").get_data(as_text=True)
+    assert secret.title not in probing and f'value="{secret.id}"' not in _options(probing, "request")
+
+
+def test_a_search_after_a_request_is_made_private_no_longer_finds_it(client, session, make):
+    reader, owner = make.user(), make.user()
+    mine = make.request(owner=reader)
+    add_document(session, mine, ["The ocelot survey, page one."], filename="mine.pdf")
+    theirs = make.request(owner=owner, visibility=Visibility.public)
+    add_document(session, theirs, ["The ocelot census of the county."], filename="census.pdf")
+    client.login(reader.email)
+    for _ in range(2):  # the second search reuses what the first computed
+        page = client.get("/search?q=ocelot").get_data(as_text=True)
+        assert "census.pdf" in page and "mine.pdf" in page
+
+    theirs.visibility = Visibility.private
+    session.add(theirs)
+    session.commit()
+    page = client.get("/search?q=ocelot").get_data(as_text=True)
+    assert "mine.pdf" in page and "census.pdf" not in page
+    assert "census.pdf" not in client.get(f"/search?q=ocelot&request={theirs.id}").get_data(as_text=True)
+
+
+def test_a_colleague_finds_the_teams_private_documents_until_they_leave_the_team(client, session, make):
+    from sqlmodel import delete
+
+    from foia.accounts.models import TeamMembership
+
+    owner, colleague, reader = make.user(), make.user(), make.user()
+    team = make.team(members=[owner, colleague])
+    shared = make.request(owner=owner, team_id=team.id, visibility=Visibility.public)
+    make.document(shared, pages=["The okapi budget, kept private."], filename="budget.pdf", is_private=True)
+    make.document(shared, pages=["The okapi press release."], filename="release.pdf")
+
+    client.login(reader.email)  # sees the public request, not its private document
+    page = client.get("/search?q=okapi").get_data(as_text=True)
+    assert "release.pdf" in page and "budget.pdf" not in page
+    client.login(colleague.email)
+    for _ in range(2):
+        page = client.get("/search?q=okapi").get_data(as_text=True)
+        assert "release.pdf" in page and "budget.pdf" in page
+
+    session.exec(delete(TeamMembership).where(TeamMembership.user_id == colleague.id))
+    session.commit()
+    page = client.get("/search?q=okapi").get_data(as_text=True)
+    assert "release.pdf" in page and "budget.pdf" not in page
