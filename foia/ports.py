@@ -69,6 +69,9 @@ class BlobStore(Protocol):
     def sync(self) -> None:
         """Make every blob put so far in batch() durable; call it before the commit that names them."""
 
+    def sweep_abandoned(self, older_than_seconds: float = 3600) -> int:
+        """Remove temporary files a killed process left behind; return how many."""
+
 
 @dataclass
 class OutgoingEmail:

@@ -4,6 +4,7 @@ from __future__ import annotations
 import hashlib
 import os
 import threading
+import time
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import contextmanager
 from pathlib import Path
@@ -118,6 +119,22 @@ class FileBlobStore:
         for key, tmp in list(pending.items()):
             os.replace(tmp, self._path(key))
             del pending[key]
+
+    def sweep_abandoned(self, older_than_seconds: float = 3600) -> int:
+        """Remove temporary files that a killed process left (an import stopped mid-batch); return how many.
+
+        Only those older than `older_than_seconds`: a younger one may be a batch another process is
+        writing now. Their rows never committed, so importing the same file again writes them anew."""
+        cutoff = time.time() - older_than_seconds
+        removed = 0
+        for tmp in self.root.glob("*/*/.incoming-*"):
+            try:
+                if tmp.stat().st_mtime < cutoff:
+                    tmp.unlink()
+                    removed += 1
+            except FileNotFoundError:  # another process swept or finished it
+                continue
+        return removed
 
     def open(self, key: str) -> BinaryIO:
         try:

@@ -25,6 +25,7 @@ def import_mail(paths, request_code, as_json):
     from foia.requests.models import FoiaRequest
 
     runtime = current_runtime()
+    runtime.blobs.sweep_abandoned()  # what an import killed mid-batch left; importing that file again rewrites it
     with runtime.session() as session:
         request = None
         if request_code:

@@ -2,7 +2,9 @@
 from __future__ import annotations
 
 import shutil
+import os
 import threading
+import time
 
 from foia.documents.blobstore import FileBlobStore
 
@@ -35,3 +37,16 @@ def test_a_blob_folder_removed_behind_the_store_is_made_again(tmp_path):
     shutil.rmtree(tmp_path / "blobs")
     key = store.put(b"first")
     assert store.read(key) == b"first"
+
+
+def test_temporary_files_a_killed_import_left_are_swept_once_they_are_old(tmp_path):
+    store = FileBlobStore(tmp_path / "blobs")
+    key = store.put(b"kept")
+    folder = _final(tmp_path / "blobs", key).parent
+    old, fresh = folder / ".incoming-0123456789abcdef-1-1", folder / ".incoming-fedcba9876543210-2-2"
+    old.write_bytes(b"half a batch")
+    fresh.write_bytes(b"a batch being written now")
+    hours_ago = time.time() - 2 * 3600
+    os.utime(old, (hours_ago, hours_ago))
+    assert store.sweep_abandoned() == 1
+    assert not old.exists() and fresh.exists() and store.read(key) == b"kept"

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 import textwrap
+import time
 from pathlib import Path
 
 import pytest
@@ -69,6 +70,10 @@ def test_killed_mid_import_then_imported_again_has_each_message_once(tmp_path, a
             kept = session.exec(select(sa.func.count()).select_from(Message)).one()
         assert 0 < kept < 150  # the batches committed before the kill, not the one being read
 
+        blobs = tmp_path / "instance" / "blobs"
+        hours_ago = time.time() - 2 * 3600
+        for leftover in blobs.rglob(".incoming-*"):  # the killed batch's unsynced files, as if left hours ago
+            os.utime(leftover, (hours_ago, hours_ago))
         again = subprocess.run([str(Path(sys.executable).with_name("foia")), "import", str(path), "--json"], env=env,
                                capture_output=True, text=True, timeout=300)
         summary = json.loads(again.stdout)
@@ -82,7 +87,7 @@ def test_killed_mid_import_then_imported_again_has_each_message_once(tmp_path, a
         assert sorted(name for name, _ in documents) == sorted(f"log-{n}.csv" for n in range(3, count + 1, 3))
     finally:
         engine.dispose()
-    blobs = tmp_path / "instance" / "blobs"
+    assert not list(blobs.rglob(".incoming-*"))  # the next import swept what the killed one left
     for key in [*raw_keys, *(key for _, key in documents)]:  # every row names a whole blob in place
         assert (blobs / key[:2] / key[2:4] / key).stat().st_size > 0
 
