@@ -120,6 +120,7 @@ def run(host: str | None, port: int | None):
     prepare_instance(app)
     runtime = current_runtime()
     upgrade_database(runtime)
+    runtime.blobs.sweep_abandoned()  # temporary files of an upload or import killed mid-batch
     _follow_served_address(app, host, port)
     stop = threading.Event()
     start_background(runtime, stop, with_worker=app.config["WORKER_ENABLED"],
