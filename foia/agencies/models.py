@@ -26,6 +26,8 @@ class Jurisdiction(SQLModel, table=True):
     notes: str = Field(default="", sa_type=sa.Text)
     #: True when every stage and the holiday rules carry the statute's own words, source and date checked.
     verified: bool = Field(default=False)
+    #: sha256 of the law file the row was last copied from: `foia db upgrade` reads only the files that changed.
+    law_digest: str = Field(default="", max_length=64)
 
 
 class Agency(SQLModel, table=True):

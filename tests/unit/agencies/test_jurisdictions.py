@@ -14,8 +14,10 @@ def test_sync_is_idempotent_and_updates_by_slug(session):
     rows = session.exec(select(Jurisdiction)).all()
     assert len(rows) == 52
     florida = next(j for j in rows if j.slug == "fl")
+    # As an older release's file left it: other values, copied from other bytes.
     florida.verified = False
     florida.citation = "stale"
+    florida.law_digest = "0" * 64
     session.commit()
     assert sync_jurisdictions(session) == 1
     session.commit()
@@ -23,6 +25,21 @@ def test_sync_is_idempotent_and_updates_by_slug(session):
     assert (florida.verified, florida.citation) == (True, "Fla. Stat. § 119.07(1)(c)")
     assert row_values(get_law("fl"))["timezone"] == florida.timezone == "America/New_York"
     assert len(session.exec(select(Jurisdiction)).all()) == 52
+
+
+def test_an_upgrade_reads_only_the_law_files_that_changed(session, monkeypatch):
+    from foia.deadlines import laws
+
+    read = []
+    real = laws.get_law
+    monkeypatch.setattr(laws, "get_law", lambda slug: read.append(slug) or real(slug))
+    assert sync_jurisdictions(session) == 0 and read == []  # the fixture synced every file already
+    texas = session.exec(select(Jurisdiction).where(Jurisdiction.slug == "tx")).one()
+    texas.law_digest = "0" * 64  # as if the packaged tx.toml were new
+    session.commit()
+    assert sync_jurisdictions(session) == 1 and read == ["tx"]  # read again; the row now names the new bytes
+    session.commit()
+    assert sync_jurisdictions(session) == 0 and read == ["tx"]
 
 
 def test_rules_read_in_plain_words():
