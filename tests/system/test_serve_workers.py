@@ -75,14 +75,19 @@ def test_two_processes_share_the_port_answer_every_request_and_stop_together(tmp
             server.wait(30)
 
 
-def test_stopping_the_command_stops_every_process(tmp_path, database_url):
-    port = free_port()
+def serve_three(tmp_path, database_url: str, port: int) -> subprocess.Popen:
+    """`foia serve --workers 3` on the port, quiet."""
     env = {k: v for k, v in os.environ.items() if not k.startswith("FOIA_")}
     env.update({"FOIA_INSTANCE_PATH": str(tmp_path / "instance"), "FOIA_DATABASE_URL": database_url,
                 "FOIA_SECRET_KEY": "system-test", "FOIA_LOG_LEVEL": "WARNING"})
     foia = str(Path(sys.executable).with_name("foia"))
-    server = subprocess.Popen([foia, "serve", "--port", str(port), "--workers", "3"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    return subprocess.Popen([foia, "serve", "--port", str(port), "--workers", "3"], env=env,
+                            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+
+
+def test_stopping_the_command_stops_every_process(tmp_path, database_url):
+    port = free_port()
+    server = serve_three(tmp_path, database_url, port)
     try:
         wait_for(lambda: len(children_of(server.pid)) == 3, 60, "three web processes")
         workers = children_of(server.pid)
@@ -96,12 +101,7 @@ def test_stopping_the_command_stops_every_process(tmp_path, database_url):
 
 def test_a_stop_asked_for_while_the_processes_start_stops_them_all(tmp_path, database_url):
     port = free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith("FOIA_")}
-    env.update({"FOIA_INSTANCE_PATH": str(tmp_path / "instance"), "FOIA_DATABASE_URL": database_url,
-                "FOIA_SECRET_KEY": "system-test", "FOIA_LOG_LEVEL": "WARNING"})
-    foia = str(Path(sys.executable).with_name("foia"))
-    server = subprocess.Popen([foia, "serve", "--port", str(port), "--workers", "3"], env=env,
-                              stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    server = serve_three(tmp_path, database_url, port)
     try:
         first = wait_for(lambda: children_of(server.pid), 60, "the first web process", every=0.0005)
         server.terminate()  # as soon as the first process is forked: before the others, the handlers, the follower
