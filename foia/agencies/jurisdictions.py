@@ -6,16 +6,12 @@ itself (stages, holidays) is read from the file through foia.deadlines.laws.
 from __future__ import annotations
 
 import hashlib
-from importlib import resources
-from typing import TYPE_CHECKING
 
 from sqlmodel import Session, select
 
 from foia.agencies.models import Jurisdiction
+from foia.deadlines.laws import Law, get_law, law_files
 from foia.errors import NotFound
-
-if TYPE_CHECKING:
-    from foia.deadlines.laws import Law
 
 #: The columns copied from each law file.
 COLUMNS = ("name", "level", "law_name", "citation", "source_url", "timezone", "notes", "verified")
@@ -28,9 +24,7 @@ def row_values(law: Law) -> dict:
 
 def law_file_digests() -> dict[str, str]:
     """{slug: sha256 of its file} for every packaged law file (reading bytes only: no parsing)."""
-    folder = resources.files("foia").joinpath("data").joinpath("laws")
-    return {entry.name.removesuffix(".toml"): hashlib.sha256(entry.read_bytes()).hexdigest()
-            for entry in folder.iterdir() if entry.name.endswith(".toml")}
+    return {entry.name.removesuffix(".toml"): hashlib.sha256(entry.read_bytes()).hexdigest() for entry in law_files()}
 
 
 def sync_jurisdictions(session: Session, laws: dict[str, Law] | None = None) -> int:
@@ -41,8 +35,6 @@ def sync_jurisdictions(session: Session, laws: dict[str, Law] | None = None) -> 
     existing = {j.slug: j for j in session.exec(select(Jurisdiction))}
     digests: dict[str, str] = {}
     if laws is None:
-        from foia.deadlines.laws import get_law
-
         digests = {slug: digest for slug, digest in law_file_digests().items()
                    if slug not in existing or existing[slug].law_digest != digest}
         laws = {slug: get_law(slug) for slug in digests}

@@ -18,8 +18,6 @@ from datetime import date
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
-import holidays as holidays_package
-
 from foia.errors import NotFound, ValidationError
 
 LEVELS = ("federal", "state", "local")
@@ -240,6 +238,8 @@ def rule_date(rule: str, year: int) -> date | None:
 @functools.cache
 def package_names(country: str, subdiv: str | None) -> frozenset[str]:
     """Every holiday name the `holidays` package lists for a calendar over the years names are checked in."""
+    import holidays as holidays_package  # here, not at import: reading which files exist needs none of it
+
     table = holidays_package.country_holidays(country, subdiv=subdiv, years=NAME_CHECK_YEARS, observed=False)
     return frozenset(name for day in table for name in table.get_list(day))
 
@@ -439,9 +439,13 @@ def parse_law(slug: str, text: bytes | str, filename: str | None = None) -> Law:
     return _Reader(filename).law(slug, document)
 
 
-def _law_files():
-    folder = resources.files("foia").joinpath("data").joinpath("laws")
-    return sorted((entry for entry in folder.iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name)
+def _laws_folder():
+    return resources.files("foia").joinpath("data").joinpath("laws")
+
+
+def law_files():
+    """Every packaged law file (foia/data/laws/<slug>.toml), by name."""
+    return sorted((entry for entry in _laws_folder().iterdir() if entry.name.endswith(".toml")), key=lambda e: e.name)
 
 
 @functools.cache
@@ -449,7 +453,7 @@ def _packaged_law(slug: str) -> Law | None:
     """One packaged law, read and checked alone (`foia deadline` needs no other); None if there is none."""
     if not SLUG.fullmatch(slug):
         return None
-    entry = resources.files("foia").joinpath("data").joinpath("laws").joinpath(f"{slug}.toml")
+    entry = _laws_folder().joinpath(f"{slug}.toml")
     if not entry.is_file():
         return None
     return parse_law(slug, entry.read_bytes(), f"foia/data/laws/{entry.name}")
@@ -457,7 +461,7 @@ def _packaged_law(slug: str) -> Law | None:
 
 @functools.cache
 def _packaged() -> dict[str, Law]:
-    slugs = [entry.name.removesuffix(".toml") for entry in _law_files()]
+    slugs = [entry.name.removesuffix(".toml") for entry in law_files()]
     return {slug: _packaged_law(slug) for slug in slugs}
 
 
@@ -472,7 +476,7 @@ def get_law(slug: str) -> Law:
     wanted = (slug or "").strip().lower()
     law = _packaged_law(wanted)
     if law is None:
-        known = sorted(entry.name.removesuffix(".toml") for entry in _law_files())
+        known = sorted(entry.name.removesuffix(".toml") for entry in law_files())
         raise ValidationError(f"Unknown jurisdiction {slug!r} (known: {', '.join(known)}).",
                               {"jurisdiction": "Choose a jurisdiction."})
     return law

@@ -28,11 +28,10 @@ def test_sync_is_idempotent_and_updates_by_slug(session):
 
 
 def test_an_upgrade_reads_only_the_law_files_that_changed(session, monkeypatch):
-    from foia.deadlines import laws
+    from foia.agencies import jurisdictions
 
     read = []
-    real = laws.get_law
-    monkeypatch.setattr(laws, "get_law", lambda slug: read.append(slug) or real(slug))
+    monkeypatch.setattr(jurisdictions, "get_law", lambda slug: read.append(slug) or get_law(slug))
     assert sync_jurisdictions(session) == 0 and read == []  # the fixture synced every file already
     texas = session.exec(select(Jurisdiction).where(Jurisdiction.slug == "tx")).one()
     texas.law_digest = "0" * 64  # as if the packaged tx.toml were new
