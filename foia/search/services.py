@@ -27,7 +27,7 @@ from sqlmodel import Session, select
 from foia.pagination import Paged, page_number as pagination_page_number
 from foia.ports import local_date
 from foia.requests.access import (content_scope, holder_of, scopes_for, sees_everything, visible_clause,
-                                  visible_request_ids, workable_clause, workable_request_ids)
+                                  workable_clause)
 from foia.requests.listing import agencies_with_requests
 from foia.requests.models import FoiaRequest
 from foia.search.index import DOC_TYPES, EngineHit, SearchFilters
@@ -176,27 +176,16 @@ def search(session: Session, runtime, actor, now: datetime, query: str, filters:
     return results
 
 
-#: The SQL of visible_request_ids by (dialect, actor id, is_admin, local date): building and compiling the
+#: The SQL of the searcher's scopes by (dialect, actor id, is_admin, local date): building and compiling the
 #: statement costs more than running it. Only the SQL is kept; its rows are read anew on every search.
 _visible_sql: dict[tuple, str] = {}
 _VISIBLE_SQL_KEPT = 512
 
 
-def visible_ids(connection, actor, now: datetime) -> set[int]:
-    """The ids of the requests the actor may see: access.visible_request_ids, in one query."""
-    return _ids(connection, "visible", actor, now, lambda: _compiled(connection, visible_request_ids(actor, now)))
-
-
-def visible_scopes(connection, actor, now: datetime) -> set[int]:
+def visible_scopes(connection, actor, now: datetime) -> frozenset[int]:
     """The search scopes the actor sees (access.scopes_for): visible requests, private parts of workable
-    ones, their own holding pen."""
-    workable = (_ids(connection, "workable", actor, now, lambda: _compiled(connection, workable_request_ids(actor)))
-                if actor else set())
-    return scopes_for(actor, visible_ids(connection, actor, now), workable)
-
-
-def _ids(connection, what: str, actor, now: datetime, statement) -> set[int]:
-    return {row[0] for row in _fetch(connection, _sql(connection, what, actor, now, statement))}
+    ones, their own holding pen; as a search works them out."""
+    return _scopes_and_latest_change(connection, actor, now)[0]
 
 
 def _sql(connection, what: str, actor, now: datetime, build) -> str:
