@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from contextlib import nullcontext
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Iterator
@@ -283,11 +284,8 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
         request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source))
     nested = session.in_nested_transaction()  # in ingest_item's savepoint, which undoes what fails
     try:
-        if nested:
+        with nullcontext() if nested else session.begin_nested():
             message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
-        else:
-            with session.begin_nested():
-                message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
     except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
         if nested:
             raise Skip("already imported", duplicate=True) from None
