@@ -41,9 +41,12 @@ PRINTED = (("ack_due", "ack_due"), ("response_due", "response_due"), ("follow_up
 @click.option("--received", required=True, help="The day the agency received the request, YYYY-MM-DD.")
 @click.option("--determination", default=None, help="The day of the agency's decision, YYYY-MM-DD (appeal window).")
 @click.option("--appeal-filed", "appeal_filed", default=None, help="The day the appeal was filed, YYYY-MM-DD.")
+@click.option("--appeal-decided", "appeal_decided", default=None,
+              help="The day the appeal was decided, YYYY-MM-DD (where the time to go to court counts from it).")
 @click.option("--json", "as_json", is_flag=True, help="Print JSON.")
 @command_errors
-def deadline(slug: str, received: str, determination: str | None, appeal_filed: str | None, as_json: bool):
+def deadline(slug: str, received: str, determination: str | None, appeal_filed: str | None,
+             appeal_decided: str | None, as_json: bool):
     """Compute every due date under a law, with the reasons. Reads the packaged law data: no database needed."""
     from foia.deadlines import rules
     from foia.deadlines.laws import get_law
@@ -52,9 +55,10 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
     received_on = _parse_date(received, "--received")
     decided_on = _parse_date(determination, "--determination") if determination else None
     appealed_on = _parse_date(appeal_filed, "--appeal-filed") if appeal_filed else None
+    appeal_decided_on = _parse_date(appeal_decided, "--appeal-decided") if appeal_decided else None
     law = get_law(slug)
     result = rules.calculate(law, received_on, determination=decided_on, appeal_filed=appealed_on,
-                             follow_up_days=_follow_up_days())
+                             appeal_decided=appeal_decided_on, follow_up_days=_follow_up_days())
     if as_json:
         echo_json(result)
         return

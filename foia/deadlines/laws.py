@@ -26,7 +26,7 @@ STAGE_KINDS = ("acknowledge", "respond", "produce", "extend", "appeal", "appeal_
 UNITS = ("business", "calendar", "none", "unknown")
 COUNTED_UNITS = ("business", "calendar")
 TRIGGERS = ("receipt", "ack_due", "acknowledged", "acknowledged_receipt", "response_due", "determination",
-            "appeal_filed")
+            "appeal_filed", "appeal_decision")
 ROLLOVERS = ("next_business_day", "none")
 WEEKEND_RULES = ("sat_fri_sun_mon", "sun_mon", "none")
 #: The trigger a stage has when its file does not name one.

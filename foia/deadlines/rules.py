@@ -36,8 +36,13 @@ TRIGGER_WORDS = {"receipt": "the agency received the request", "ack_due": "the a
                  "acknowledged": "the agency acknowledged the request",
                  "acknowledged_receipt": "the agency acknowledged receipt of the request",
                  "response_due": "the response was due", "determination": "the agency made its decision",
-                 "appeal_filed": "the appeal was filed"}
+                 "appeal_filed": "the appeal was filed", "appeal_decision": "the appeal was decided"}
 NOT_STATUTORY = "This is when to follow up, not a statutory deadline."
+
+
+def what(stage: Stage) -> str:
+    """What a stage's days are for: WHAT, except that a suit's last day is a limit, not a wait."""
+    return "to go to court" if stage.kind == "sue" and stage.last_day else WHAT[stage.kind]
 
 
 def fmt(day: date | None) -> str:
@@ -163,6 +168,7 @@ class Facts:
     response_due: date | None = None
     determination: date | None = None
     appeal_filed: date | None = None
+    appeal_decided: date | None = None
 
 
 def _absent(law: Law, kind: str) -> Deadline:
@@ -210,7 +216,9 @@ def _start(stage: Stage, facts: Facts) -> tuple[date | None, str, str]:
             return facts.response_due, TRIGGER_WORDS["response_due"], "The law counts from the agency's decision; " \
                 "until it comes, counted from the day the decision is due, and recomputed when it does."
         return facts.determination, TRIGGER_WORDS[trigger], ""
-    return facts.appeal_filed, TRIGGER_WORDS[trigger], ""
+    if trigger == "appeal_filed":
+        return facts.appeal_filed, TRIGGER_WORDS[trigger], ""
+    return facts.appeal_decided, TRIGGER_WORDS[trigger], ""
 
 
 def count_stage(law: Law, calendar: HolidayCalendar, stage: Stage, start: date, start_words: str,
@@ -224,8 +232,8 @@ def count_stage(law: Law, calendar: HolidayCalendar, stage: Stage, start: date, 
         what_day = f"a {closed.reason}" if closed.rule == "weekend" else closed.reason
         notes.append(f"That day is {what_day} and the law does not move it: act by "
                      f"{fmt(calendar.previous_business_day(count.due))} to be safe.")
-    what = rule or f"{count_words(stage.days, stage.unit)} {WHAT[stage.kind]}"
-    return Deadline(name or DATE_OF_STAGE[stage.kind], count.due, what, stage, start, start_words, count, notes=notes)
+    words = rule or f"{count_words(stage.days, stage.unit)} {what(stage)}"
+    return Deadline(name or DATE_OF_STAGE[stage.kind], count.due, words, stage, start, start_words, count, notes=notes)
 
 
 def follow_up_deadline(law: Law, calendar: HolidayCalendar, received: date, follow_up_days: int,
@@ -305,7 +313,7 @@ def initial_deadlines(law: Law, calendar: HolidayCalendar, received: date, *, fo
     for kind in ("produce", "sue"):
         if law.stage(kind) is not None:
             deadline = stage_deadline(law, calendar, kind, facts)
-            if deadline is not None and (kind != "sue" or deadline.due is not None):
+            if deadline is not None and (kind != "sue" or deadline.due is not None or not law.stage(kind).counted):
                 found.append(deadline)
     return found
 
@@ -345,9 +353,18 @@ def resumed_response(law: Law, calendar: HolidayCalendar, resumed_on: date, rema
                     citation=(stage.citation if stage else law.citation))
 
 
+def waiting(stage: Stage) -> Deadline:
+    """A counted stage whose day 0 has not come yet: the period in words and the event that starts it."""
+    return Deadline(DATE_OF_STAGE[stage.kind], None, f"{count_words(stage.days, stage.unit)} {what(stage)}, "
+                    f"counted from when {TRIGGER_WORDS[stage.trigger]} (give that date to see the day)", stage,
+                    basis="statutory")
+
+
 def calculate(law: Law, received: date, *, determination: date | None = None, appeal_filed: date | None = None,
-              follow_up_days: int = 10, calendar: HolidayCalendar | None = None) -> dict:
-    """Every due date for a request received on `received` (and, when given, decided and appealed on those days).
+              appeal_decided: date | None = None, follow_up_days: int = 10,
+              calendar: HolidayCalendar | None = None) -> dict:
+    """Every due date for a request received on `received` (and, when given, decided, appealed and decided on
+    appeal on those days).
 
     The DESIGN.md shape {"ack_due", "response_due", "explanation"} plus the other stages' dates.
     """
@@ -357,7 +374,7 @@ def calculate(law: Law, received: date, *, determination: date | None = None, ap
     ack, response = by_kind.get("ack_due"), by_kind["response_due"]
     facts = Facts(received=received, ack_due=ack.due if ack else None,
                   response_due=None if response.follow_up else response.due,
-                  determination=determination, appeal_filed=appeal_filed)
+                  determination=determination, appeal_filed=appeal_filed, appeal_decided=appeal_decided)
     entries = list(deadlines)
     if determination is not None and "produce_due" in by_kind:
         produce = stage_deadline(law, calendar, "produce", facts)
@@ -372,19 +389,17 @@ def calculate(law: Law, received: date, *, determination: date | None = None, ap
         extended.notes.insert(0, "If the agency takes the extension the law allows.")
     if extended.due is not None or law.stage("extend", extends=extends) is not None:
         entries.append(extended)
-    appeal = stage_deadline(law, calendar, "appeal", facts)
-    if appeal is None:
-        stage = law.stage("appeal")
-        appeal = Deadline("appeal_due", None, f"{count_words(stage.days, stage.unit)} to appeal, counted from the "
-                          "agency's decision (give its date to see the day)", stage, basis="statutory")
+    appeal = stage_deadline(law, calendar, "appeal", facts) or waiting(law.stage("appeal"))
     entries.append(appeal)
     decided = stage_deadline(law, calendar, "appeal_decided", facts)
+    if decided is None and law.stage("appeal_decided") is not None:
+        decided = waiting(law.stage("appeal_decided"))
     if decided is not None and (decided.due is not None or law.stage("appeal_decided") is not None):
         entries.append(decided)
     if "sue_due" not in by_kind and law.stage("sue") is not None:
-        sue = stage_deadline(law, calendar, "sue", facts)
-        if sue is not None:
-            entries.append(sue)
+        sue = stage_deadline(law, calendar, "sue", facts) or waiting(law.stage("sue"))
+        entries.append(sue)
+        if sue.due is not None:
             by_kind["sue_due"] = sue
 
     def day(deadline: Deadline | None) -> str | None:
@@ -404,6 +419,7 @@ def calculate(law: Law, received: date, *, determination: date | None = None, ap
         "appeal_due": day(appeal),
         "appeal_filed": appeal_filed.isoformat() if appeal_filed else None,
         "appeal_decided_due": day(decided),
+        "appeal_decided": appeal_decided.isoformat() if appeal_decided else None,
         "sue_due": day(by_kind.get("sue_due")),
         "explanation": [d.as_dict() for d in entries],
     }
@@ -416,7 +432,7 @@ def stage_summary(stage: Stage) -> str:
     elif stage.unit == "unknown":
         words = f"{WHAT[stage.kind]}: not in our data yet"
     else:
-        words = f"{count_words(stage.days, stage.unit)} {WHAT[stage.kind]}"
+        words = f"{count_words(stage.days, stage.unit)} {what(stage)}"
     if stage.counted and stage.trigger != "receipt":
         words += f", counted from when {TRIGGER_WORDS[stage.trigger]}"
     return words

@@ -14,7 +14,8 @@ Events, and the fields each sets:
                     extension, or to `until` when the agency gave a date; extended
     "estimated"     the agency gave its own completion date `until` (None clears it): estimated_completion
     "determination" partial / done / no_records / rejected on `on`: determination_on, appeal_due, and
-                    produce_due / sue_due where the law counts them from the decision
+                    produce_due / sue_due where the law counts them from the decision; after an appeal
+                    (appeal_decided_on set by the lifecycle), sue_due where the law counts it from that
     "appealed"      the requester appealed on `on`: appealed_on, appeal_decision_due, sue_due
 
 deadline_explanation holds one entry per kind of date (see rules.Deadline.as_dict), plus a
@@ -54,7 +55,8 @@ def _facts(request, on: date) -> rules.Facts:
     return rules.Facts(received=request.submitted_on or on, ack_due=request.ack_due,
                        acknowledged=request.acknowledged_on,
                        response_due=None if request.response_due_is_follow_up else request.response_due,
-                       determination=request.determination_on, appeal_filed=request.appealed_on)
+                       determination=request.determination_on, appeal_filed=request.appealed_on,
+                       appeal_decided=request.appeal_decided_on)
 
 
 def _set(request, field: str, deadline: rules.Deadline | None) -> None:
@@ -211,9 +213,10 @@ def _determination(request, law: Law, calendar: HolidayCalendar, on: date, follo
     window = rules.stage_deadline(law, calendar, "appeal", facts)
     request.appeal_due = window.due
     _set_entries(request, window.as_dict(), drop=("paused",))
+    triggers = {"determination"} | ({"appeal_decision"} if request.appeal_decided_on == on else set())
     for kind, field in (("produce", "produce_due"), ("sue", "sue_due")):
         stage = law.stage(kind)
-        if stage is not None and stage.counted and stage.trigger == "determination":
+        if stage is not None and stage.counted and stage.trigger in triggers:
             _set(request, field, rules.stage_deadline(law, calendar, kind, facts))
 
 

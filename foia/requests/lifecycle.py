@@ -143,6 +143,8 @@ def change_status(session: Session, actor: User, request_id: int, new_status: St
         request.acknowledged_on = on
     if new_status in (Status.partial, Status.done, Status.no_records, Status.rejected):
         request.determination_on = on
+        if old == Status.appealing:
+            request.appeal_decided_on = on
     if new_status in (Status.done, Status.no_records, Status.rejected, Status.withdrawn):
         request.completed_on = on
     elif request.completed_on is not None:

@@ -102,6 +102,8 @@ class FoiaRequest(SQLModel, table=True):
     appeal_due: Optional[date] = None
     appealed_on: Optional[date] = None
     appeal_decision_due: Optional[date] = None
+    #: The day the appeal was decided (the request left "appealing" for a decision).
+    appeal_decided_on: Optional[date] = None
     #: When the requester may go to court (or the last day to), where the law says.
     sue_due: Optional[date] = None
     #: A reminder the requester set on the request ("remind me on ..."), whatever its status.

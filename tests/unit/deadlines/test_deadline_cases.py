@@ -18,8 +18,9 @@ from foia.deadlines.commands import deadline
 CASES_DIR = Path(__file__).resolve().parents[2] / "deadline_cases"
 #: Case keys and the `foia deadline --json` key each is checked against.
 CHECKED = {"ack_due": "ack_due", "response_due": "response_due", "produce_due": "produce_due",
-           "extended_due": "extended_due", "appeal_due": "appeal_due", "appeal_decided_due": "appeal_decided_due"}
-INPUTS = {"received", "determination", "appeal_filed"}
+           "extended_due": "extended_due", "appeal_due": "appeal_due", "appeal_decided_due": "appeal_decided_due",
+           "sue_due": "sue_due"}
+INPUTS = {"received", "determination", "appeal_filed", "appeal_decided"}
 KNOWN = set(CHECKED) | INPUTS | {"why", "none"}
 
 
@@ -47,6 +48,8 @@ def test_hand_counted_case(slug, case):
         args += ["--determination", case["determination"].isoformat()]
     if "appeal_filed" in case:
         args += ["--appeal-filed", case["appeal_filed"].isoformat()]
+    if "appeal_decided" in case:
+        args += ["--appeal-decided", case["appeal_decided"].isoformat()]
     result = CliRunner().invoke(deadline, args)
     assert result.exit_code == 0, result.output
     data = json.loads(result.output)

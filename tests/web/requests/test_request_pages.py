@@ -2,7 +2,7 @@
 from __future__ import annotations
 
 import re
-from datetime import date
+from datetime import UTC, date, datetime
 
 import pytest
 from sqlmodel import select
@@ -288,3 +288,31 @@ def test_closing_changes_are_confirmed_first(client, make, owner, session):
     assert "Mark it “No responsive records”?" in text(closing)
     quick = client.post_form(f"/requests/{other.id}/status", {"status-status": "acknowledged", "status-on": "2026-03-02"})
     assert quick.status_code == 302 and reload(session, other).status == Status.acknowledged
+
+
+def test_pennsylvanias_time_to_go_to_court_counts_from_the_appeal_decision(client, make, owner, session, clock):
+    clock.at = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    client.login(owner.email)  # a session from the fixture's earlier clock has expired
+    request = make.request(owner=owner, agency=make.agency(jurisdiction="pa"))
+    client.post_form(f"/requests/{request.id}/submit", {"submit-submitted_on": "2026-10-01", "submit-method": "email"})
+    for status, on in (("rejected", "2026-10-08"), ("appealing", "2026-10-22"), ("rejected", "2026-11-06")):
+        response = client.post_form(f"/requests/{request.id}/status", {"status-status": status, "status-on": on,
+                                                                          "confirmed": "yes"})
+        assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)', text(response))
+    reload(session, request)
+    assert request.appeal_decided_on == date(2026, 11, 6)
+    # 30 days from the OOR's decision mailed Fri Nov 6 end on Sun Dec 6, so the last day is Mon Dec 7 (65 P.S. 67.1302).
+    assert request.sue_due == date(2026, 12, 7)
+    page = text(client.get(f"/requests/{request.id}"))
+    assert "Last day to go to court" in page and "Dec 7, 2026" in page
+    assert "30 calendar days to go to court" in page and "when the appeal was decided" in page
+
+
+def test_a_law_that_sets_no_date_to_go_to_court_says_so_on_the_request_page(client, make, owner, clock):
+    clock.at = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    client.login(owner.email)  # a session from the fixture's earlier clock has expired
+    request = make.request(owner=owner, agency=make.agency(jurisdiction="mo"))
+    client.post_form(f"/requests/{request.id}/submit", {"submit-submitted_on": "2026-11-02", "submit-method": "email"})
+    page = text(client.get(f"/requests/{request.id}"))
+    assert "May go to court from" in page
+    assert "No waiting period" in page and "within a year" in page  # RSMo 610.027: the limit in words, no date
