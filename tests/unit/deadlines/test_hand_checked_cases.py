@@ -55,6 +55,45 @@ CASES = [
     ("ca", date(2026, 3, 4), None, date(2026, 3, 16), "Saturday"),
     # California's own holiday: Sat 2026-03-21 + 10 = Tue Mar 31, Cesar Chavez Day: runs to Wed Apr 1.
     ("ca", date(2026, 3, 21), None, date(2026, 4, 1), "Cesar Chavez Day"),
+    # Alaska, 10 working days (2 AAC 96.325(a)); Seward's Day is the last Monday of March (AS 44.12.010(a)(4)).
+    # Received Tue 2026-03-24: Mar 25-27 (3), Mon 30 Seward's Day skipped, Mar 31-Apr 3 (7), Apr 6-8 (10).
+    ("ak", date(2026, 3, 24), None, date(2026, 4, 8), "Seward's Day"),
+    # Alaska: Independence Day is Sat 2026-07-04, so Fri Jul 3 is also a legal holiday (AS 44.12.025).
+    # Received Mon 2026-06-29: Jun 30-Jul 2 (3), Fri Jul 3 skipped, Jul 6-10 (8), Jul 13-14 (10).
+    ("ak", date(2026, 6, 29), None, date(2026, 7, 14), "Independence Day (observed)"),
+    # Alaska keeps no Columbus Day, and Alaska Day (Sun 2026-10-18) makes Mon Oct 19 a holiday (AS 44.12.020).
+    # Received Fri 2026-10-09: Mon Oct 12-16 (5), Mon 19 skipped, Oct 20-23 (9), Mon Oct 26 (10).
+    ("ak", date(2026, 10, 9), None, date(2026, 10, 26), "Alaska Day (observed)"),
+    # Alabama: acknowledge within 10 days (Ala. Code 36-12-44(a)(3)); Thu 2026-04-02 + 10 = Sun Apr 12, which
+    # runs to Mon Apr 13 (Ala. Code 1-1-4). Then 15 business days from it (not yet acknowledged): Apr 14-17 (4),
+    # Apr 20-24 (9), Mon Apr 27 Confederate Memorial Day skipped (Ala. Code 1-3-8), Apr 28-May 1 (13), May 4-5 (15).
+    ("al", date(2026, 4, 2), date(2026, 4, 13), date(2026, 5, 5), "Confederate Memorial Day"),
+    # Delaware, 15 business days (29 Del. C. 10003(h)(1)); Good Friday is a legal holiday (1 Del. C. 501).
+    # Received Wed 2026-03-25: Mar 26-27 (2), Mar 30-Apr 2 (6), Fri Apr 3 skipped, Apr 6-10 (11), Apr 13-16 (15).
+    ("de", date(2026, 3, 25), None, date(2026, 4, 16), "Good Friday"),
+    # Delaware, general election day in an even year and Veterans Day. Received Fri 2026-10-30: Mon Nov 2 (1),
+    # Tue Nov 3 skipped, Nov 4-6 (4), Nov 9-10 (6), Wed 11 skipped, Nov 12-13 (8), Nov 16-20 (13), Nov 23-24 (15).
+    ("de", date(2026, 10, 30), None, date(2026, 11, 24), "Election Day"),
+    # Illinois, 5 business days (5 ILCS 140/3(d)); Lincoln's Birthday and Presidents Day (205 ILCS 630/17).
+    # Received Wed 2026-02-11: Thu Feb 12 skipped, Fri 13 (1), Mon 16 skipped, Feb 17-20 (5).
+    ("il", date(2026, 2, 11), None, date(2026, 2, 20), "Lincoln's Birthday"),
+    # Illinois, Casimir Pulaski Day (first Monday in March). Received Fri 2026-02-27: Mon Mar 2 skipped, Mar 3-6 (4),
+    # Mon Mar 9 (5).
+    ("il", date(2026, 2, 27), None, date(2026, 3, 9), "Casimir Pulaski Day"),
+    # Kentucky, 5 days excepting Saturdays, Sundays and legal holidays (KRS 61.880(1)); state offices close on
+    # Thanksgiving and the day after (KRS 18A.190(1)(i)). Received Wed 2026-11-25: Thu 26 and Fri 27 skipped,
+    # Nov 30-Dec 4 (5).
+    ("ky", date(2026, 11, 25), None, date(2026, 12, 4), "Day after Thanksgiving"),
+    # Louisiana, 3 days exclusive of Saturdays, Sundays and legal public holidays (R.S. 44:32(D)); Mardi Gras is a
+    # legal holiday (R.S. 1:55(A)(1)). Received Fri 2027-02-05: Mon Feb 8 (1), Tue 9 Mardi Gras skipped, Feb 10-11 (3).
+    ("la", date(2027, 2, 5), None, date(2027, 2, 11), "Mardi Gras"),
+    # Maryland: the 10-working-day notice (Gen. Prov. 4-203(b)(2)) skips Maryland Day, Mar 25 (Gen. Prov. 1-111);
+    # the decision is due 30 calendar days after receipt (4-203(a)(1)). Received Mon 2026-03-16: notice Mar 17-20 (4),
+    # Mar 23-24 (6), Wed 25 skipped, Mar 26-27 (8), Mar 30-31 (10); decision Mar 16 + 30 = Wed Apr 15.
+    ("md", date(2026, 3, 16), date(2026, 3, 31), date(2026, 4, 15), "Maryland Day"),
+    # Maine: acknowledge, and deny in writing, within 5 working days (1 M.R.S. 408-A); Patriot's Day is the third
+    # Monday in April (4 M.R.S. 1051). Received Thu 2026-04-16: Fri 17 (1), Mon 20 skipped, Apr 21-24 (5).
+    ("me", date(2026, 4, 16), date(2026, 4, 24), date(2026, 4, 24), "Patriots' Day"),
 ]
 
 
@@ -126,3 +165,13 @@ def test_no_fixed_period_is_a_flagged_follow_up_date_not_a_response_date():
     response = next(e for e in result["explanation"] if e["kind"] == "response_due")
     assert "not a statutory deadline" in response["text"] and response["basis"] == "none"
     assert "promptly and respond to such requests in good faith" in response["text"]
+
+
+def test_illinois_attorney_general_decides_a_request_for_review_in_60_days():
+    # 5 ILCS 140/9.5(f): 60 days after the request for review is received. Filed Mon 2026-03-02:
+    # Mar 2 + 29 = Mar 31, + 30 = Apr 30, + 1 = Fri May 1.
+    result = rules.calculate(law("il"), date(2026, 1, 5), determination=date(2026, 1, 12),
+                             appeal_filed=date(2026, 3, 2))
+    # The request for review is due 60 days after the denial: Jan 12 + 19 = Jan 31, + 28 = Feb 28, + 13 = Fri Mar 13.
+    assert result["appeal_due"] == "2026-03-13"
+    assert result["appeal_decided_due"] == "2026-05-01"

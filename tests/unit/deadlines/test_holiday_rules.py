@@ -69,3 +69,29 @@ def test_agency_closure_days_are_skipped_by_name():
     skipped = closed.non_business_day(date(2026, 12, 24))
     assert (skipped.reason, skipped.rule) == ("Christmas Eve closure", "closed by City of Orlando")
     assert calendar("federal").is_business_day(date(2026, 12, 24))
+
+
+def test_minnesota_executive_branch_closes_the_friday_after_thanksgiving_but_not_columbus_day():
+    minnesota = calendar("mn")  # Minn. Stat. 645.44, subd. 5
+    assert not minnesota.is_business_day(date(2026, 11, 27))  # Friday after Thanksgiving
+    assert minnesota.is_business_day(date(2026, 10, 12))  # Christopher Columbus Day: not for the executive branch
+    assert not minnesota.is_business_day(date(2026, 7, 3))  # Independence Day Sat Jul 4, 2026: the Friday before
+    assert not minnesota.is_business_day(date(2027, 6, 18))  # Juneteenth Sat Jun 19, 2027: the Friday before
+
+
+def test_maryland_and_maine_move_only_sunday_holidays():
+    maryland, maine = calendar("md"), calendar("me")  # Md. Gen. Prov. 1-111(b); 4 M.R.S. 1051
+    for state in (maryland, maine):
+        assert state.is_business_day(date(2026, 7, 3))  # Independence Day Sat Jul 4, 2026: Friday stays open
+        assert not state.is_business_day(date(2027, 7, 5))  # Independence Day Sun Jul 4, 2027: Monday closed
+    assert not maryland.is_business_day(date(2027, 9, 13))  # Defenders' Day Sun Sep 12, 2027: Monday closed
+    assert not maryland.is_business_day(date(2026, 11, 27))  # American Indian Heritage Day (the Friday after Thanksgiving)
+    assert maine.is_business_day(date(2026, 11, 27))  # no statutory day after Thanksgiving in Maine
+
+
+def test_alaska_has_seward_and_alaska_days_and_no_columbus_day():
+    alaska = calendar("ak")  # AS 44.12.010, .020, .025
+    assert not alaska.is_business_day(date(2027, 3, 29))  # Seward's Day, last Monday of March
+    assert alaska.is_business_day(date(2027, 10, 11))  # second Monday of October: no holiday
+    assert not alaska.is_business_day(date(2027, 10, 18))  # Alaska Day
+    assert not alaska.is_business_day(date(2027, 12, 24))  # Christmas Sat Dec 25, 2027: the Friday before
