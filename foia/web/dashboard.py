@@ -184,26 +184,28 @@ def _scan(session: Session, scope, today: date) -> _Scan:
                    listing.current_due_clause().label("due")).where(scope).cte("mine"))
     late = mine.c.due < today - timedelta(days=1)
 
-    def first(list_name: str, condition, *order):
-        """A list's first LIST_LIMIT ids, each with its place in the list."""
-        ranked = (select(mine.c.id, sa.func.row_number().over(order_by=(*order, mine.c.id)).label("place"))
-                  .where(condition).order_by(*order, mine.c.id).limit(LIST_LIMIT).subquery())
-        return select(sa.literal(None, FoiaRequest.status.type), ranked.c.id, ranked.c.place,
+    def first(list_name: str, condition, order):
+        """A list's first LIST_LIMIT ids, with the column they are ordered by (a union keeps no order)."""
+        ranked = (select(mine.c.id, order.label("place")).where(condition).order_by(order, mine.c.id)
+                  .limit(LIST_LIMIT).subquery())
+        place = [sa.literal(None, column.type) for column in (mine.c.due, mine.c.created_at)]
+        place[order is mine.c.created_at] = ranked.c.place
+        return select(sa.literal(None, FoiaRequest.status.type), ranked.c.id, sa.literal(None, sa.Integer()), *place,
                       sa.literal(list_name, sa.String()))
 
     rows = session.exec(sa.union_all(
-        select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)),
-               sa.literal(None, sa.String())).group_by(mine.c.status),
+        select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)), sa.literal(None, sa.Date()),
+               sa.literal(None, mine.c.created_at.type), sa.literal(None, sa.String())).group_by(mine.c.status),
         first("overdue", late, mine.c.due),
         first("waiting", mine.c.status.in_([status for status in Status if status.is_paused]), mine.c.created_at),
         first("drafts", mine.c.status == Status.draft, mine.c.created_at))).all()
     counts, overdue, lists = {status: 0 for status in Status}, 0, {"overdue": [], "waiting": [], "drafts": []}
-    for status, count_or_id, late_count_or_place, list_name in rows:
+    for status, count_or_id, late_count, due, created_at, list_name in rows:
         if list_name is None:
             counts[status] = count_or_id
-            overdue += late_count_or_place or 0
+            overdue += late_count or 0
         else:
-            lists[list_name].append((late_count_or_place, count_or_id))
+            lists[list_name].append((due or created_at, count_or_id))
     first_ids = {name: [request_id for _, request_id in sorted(places)] for name, places in lists.items()}
     return _Scan(counts, overdue, first_ids["overdue"], first_ids["waiting"], first_ids["drafts"])
 
