@@ -44,9 +44,10 @@ class RequestBatch(SQLModel, table=True):
     created_at: datetime = Field(default_factory=utcnow, sa_type=UTCDateTime, nullable=False)
 
 
-#: The columns the dashboard reads of every request a person works on: status, age and each due date (with
-#: appealed_on, which closes the appeal window); the indexes on owner and team carry them.
-WORKLOAD_COLUMNS = ("status", "created_at", *DUE_DATE_LABELS, "appealed_on")
+#: What the busiest pages read of every request a person may see or works on, besides its owner and team: who
+#: else may see it (requests.access), its status, age and each due date (with appealed_on, which closes the
+#: appeal window). The indexes on owner and team carry them.
+WORKLOAD_COLUMNS = ("visibility", "embargo_until", "status", "created_at", *DUE_DATE_LABELS, "appealed_on")
 
 
 class FoiaRequest(SQLModel, table=True):
@@ -54,9 +55,10 @@ class FoiaRequest(SQLModel, table=True):
 
     __tablename__ = "foia_request"
     __table_args__ = (
-        # Who works on a request (its owner, its team) with what the dashboard counts and lists of each: a reporter's
-        # thousands of requests are read from these two indexes, not from the table's wide rows (letters, notes).
-        # (Each carries the other's column too: SQLite tests both sides of "owner or team" on every entry.)
+        # Who works on a request (its owner, its team) with what the dashboard counts and lists of each, and what
+        # search needs to know who may see it: a reporter's thousands of requests are read from these two indexes,
+        # not from the table's wide rows (letters, notes). Each carries the other's column too: SQLite tests both
+        # sides of "owner or team" on every entry.
         sa.Index("ix_foia_request_owner_work", "owner_id", "team_id", *WORKLOAD_COLUMNS),
         sa.Index("ix_foia_request_team_work", "team_id", "owner_id", *WORKLOAD_COLUMNS),
     )

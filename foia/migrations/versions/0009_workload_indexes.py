@@ -1,8 +1,10 @@
-"""indexes for the dashboard under load (issue 12): a request's owner and team with its status, age and due dates
+"""indexes for the pages under load (issue 12): a request's owner and team with who else may see it, its
+status, age and due dates
 
-The dashboard counts and lists every request a person works on (thousands for a reporter in a busy team).
-With owner_id and team_id alone indexed, each of those requests was read from the table's wide rows; these
-two indexes carry the columns it reads, and replace the two narrow ones (their first column is the same).
+The dashboard counts and lists every request a person works on (thousands for a reporter in a busy team), and
+each search works out every request the searcher may see. With owner_id and team_id alone indexed, each of those
+requests was read from the table's wide rows; these two indexes carry the columns they read, and replace the
+two narrow ones (their first column is the same).
 
 Revision ID: 0009_workload_indexes
 Revises: 0008_law_digest
@@ -17,7 +19,7 @@ branch_labels = None
 depends_on = None
 
 #: foia.requests.models.WORKLOAD_COLUMNS as of this revision.
-WORKLOAD_COLUMNS = ['status', 'created_at', 'ack_due', 'response_due', 'produce_due', 'estimated_completion',
+WORKLOAD_COLUMNS = ['visibility', 'embargo_until', 'status', 'created_at', 'ack_due', 'response_due', 'produce_due', 'estimated_completion',
                     'appeal_due', 'appeal_decision_due', 'sue_due', 'remind_on', 'appealed_on']
 
 
