@@ -151,12 +151,9 @@ def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaReq
 
 
 def _views(session: Session, now: datetime, request_ids: set[int]) -> dict[int, RequestView]:
-    """The requests of these ids with their agency and jurisdiction, by id."""
-    rows = session.exec(select(FoiaRequest, Agency, Jurisdiction).join(Agency, Agency.id == FoiaRequest.agency_id)
-                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-                        .where(FoiaRequest.id.in_(request_ids))) if request_ids else []
-    return {request.id: RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-            for request, agency, jurisdiction in rows}
+    """The lines of the requests of these ids, by id."""
+    return {view.request.id: view for view in listing.request_lines(session, now, FoiaRequest.id.in_(request_ids))
+            } if request_ids else {}
 
 
 @dataclass
