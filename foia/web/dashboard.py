@@ -214,26 +214,30 @@ def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, tod
     dates."""
     columns = [getattr(FoiaRequest, name) for name in DATE_FIELDS]
     rows = session.exec(select(FoiaRequest.id, FoiaRequest.status, FoiaRequest.appealed_on, FoiaRequest.title,
-                               Jurisdiction.timezone, *columns)
+                               Jurisdiction.timezone, listing.current_due_clause().label("due"), *columns)
                         .join(Agency, Agency.id == FoiaRequest.agency_id)
                         .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(scope, dated)).all()
-    todays: dict[str | None, date] = {}
+    # Each jurisdiction's today, and the last day it looks ahead to, by time zone.
+    days: dict[str | None, tuple[date, date]] = {}
+    month_end = (month + timedelta(days=32)).replace(day=1)
+    yesterday = today - timedelta(days=1)
     ahead, in_month, late = [], {}, []
     for row in rows:
         zone = row.timezone
-        if zone not in todays:
-            todays[zone] = law_today(row, now)
-        law_day = todays[zone]
-        due = listing.current_due(row)
-        if due is not None and today - timedelta(days=1) <= due <= today and due < law_day:
+        if zone not in days:
+            law_day = law_today(row, now)
+            days[zone] = law_day, law_day + timedelta(days=LOOK_AHEAD_DAYS)
+        law_day, last_day = days[zone]
+        due = row.due
+        if due is not None and yesterday <= due <= today and due < law_day:
             late.append((due, row.id))
         for name in running_dates(row):
             on = getattr(row, name)
             if on is None:
                 continue
-            if 0 <= (on - law_day).days <= LOOK_AHEAD_DAYS:
+            if law_day <= on <= last_day:
                 ahead.append((on, row.title, row.id, name))
-            if (on.year, on.month) == (month.year, month.month):
+            if month <= on < month_end:
                 in_month.setdefault(on, []).append((row.title, row.id, name))
     ahead.sort()
     by_day = {on: [(request_id, name, on) for _, request_id, name in sorted(day)] for on, day in in_month.items()}
