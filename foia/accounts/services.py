@@ -247,11 +247,15 @@ def user_of_identity(session: Session, identity: str, now: datetime) -> User | N
     user_id, _, token = (identity or "").partition(":")
     if not user_id.isdigit() or len(user_id) > 12 or not token:
         return None
-    login = session.exec(select(LoginSession).where(LoginSession.token_hash == _token_hash(token))).first()
-    if login is None or login.user_id != int(user_id) or login.created_at < now - LOGIN_LIFETIME:
+    # With its user in the same statement: every page asks this first.
+    found = session.exec(select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+                         .where(LoginSession.token_hash == _token_hash(token))).first()
+    if found is None:
         return None
-    user = session.get(User, login.user_id)
-    return user if user is not None and user.is_active else None
+    login, user = found
+    if login.user_id != int(user_id) or login.created_at < now - LOGIN_LIFETIME:
+        return None
+    return user if user.is_active else None
 
 
 def end_login(session: Session, identity: str | None) -> None:

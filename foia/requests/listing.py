@@ -89,13 +89,75 @@ def due_phrase(due: date | None, today: date) -> str:
     return "1 day overdue" if days == -1 else f"{-days} days overdue"
 
 
+class AgencyChoice(NamedTuple):
+    id: int
+    name: str
+
+
+class JurisdictionChoice(NamedTuple):
+    id: int
+    name: str
+    slug: str
+
+
+class RequestLine(NamedTuple):
+    """What a list or the dashboard shows of a request, and what its due dates are worked out from (current_due,
+    deadlines.rules.due_items): bare columns, read without the letter and notes an ORM row would carry."""
+
+    id: int
+    title: str
+    tracking_code: str
+    status: Status
+    created_at: datetime
+    appealed_on: date | None
+    response_due_is_follow_up: bool
+    paused_on: date | None
+    paused_remaining_days: int | None
+    remind_note: str
+    deadline_explanation: list
+    ack_due: date | None
+    response_due: date | None
+    produce_due: date | None
+    estimated_completion: date | None
+    appeal_due: date | None
+    appeal_decision_due: date | None
+    sue_due: date | None
+    remind_on: date | None
+
+
+class JurisdictionLine(NamedTuple):
+    id: int
+    name: str
+    timezone: str | None
+
+
+def request_lines(session: Session, now: datetime, *conditions, order=(), offset: int = 0,
+                  limit: int | None = None) -> list[RequestView]:
+    """The requests that meet the conditions as their lines show them, with their agency's and jurisdiction's
+    names and today's date in their jurisdiction."""
+    columns = [getattr(FoiaRequest, name) for name in RequestLine._fields]
+    rows = session.exec(select(*columns, Agency.id, Agency.name, Jurisdiction.id, Jurisdiction.name,
+                               Jurisdiction.timezone)
+                        .join(Agency, Agency.id == FoiaRequest.agency_id)
+                        .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
+                        .where(*conditions).order_by(*order).offset(offset or None).limit(limit))
+    size = len(columns)
+    views = []
+    for row in rows:
+        jurisdiction = JurisdictionLine(*row[size + 2:])
+        views.append(RequestView(RequestLine(*row[:size]), AgencyChoice(*row[size:size + 2]), jurisdiction,
+                                 law_today(jurisdiction, now)))
+    return views
+
+
 @dataclass
 class RequestView:
-    """A request with its agency and jurisdiction, and what the clock says today."""
+    """A request with its agency and jurisdiction, and what the clock says today (in lists, the request's line:
+    RequestLine, AgencyChoice and JurisdictionLine)."""
 
-    request: FoiaRequest
-    agency: Agency
-    jurisdiction: Jurisdiction
+    request: FoiaRequest | RequestLine
+    agency: Agency | AgencyChoice
+    jurisdiction: Jurisdiction | JurisdictionLine
     today: date
 
     @cached_property
@@ -153,17 +215,6 @@ def agency_choices(session: Session) -> list[tuple[Jurisdiction, list[Agency]]]:
 
 
 _AGENCY_REQUEST = aliased(FoiaRequest, name="agency_request")
-
-
-class AgencyChoice(NamedTuple):
-    id: int
-    name: str
-
-
-class JurisdictionChoice(NamedTuple):
-    id: int
-    name: str
-    slug: str
 
 
 def agencies_with_requests(session: Session, actor: User | None,
@@ -268,10 +319,5 @@ def list_requests(session: Session, actor: User | None, now: datetime, filters: 
     if sort == "due":
         order.insert(0, primary.is_(None))  # undated last in either direction
     number = clamp(filters.page, total, per_page)
-    query = (select(FoiaRequest, Agency, Jurisdiction)
-             .join(Agency, Agency.id == FoiaRequest.agency_id)
-             .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id)
-             .where(*conditions).order_by(*order).offset((number - 1) * per_page).limit(per_page))
-    items = [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-             for request, agency, jurisdiction in session.exec(query)]
+    items = request_lines(session, now, *conditions, order=order, offset=(number - 1) * per_page, limit=per_page)
     return ListPage(items=items, total=total, number=number, per_page=per_page)

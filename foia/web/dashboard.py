@@ -136,13 +136,6 @@ def _month_calendar(month: date, dates: list[DueDate]) -> MonthCalendar:
     return MonthCalendar(month, grid, previous, following)
 
 
-def _rows(session: Session, *conditions, order=None, limit: int | None = None):
-    query = (select(FoiaRequest, Agency, Jurisdiction).join(Agency, Agency.id == FoiaRequest.agency_id)
-             .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(*conditions)
-             .order_by(*(order or (FoiaRequest.created_at, FoiaRequest.id))).limit(limit))
-    return session.exec(query)
-
-
 def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaRequest, OutboxMessage | None]]:
     workable = access.workable_clause(actor)
     refused = session.exec(select(Message, FoiaRequest, OutboxMessage)
@@ -157,36 +150,61 @@ def _failed_emails(session: Session, actor: User) -> list[tuple[Message, FoiaReq
     return [tuple(row) for row in refused] + [(message, request, None) for message, request in bounced]
 
 
-def _views(session: Session, now: datetime, *conditions, order=None, limit: int | None = None) -> list[RequestView]:
-    return [RequestView(request, agency, jurisdiction, law_today(jurisdiction, now))
-            for request, agency, jurisdiction in _rows(session, *conditions, order=order, limit=limit)]
+def _views(session: Session, now: datetime, request_ids: set[int]) -> dict[int, RequestView]:
+    """The lines of the requests of these ids, by id."""
+    return {view.request.id: view for view in listing.request_lines(session, now, FoiaRequest.id.in_(request_ids))
+            } if request_ids else {}
 
 
-def _counts_and_most_overdue(session: Session, scope, today: date) -> tuple[dict[Status, int], int, list[int]]:
-    """How many requests there are in each status and how many are overdue whatever their jurisdiction, and the
-    ids of the LIST_LIMIT most overdue (oldest missed date first): one pass over the actor's requests (a
-    common table both parts read; SQLite and PostgreSQL compute it once).
+@dataclass
+class _Scan:
+    """What one pass over the actor's requests finds: counts, and the ids of the requests the lists start with."""
+
+    counts: dict[Status, int]
+    #: Requests whose agency date is two days back or more (overdue in every jurisdiction).
+    overdue: int
+    most_overdue: list[int]
+    oldest_waiting: list[int]
+    oldest_drafts: list[int]
+
+
+def _scan(session: Session, scope, today: date) -> _Scan:
+    """How many requests there are in each status and how many are overdue whatever their jurisdiction, with the
+    ids of the LIST_LIMIT most overdue (oldest missed date first), the LIST_LIMIT oldest waiting on the requester
+    and the LIST_LIMIT oldest drafts: one pass over the actor's requests (a common table every part reads;
+    SQLite and PostgreSQL compute it once), where a query a list would read each request again.
 
     Overdue means the agency's date is before the request's own jurisdiction's today, which is the instance's
     today or a day either side: a date two days back or more is overdue everywhere; the few dated yesterday or
     today are checked one by one with the dates ahead (_dates_ahead)."""
-    mine = (select(FoiaRequest.id, FoiaRequest.status, listing.current_due_clause().label("due"))
-            .where(scope).cte("mine"))
+    mine = (select(FoiaRequest.id, FoiaRequest.status, FoiaRequest.created_at,
+                   listing.current_due_clause().label("due")).where(scope).cte("mine"))
     late = mine.c.due < today - timedelta(days=1)
-    by_status = (select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)),
-                        sa.literal(None, sa.Date())).group_by(mine.c.status))
-    most = select(mine.c.id, mine.c.due).where(late).order_by(mine.c.due, mine.c.id).limit(LIST_LIMIT).subquery()
-    rows = session.exec(sa.union_all(by_status, select(sa.literal(None, FoiaRequest.status.type), most.c.id,
-                                                       sa.literal(None, sa.Integer()), most.c.due))).all()
-    counts = {status: 0 for status in Status}
-    overdue, ids = 0, []
-    for status, count, late_count, due in rows:
-        if status is None:
-            ids.append((due, count))
-        else:
-            counts[status] = count
+
+    def first(list_name: str, condition, order):
+        """A list's first LIST_LIMIT ids, with the column they are ordered by (a union keeps no order)."""
+        ranked = (select(mine.c.id, order.label("place")).where(condition).order_by(order, mine.c.id)
+                  .limit(LIST_LIMIT).subquery())
+        place = [sa.literal(None, column.type) for column in (mine.c.due, mine.c.created_at)]
+        place[order is mine.c.created_at] = ranked.c.place
+        return select(sa.literal(None, FoiaRequest.status.type), ranked.c.id, sa.literal(None, sa.Integer()), *place,
+                      sa.literal(list_name, sa.String()))
+
+    rows = session.exec(sa.union_all(
+        select(mine.c.status, sa.func.count(), sa.func.sum(sa.case((late, 1), else_=0)), sa.literal(None, sa.Date()),
+               sa.literal(None, mine.c.created_at.type), sa.literal(None, sa.String())).group_by(mine.c.status),
+        first("overdue", late, mine.c.due),
+        first("waiting", mine.c.status.in_([status for status in Status if status.is_paused]), mine.c.created_at),
+        first("drafts", mine.c.status == Status.draft, mine.c.created_at))).all()
+    counts, overdue, lists = {status: 0 for status in Status}, 0, {"overdue": [], "waiting": [], "drafts": []}
+    for status, count_or_id, late_count, due, created_at, list_name in rows:
+        if list_name is None:
+            counts[status] = count_or_id
             overdue += late_count or 0
-    return counts, overdue, [request_id for _, request_id in sorted(ids)]
+        else:
+            lists[list_name].append((due or created_at, count_or_id))
+    first_ids = {name: [request_id for _, request_id in sorted(places)] for name, places in lists.items()}
+    return _Scan(counts, overdue, first_ids["overdue"], first_ids["waiting"], first_ids["drafts"])
 
 
 def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, today: date):
@@ -196,26 +214,30 @@ def _dates_ahead(session: Session, scope, dated, now: datetime, month: date, tod
     dates."""
     columns = [getattr(FoiaRequest, name) for name in DATE_FIELDS]
     rows = session.exec(select(FoiaRequest.id, FoiaRequest.status, FoiaRequest.appealed_on, FoiaRequest.title,
-                               Jurisdiction.timezone, *columns)
+                               Jurisdiction.timezone, listing.current_due_clause().label("due"), *columns)
                         .join(Agency, Agency.id == FoiaRequest.agency_id)
                         .join(Jurisdiction, Jurisdiction.id == Agency.jurisdiction_id).where(scope, dated)).all()
-    todays: dict[str | None, date] = {}
+    # Each jurisdiction's today, and the last day it looks ahead to, by time zone.
+    days: dict[str | None, tuple[date, date]] = {}
+    month_end = (month + timedelta(days=32)).replace(day=1)
+    yesterday = today - timedelta(days=1)
     ahead, in_month, late = [], {}, []
     for row in rows:
         zone = row.timezone
-        if zone not in todays:
-            todays[zone] = law_today(row, now)
-        law_day = todays[zone]
-        due = listing.current_due(row)
-        if due is not None and today - timedelta(days=1) <= due <= today and due < law_day:
+        if zone not in days:
+            law_day = law_today(row, now)
+            days[zone] = law_day, law_day + timedelta(days=LOOK_AHEAD_DAYS)
+        law_day, last_day = days[zone]
+        due = row.due
+        if due is not None and yesterday <= due <= today and due < law_day:
             late.append((due, row.id))
         for name in running_dates(row):
             on = getattr(row, name)
             if on is None:
                 continue
-            if 0 <= (on - law_day).days <= LOOK_AHEAD_DAYS:
+            if law_day <= on <= last_day:
                 ahead.append((on, row.title, row.id, name))
-            if (on.year, on.month) == (month.year, month.month):
+            if month <= on < month_end:
                 in_month.setdefault(on, []).append((row.title, row.id, name))
     ahead.sort()
     by_day = {on: [(request_id, name, on) for _, request_id, name in sorted(day)] for on, day in in_month.items()}
@@ -230,7 +252,7 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
     # What the actor works on (always visible to them too): their own and their teams' requests, all for admins.
     scope = access.workable_clause(actor)
     today = local_date(now)
-    counts, overdue_count, most_overdue = _counts_and_most_overdue(session, scope, today)
+    scan = _scan(session, scope, today)
 
     shown_month = month_of(month, today)
     month_end = (shown_month + timedelta(days=32)).replace(day=1) + timedelta(days=6)
@@ -242,20 +264,21 @@ def build(session: Session, actor: User, now: datetime, month: str | None = None
 
     dated = sa.and_(FoiaRequest.status.not_in([Status.draft, Status.withdrawn]), in_window)
     coming_up, in_month, late_today = _dates_ahead(session, scope, dated, now, shown_month, today)
-    # Only the requests shown are read whole: the most overdue, the first LIST_LIMIT dates ahead, DAY_LIMIT a
-    # day of the month.
-    overdue_ids = (most_overdue + late_today)[:LIST_LIMIT]
-    shown = set(overdue_ids) | {request_id for request_id, _, _ in coming_up[:LIST_LIMIT]} | {
+    # Only the requests shown are read whole, in one statement: the most overdue, the first LIST_LIMIT dates
+    # ahead, DAY_LIMIT a day of the month, the oldest waiting on the requester and the oldest drafts.
+    overdue_ids = (scan.most_overdue + late_today)[:LIST_LIMIT]
+    dated_ids = set(overdue_ids) | {request_id for request_id, _, _ in coming_up[:LIST_LIMIT]} | {
         request_id for day in in_month.values() for request_id, _, _ in day[:DAY_LIMIT]}
-    views = {view.request.id: view for view in _views(session, now, FoiaRequest.id.in_(shown))} if shown else {}
-    dates = {request_id: _due_dates(view) for request_id, view in views.items()}
+    shown = dated_ids | set(scan.oldest_waiting) | set(scan.oldest_drafts)
+    views = _views(session, now, shown)
+    dates = {request_id: _due_dates(views[request_id]) for request_id in dated_ids}
     by_kind = {request_id: {due.kind: due for due in found} for request_id, found in dates.items()}
 
-    board = Dashboard(counts, [], [], _views(session, now, scope, FoiaRequest.status.in_(paused), limit=LIST_LIMIT),
+    board = Dashboard(scan.counts, [], [], [views[request_id] for request_id in scan.oldest_waiting],
                       unread_replies(session, actor, limit=LIST_LIMIT), _failed_emails(session, actor),
-                      _views(session, now, scope, FoiaRequest.status == Status.draft, limit=LIST_LIMIT),
-                      _month_calendar(shown_month, []), today, overdue_count=overdue_count + len(late_today),
-                      waiting_count=sum(counts[status] for status in paused), coming_up_count=len(coming_up))
+                      [views[request_id] for request_id in scan.oldest_drafts],
+                      _month_calendar(shown_month, []), today, overdue_count=scan.overdue + len(late_today),
+                      waiting_count=sum(scan.counts[status] for status in paused), coming_up_count=len(coming_up))
     for request_id in overdue_ids:
         view = views[request_id]
         current = next((due for due in dates[request_id] if due.on == view.due and due.kind in ("response_due",

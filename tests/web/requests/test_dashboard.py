@@ -171,3 +171,37 @@ def test_new_replies_are_the_newest_unread_agency_replies_on_the_readers_request
     assert shown == [f"{number:02d}" for number in range(count - 1, count - 1 - LIST_LIMIT, -1)]
     for hidden in ("Our own letter", "An opened reply", "A bounce", "Someone else"):
         assert hidden not in replies
+
+
+def test_drafts_and_requests_waiting_on_the_requester_are_listed_oldest_first(client, make, monkeypatch):
+    """Each list shows the LIST_LIMIT oldest by creation (whatever the ids) of the requests the user works on,
+    a colleague's shared ones included, a stranger's never; the badges count them all."""
+    from foia.requests.models import Visibility
+    from foia.web import dashboard
+
+    monkeypatch.setattr(dashboard, "LIST_LIMIT", 3)
+    owner, colleague, stranger = make.user(), make.user(), make.user()
+    team = make.team(members=[owner, colleague])
+    agency = make.agency(jurisdiction="federal")
+    start = datetime(2026, 1, 5, 9, 0, tzinfo=UTC)
+    for n in (3, 0, 4, 1):  # made in this order: ids do not follow their age
+        make.request(owner=owner, agency=agency, title=f"Draft {n}", created_at=start + timedelta(days=n))
+    make.request(owner=stranger, agency=agency, title="Stranger's draft", created_at=start - timedelta(days=9),
+                 visibility=Visibility.public)
+    for n, status in ((2, Status.payment_required), (0, Status.fix_required), (3, Status.fix_required)):
+        make.request(owner=owner, agency=agency, title=f"Waiting {n}", status=status,
+                     created_at=start + timedelta(days=n))
+    make.request(owner=colleague, agency=agency, team_id=team.id, title="Waiting 1", status=Status.payment_required,
+                 created_at=start + timedelta(days=1))
+    make.request(owner=stranger, agency=agency, title="Stranger waiting", status=Status.payment_required,
+                 created_at=start - timedelta(days=9), visibility=Visibility.public)
+
+    client.login(owner.email)
+    page = client.get("/dashboard").get_data(as_text=True)
+    drafts = section(page, "drafts")
+    assert re.findall(r">(Draft \d|Stranger's draft)</a>", drafts) == ["Draft 0", "Draft 1", "Draft 3"]
+    assert '<span class="badge">4</span>' in drafts
+    waiting = section(page, "waiting")
+    assert re.findall(r">(Waiting \d|Stranger waiting)</a>", waiting) == ["Waiting 0", "Waiting 1", "Waiting 2"]
+    assert '<span class="badge warn">4</span>' in waiting
+    assert "Stranger" not in page
