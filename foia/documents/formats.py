@@ -459,6 +459,9 @@ def serve(memory_mb: int) -> None:
                 answer = {"crash": f"The file could not be processed ({type(error).__name__})."}
         answers.write(_encode(answer))
         answers.flush()
+    # The parent closed the pipe: every answer is written, so leave without tearing the interpreter down
+    # (the parent waits for this exit at the end of each run).
+    os._exit(0)
 
 
 if __name__ == "__main__":

@@ -15,7 +15,7 @@ import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -328,7 +328,6 @@ def _prepare(runtime) -> None:
 
 def run_until_empty(runtime, lanes: int | None = None) -> Summary:
     """Extract queued documents until none is left, one lane per core; the summary of what was done."""
-    _prepare(runtime)
     summary = Summary()
     lock = threading.Lock()
 
@@ -337,16 +336,15 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
             summary.add(extraction)
 
     count = _lanes(runtime, lanes)
-
-    def lane():
-        with _lane(runtime, counted, count, start_reader=True) as this:
-            this.run()
-
-    threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ExitStack() as stack:
+        # The reader children start first: they import PDFium while dead claims are released.
+        ready = [stack.enter_context(_lane(runtime, counted, count, start_reader=True)) for _ in range(count)]
+        _prepare(runtime)
+        threads = [threading.Thread(target=lane.run, name=f"foia-extract-{n}") for n, lane in enumerate(ready)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return summary
 
 
