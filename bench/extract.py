@@ -267,6 +267,7 @@ def measure_text(label: str, paths: list[Path], lanes: int, rounds: int = 3) -> 
     turn; each ratio is the median of the rounds' own ratios, so a machine that slows down during the run
     moves both sides alike."""
     loops, ceilings, old_ceilings, apps, ratios, efficiencies, old_efficiencies = [], [], [], [], [], [], []
+    app_cpus = []
     for _ in range(rounds):
         cpu = cpu_seconds()
         started = time.perf_counter()
@@ -275,6 +276,7 @@ def measure_text(label: str, paths: list[Path], lanes: int, rounds: int = 3) -> 
         poppler_cpu = cpu_seconds() - cpu
         ceiling_seconds, ceiling_pages = pdfium_ceiling(paths)
         elapsed, app_cpu, pages, texts = run_app(paths, lanes)
+        app_cpus.append(app_cpu)
         old_seconds, _ = pdfium_ceiling(paths, _pdfium_bounded_pages)
         loops.append(pages / poppler_loop)
         ceilings.append(ceiling_pages / ceiling_seconds)
@@ -288,6 +290,7 @@ def measure_text(label: str, paths: list[Path], lanes: int, rounds: int = 3) -> 
     for path in paths:  # PDFium alone in this process, for its CPU per page (the load does not move it)
         pdfium_pages(path)
     pdfium_cpu = time.process_time() - cpu
+    app_cpu = statistics.median(app_cpus)
     scores = [f1(texts[path], reference[path]) for path in paths]
     agreement = sum(scores) / len(scores)
     median = statistics.median
@@ -305,7 +308,8 @@ def measure_text(label: str, paths: list[Path], lanes: int, rounds: int = 3) -> 
     print(f"against the earlier ceiling:    {median(old_efficiencies):.0%}  (rounds: "
           f"{', '.join(f'{e:.0%}' for e in old_efficiencies)})")
     print(f"ratio to the pdftotext loop:    {median(ratios):.2f}x")
-    print(f"CPU per 1000 pages: foia {1000 * app_cpu / pages:.2f} s (last round, children included), PDFium alone "
+    print(f"CPU per 1000 pages: foia {1000 * app_cpu / pages:.2f} s (median of the rounds, children included; rounds "
+          f"{', '.join(f'{1000 * c / pages:.2f}' for c in app_cpus)}), PDFium alone "
           f"{1000 * pdfium_cpu / pages:.2f} s, pdftotext {1000 * poppler_cpu / pages:.2f} s; the pipeline's CPU "
           f"efficiency (PDFium alone / foia): {pdfium_cpu / app_cpu:.0%}")
     print(f"text agreement (word F1 vs pdftotext, mean per document): {agreement:.3f}  (goal >= 0.95)")
