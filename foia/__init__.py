@@ -4,9 +4,7 @@ from __future__ import annotations
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from foia import config as config_module
-
-if TYPE_CHECKING:  # Flask is imported by create_app: the reader child (foia.documents.formats) never needs it
+if TYPE_CHECKING:  # Flask and the config are imported by create_app: the reader child (foia.documents.formats) never needs them
     from flask import Flask
 
 
@@ -20,6 +18,7 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     """
     from flask import Flask
 
+    from foia import config as config_module
     from foia import models  # noqa: F401  (registers every table)
     from foia.rendering import template_folder
     from foia.runtime import build_runtime, keep_private
@@ -95,6 +94,7 @@ def add_pages(app: Flask) -> None:
 
 def prepare_instance(app: Flask) -> None:
     """Create the instance folder and, unless configured, its secret key (mode 0600)."""
+    from foia import config as config_module
     from foia.runtime import keep_private
 
     instance = Path(app.config["INSTANCE_PATH"])

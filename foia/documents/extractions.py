@@ -13,7 +13,7 @@ import sqlalchemy as sa
 from foia import db
 from foia.documents.models import Document, EmbeddedMessage, ExtractionState, Page, PageMethod
 from foia.documents.release import FoundMessage
-from foia.search.changes import record_changes
+from foia.search.changes import record_changes, record_page_changes
 
 
 @dataclass
@@ -63,8 +63,15 @@ def store_extractions(engine: sa.engine.Engine, worker: str, results: list[tuple
             (document_id, number): (page_id, text, method) for page_id, document_id, number, text, method in
             connection.execute(sa.select(Page.id, Page.document_id, Page.number, Page.text, Page.method)
                                .where(Page.document_id.in_(ids)))}
-        new_rows, changed_rows, changed_ids = [], [], []
+        # A document read for the first time (most of them): its pages are inserted without RETURNING and
+        # told to the search index by one INSERT ... SELECT, so no page id comes back through Python.
+        read_before = {document_id for document_id, _number in existing}
+        first_rows, new_rows, changed_rows, changed_ids = [], [], [], []
         for document_id, extraction in results:
+            if document_id not in read_before:
+                first_rows += [{"document_id": document_id, "number": page.number, "text": page.text,
+                                "method": page.method, "updated_at": now} for page in extraction.pages]
+                continue
             for page in extraction.pages:
                 old = existing.pop((document_id, page.number), None)
                 if old is None:
@@ -73,15 +80,10 @@ def store_extractions(engine: sa.engine.Engine, worker: str, results: list[tuple
                 elif (old[1], old[2]) != (page.text, page.method):
                     changed_rows.append({"page_id": old[0], "new_text": page.text, "new_method": page.method})
                     changed_ids.append(old[0])
-        if new_rows:
-            inserted = connection.execute(
-                sa.insert(page_table).returning(page_table.c.id, sort_by_parameter_order=True), new_rows)
-            changed_ids += inserted.scalars().all()
-        if changed_rows:
-            connection.execute(
-                sa.update(page_table).where(page_table.c.id == sa.bindparam("page_id"))
-                .values(text=sa.bindparam("new_text"), method=sa.bindparam("new_method"), updated_at=now),
-                changed_rows)
+        if first_rows:
+            connection.execute(sa.insert(page_table), first_rows)
+            record_page_changes(connection, [document_id for document_id, _ in results
+                                             if document_id not in read_before], now)
         removed = [page_id for page_id, _text, _method in existing.values()]
         if removed:
             connection.execute(sa.delete(page_table).where(page_table.c.id.in_(removed)))

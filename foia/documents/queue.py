@@ -15,7 +15,7 @@ import tempfile
 import threading
 import uuid
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from pathlib import Path
@@ -76,22 +76,30 @@ def release_dead_claims(engine: sa.engine.Engine, now: datetime, timeout: timede
     return _write(engine, given_up) + _write(engine, requeued)
 
 
-def claim_batch(engine: sa.engine.Engine, now: datetime, worker: str, limit: int = CLAIM_BATCH) -> list[int]:
-    """Claim up to `limit` of the oldest queued documents for `worker`; their ids (empty when none is queued)."""
-    # A CTE is evaluated once: an IN (subquery) may be re-run per row on PostgreSQL and claim too many.
-    next_queued = (sa.select(Document.id).where(Document.state == ExtractionState.queued)
-                   .order_by(Document.id).limit(limit).with_for_update(skip_locked=True).cte("next_queued"))
-    claim = (sa.update(Document).where(Document.id == next_queued.c.id, Document.state == ExtractionState.queued)
-             .values(state=ExtractionState.extracting, claimed_at=now, claimed_by=worker,
-                     attempts=Document.attempts + 1, updated_at=now)
-             .returning(Document.id))
-    return sorted(row[0] for row in _write(engine, claim))
+def claim_batch(engine: sa.engine.Engine, now: datetime, worker: str, limit: int = CLAIM_BATCH,
+                lanes: int = 1) -> list[sa.Row]:
+    """Claim up to `limit` of the oldest queued documents for `worker`, and with several lanes at most this lane's
+    share of the queue (one lane must not hold the last scans alone): their (id, blob_key, filename, content_type)
+    rows, oldest first; empty when none is queued. One transaction: the count, the claim and what the lane reads."""
+    with db.write_connection(engine) as connection, connection.begin():
+        if lanes > 1:
+            queued = connection.execute(sa.select(sa.func.count()).select_from(Document)
+                                        .where(Document.state == ExtractionState.queued)).scalar_one()
+            limit = max(1, min(limit, -(-queued // lanes)))
+        # A CTE is evaluated once: an IN (subquery) may be re-run per row on PostgreSQL and claim too many.
+        next_queued = (sa.select(Document.id).where(Document.state == ExtractionState.queued)
+                       .order_by(Document.id).limit(limit).with_for_update(skip_locked=True).cte("next_queued"))
+        claim = (sa.update(Document).where(Document.id == next_queued.c.id, Document.state == ExtractionState.queued)
+                 .values(state=ExtractionState.extracting, claimed_at=now, claimed_by=worker,
+                         attempts=Document.attempts + 1, updated_at=now)
+                 .returning(Document.id, Document.blob_key, Document.filename, Document.content_type))
+        return sorted(connection.execute(claim).all())
 
 
 def claim_next(engine: sa.engine.Engine, now: datetime, worker: str) -> int | None:
     """Claim the oldest queued document for `worker`; its id, or None when the queue is empty."""
-    ids = claim_batch(engine, now, worker, 1)
-    return ids[0] if ids else None
+    rows = claim_batch(engine, now, worker, 1)
+    return rows[0].id if rows else None
 
 
 def heartbeat(engine: sa.engine.Engine, document_id: int | None, worker: str, now: datetime) -> None:
@@ -215,12 +223,9 @@ class _Claimed:
     content_type: str
 
 
-def _claimed_documents(runtime, ids: list[int]) -> list[_Claimed]:
+def _claimed_documents(runtime, rows: list[sa.Row]) -> list[_Claimed]:
     from foia.documents.blobstore import BlobNotFound
 
-    with runtime.engine.connect() as connection:
-        rows = connection.execute(sa.select(Document.id, Document.blob_key, Document.filename, Document.content_type)
-                                  .where(Document.id.in_(ids)).order_by(Document.id)).all()
     claimed = []
     for document_id, blob_key, filename, content_type in rows:
         try:
@@ -251,22 +256,13 @@ class Lane:
 
     def _queued(self, stop: threading.Event | None):
         while stop is None or not stop.is_set():
-            ids = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, self._claim_size())
-            if not ids:
+            rows = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, CLAIM_BATCH, self.lanes)
+            if not rows:
                 return
-            for document in _claimed_documents(self.runtime, ids):
+            for document in _claimed_documents(self.runtime, rows):
                 folder = self.folder / str(document.id)
                 yield document, {"path": document.path or self.folder / "missing", "filename": document.filename,
                                  "content_type": document.content_type, "folder": folder}
-
-    def _claim_size(self) -> int:
-        """CLAIM_BATCH, or this lane's share of a shorter queue (one lane must not hold the last scans alone)."""
-        if self.lanes <= 1:
-            return CLAIM_BATCH
-        with self.runtime.engine.connect() as connection:
-            queued = connection.execute(sa.select(sa.func.count()).select_from(Document)
-                                        .where(Document.state == ExtractionState.queued)).scalar_one()
-        return max(1, min(CLAIM_BATCH, -(-queued // self.lanes)))
 
     def keep_alive(self) -> None:
         """Refresh this lane's claims during a long extraction (OCR)."""
@@ -332,7 +328,6 @@ def _prepare(runtime) -> None:
 
 def run_until_empty(runtime, lanes: int | None = None) -> Summary:
     """Extract queued documents until none is left, one lane per core; the summary of what was done."""
-    _prepare(runtime)
     summary = Summary()
     lock = threading.Lock()
 
@@ -341,16 +336,15 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
             summary.add(extraction)
 
     count = _lanes(runtime, lanes)
-
-    def lane():
-        with _lane(runtime, counted, count, start_reader=True) as this:
-            this.run()
-
-    threads = [threading.Thread(target=lane, name=f"foia-extract-{n}") for n in range(count)]
-    for thread in threads:
-        thread.start()
-    for thread in threads:
-        thread.join()
+    with ExitStack() as stack:
+        # The reader children start first: they import PDFium while dead claims are released.
+        ready = [stack.enter_context(_lane(runtime, counted, count, start_reader=True)) for _ in range(count)]
+        _prepare(runtime)
+        threads = [threading.Thread(target=lane.run, name=f"foia-extract-{n}") for n, lane in enumerate(ready)]
+        for thread in threads:
+            thread.start()
+        for thread in threads:
+            thread.join()
     return summary
 
 

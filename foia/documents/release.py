@@ -12,7 +12,7 @@ from foia.config import DEFAULT_TIMEZONE
 _HEADER = re.compile(r"^\s*(from|sent|date|to|cc|bcc|subject|importance|attachments)\s*:\s*(.*?)\s*$", re.IGNORECASE)
 _RECIPIENT_FIELDS = {"to", "cc", "bcc"}
 #: Every email block has a From line: a page without one has no block to look for.
-_FROM_LINE = re.compile(r"^\s*from\s*:", re.IGNORECASE | re.MULTILINE)
+_FROM_COLON = re.compile(r"from\s*:")
 #: A header block is an email when it has From and at least this many of Sent/Date, To, Subject.
 MIN_OTHER_FIELDS = 2
 #: Lines of text above a header block that still count as "top of the page" (Bates numbers, page headers).
@@ -87,9 +87,21 @@ def _blocks_on_page(number: int, text: str) -> list[_Block]:
     return blocks
 
 
+def _has_from_line(text: str) -> bool:
+    """Whether a line of the page starts with "From:" (any case).
+
+    Faster than one case-blind multi-line regex, which tries every character of the page: the lowered
+    page is searched for its literal "from", and only a hit's line is looked at."""
+    lowered = text.lower()
+    for match in _FROM_COLON.finditer(lowered):
+        if not lowered[lowered.rfind("\n", 0, match.start()) + 1:match.start()].strip():
+            return True
+    return False
+
+
 def split_release(pages: list[str], timezone: str = DEFAULT_TIMEZONE) -> list[FoundMessage]:
     """The emails printed in a document, in order, each with the pages it covers."""
-    blocks = [block for number, text in enumerate(pages, start=1) if _FROM_LINE.search(text)
+    blocks = [block for number, text in enumerate(pages, start=1) if _has_from_line(text)
               for block in _blocks_on_page(number, text)]
     found = []
     for position, block in enumerate(blocks):

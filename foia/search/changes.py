@@ -8,6 +8,8 @@ from typing import Iterable
 import sqlalchemy as sa
 from sqlmodel import Session
 
+from foia.db import UTCDateTime
+from foia.documents.models import Page
 from foia.search.models import SearchChange
 
 #: What an indexed item is: a page of a document, a message body, or a document (all its pages).
@@ -27,3 +29,12 @@ def record_changes(connection: sa.Connection, changes: Iterable[tuple[str, int, 
             raise ValueError(f"not a search change: {row}")
     if rows:
         connection.execute(sa.insert(SearchChange.__table__), rows)
+
+
+def record_page_changes(connection: sa.Connection, document_ids: list[int], now: datetime) -> None:
+    """Every page of these documents to index ("upsert"), in one INSERT ... SELECT: no page id passes through Python."""
+    if not document_ids:
+        return
+    pages = (sa.select(sa.literal("page"), Page.id, sa.literal("upsert"), sa.literal(now, UTCDateTime()))
+             .where(Page.document_id.in_(document_ids)).order_by(Page.id))
+    connection.execute(sa.insert(SearchChange.__table__).from_select(["item_type", "item_id", "op", "at"], pages))
