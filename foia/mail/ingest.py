@@ -19,7 +19,7 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, store_document, unpack_zip
+from foia.documents.intake import NewDocument, ZipRefused, add_documents, keep_bytes, unpack_zip
 from foia.mail.match import BatchKnowledge, match_request, requests_by_reply_token
 from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import parse_message
@@ -203,18 +203,16 @@ def _attachment_files(message: Message, filename: str, data: bytes) -> Iterator[
         yield filename, data
 
 
-def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
-    stored = 0
+def _attachment_documents(intake: Intake, message: Message, attachments: list[Attachment]) -> list[NewDocument]:
+    """The message's files with their bytes kept, ready to become Documents (a zip's members one at a time)."""
+    files = []
     for attachment in attachments:
         filename = safe_filename(attachment.filename)
         for name, data in _attachment_files(message, filename, attachment.data):
-            if not data:
-                continue
-            store_document(intake.session, intake.blobs, data=data, filename=name,
-                           request_id=message.request_id, message_id=message.id, now=intake.now,
-                           uploaded_by_id=intake.uploader_id)
-            stored += 1  # a file the request already had is linked to it, still counted
-    return stored
+            if data:  # a file the request already had is linked to it, still counted
+                files.append(keep_bytes(intake.blobs, data, name, request_id=message.request_id,
+                                        message_id=message.id, uploaded_by_id=intake.uploader_id))
+    return files
 
 
 def _mark_agency_failing(intake: Intake, parsed: ParsedMessage, request: FoiaRequest | None) -> Agency | None:
@@ -349,15 +347,17 @@ class EmailBatch:
         self._current = []
 
     def write(self) -> None:
-        """Insert the staged messages (one statement), then their files, what each tells its request, and
-        their search changes; the summary counts them once all is flushed."""
+        """Insert the staged messages, then their files, what each tells its request and their search changes
+        (one statement each); the summary counts them once all is flushed."""
         staged, self.staged = self.staged, []
         if not staged:
             return
         intake, session = self.intake, self.intake.session
         session.add_all([item.message for item in staged])
         session.flush()
-        documents = [_store_attachments(intake, item.message, item.parsed.attachments) for item in staged]
+        files = [_attachment_documents(intake, item.message, item.parsed.attachments) for item in staged]
+        add_documents(session, [file for group in files for file in group], intake.now)
+        documents = [len(group) for group in files]
         for item, count in zip(staged, documents):
             agency = (_mark_agency_failing(intake, item.parsed, item.request)
                       if item.message.kind == MessageKind.bounce else None)
