@@ -4,6 +4,9 @@ An email goes through a chain of small steps (preflight, dedupe, parse, store ra
 message and documents, tell the request), each of which may stop it with a reason. Where emails
 come from (uploads, `foia import`, mbox files, zips, IMAP) is foia.mail.inputs' job; the chain runs
 one way: inputs -> ingest -> parse -> match -> documents -> search.
+
+Emails read together (an mbox's next messages) form an EmailBatch: parsed up front, looked up in the
+database once for all, written together; any other email is a batch of its own.
 """
 from __future__ import annotations
 
@@ -289,7 +292,8 @@ class EmailBatch:
         session, same = intake.session, intake.same_copy_clause(Message.request_id, Message.intake_scope)
         self._reads = {id(raw): _Read(raw, hashlib.sha256(raw).hexdigest()) for raw in raws}
         hashes = [read.sha256 for read in self._reads.values()]
-        self._known_raw = set(session.exec(select(Message.raw_sha256).where(Message.raw_sha256.in_(hashes), same)))
+        self._known_raw = set(session.exec(select(Message.raw_sha256).where(Message.raw_sha256.in_(hashes), same))
+                              if hashes else ())
         for read in self._reads.values():
             try:
                 _preflight(read.raw)

@@ -29,7 +29,7 @@ BATCH_SIZE = 100
 BATCH_SECONDS = 1.0
 #: An mbox's messages are read ahead (parsed and looked up together, foia.mail.ingest.EmailBatch) by up to
 #: BATCH_SIZE messages or READ_AHEAD_BYTES of them, whichever comes first: memory holds that much mail.
-READ_AHEAD_BYTES = 16 * 1024 * 1024
+READ_AHEAD_BYTES = 8 * 1024 * 1024
 
 
 class BatchNotSaved(DomainError):
