@@ -282,8 +282,8 @@ class EmailBatch:
 
     Each email is parsed once, up front; what the database holds of them all is asked in three queries
     (raw hashes, Message-IDs, reply tokens) instead of three per email. Each message taken in waits in
-    `staged` and `write` inserts them together: one INSERT per table for messages, events and search
-    changes. The lookups see the staged messages as if written, so the batch's own duplicates are found.
+    `staged` and `write` inserts them together: one INSERT per table for messages, their documents,
+    events and search changes. The lookups see the staged messages as if written, so the batch's own duplicates are found.
     A message that fails is dropped alone (`drop`): nothing of it was written.
     """
 
