@@ -10,6 +10,7 @@ from datetime import datetime
 from pathlib import Path
 from typing import Iterator
 
+import sqlalchemy as sa
 from sqlmodel import Session, select
 
 from foia.documents.models import Document, ExtractionState
@@ -142,6 +143,86 @@ def _member_name(info: zipfile.ZipInfo) -> str:
     return "/".join(parts)[-480:]
 
 
+@dataclass(frozen=True)
+class NewDocument:
+    """A file to keep as a Document, its bytes already in the blob store (keep_bytes)."""
+
+    filename: str
+    sha256: str
+    size: int
+    blob_key: str
+    content_type: str
+    request_id: int | None
+    message_id: int | None
+    uploaded_by_id: int | None = None
+
+    @property
+    def place(self) -> tuple:
+        return _place(self.request_id, self.message_id, self.uploaded_by_id)
+
+
+def keep_bytes(blobs: BlobStore, data: bytes, filename: str, *, request_id: int | None, message_id: int | None,
+               uploaded_by_id: int | None = None, sha256: str | None = None) -> NewDocument:
+    """Put a file's bytes in the blob store, hashed and typed: what its Document row needs, without the bytes."""
+    return NewDocument((filename or "file")[:500], sha256 or hashlib.sha256(data).hexdigest(), len(data),
+                       blobs.put(data), sniff_type(data, filename), request_id, message_id, uploaded_by_id)
+
+
+def _place(request_id: int | None, message_id: int | None, uploaded_by_id: int | None) -> tuple:
+    """Where the same bytes count as already there: the request; in the holding pen, where each uploader's
+    files are their own, the message and the uploader."""
+    return (request_id,) if request_id is not None else (None, message_id, uploaded_by_id)
+
+
+def _in_place(place: tuple):
+    if place[0] is not None:
+        return Document.request_id == place[0]
+    _, message_id, uploaded_by_id = place
+    return sa.and_(Document.request_id.is_(None),
+                   Document.message_id == message_id if message_id is not None else Document.message_id.is_(None),
+                   Document.uploaded_by_id == uploaded_by_id if uploaded_by_id is not None
+                   else Document.uploaded_by_id.is_(None))
+
+
+def _originals(session: Session, wanted: set[tuple[str, tuple]]) -> dict[tuple[str, tuple], Document]:
+    """The first document with each (sha256, place), among those that are no duplicate themselves: one query."""
+    if not wanted:
+        return {}
+    query = select(Document).where(Document.sha256.in_({sha256 for sha256, _ in wanted}),
+                                   Document.duplicate_of_id.is_(None),
+                                   sa.or_(*[_in_place(place) for place in {place for _, place in wanted}]))
+    found: dict[tuple[str, tuple], Document] = {}
+    for document in session.exec(query.order_by(Document.id)):
+        key = (document.sha256, _place(document.request_id, document.message_id, document.uploaded_by_id))
+        if key in wanted:
+            found.setdefault(key, document)
+    return found
+
+
+def add_documents(session: Session, files: list[NewDocument], now: datetime,
+                  originals: dict[tuple[str, tuple], Document] | None = None) -> list[StoredDocument]:
+    """Queued Documents for kept files, each linked (duplicate_of_id) to the first with the same bytes in its
+    place: the originals are looked up in one query and the rows inserted together."""
+    originals = dict(_originals(session, {(file.sha256, file.place) for file in files}) if originals is None
+                     else originals)
+    stored = []
+    for file in files:
+        key = (file.sha256, file.place)
+        original = originals.get(key)
+        if original is not None and original.id is None:
+            session.flush()  # the original is an earlier file of these: its id is needed now
+        document = Document(request_id=file.request_id, message_id=file.message_id, filename=file.filename,
+                            uploaded_by_id=file.uploaded_by_id, content_type=file.content_type, sha256=file.sha256,
+                            size=file.size, blob_key=file.blob_key,
+                            duplicate_of_id=original.id if original is not None else None,
+                            state=ExtractionState.queued, created_at=now, updated_at=now)
+        session.add(document)
+        originals.setdefault(key, document)
+        stored.append(StoredDocument(document, original is not None))
+    session.flush()
+    return stored
+
+
 def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename: str, request_id: int | None,
                    message_id: int | None, now: datetime, skip_existing: bool = False,
                    uploaded_by_id: int | None = None) -> StoredDocument | None:
@@ -151,21 +232,12 @@ def store_document(session: Session, blobs: BlobStore, *, data: bytes, filename:
     again and None comes back: importing the same folder twice adds nothing.
     """
     sha256 = hashlib.sha256(data).hexdigest()
-    same = select(Document).where(Document.sha256 == sha256, Document.duplicate_of_id.is_(None))
-    same = same.where(Document.request_id == request_id if request_id is not None else Document.request_id.is_(None))
-    if request_id is None:  # the holding pen: each uploader's files are their own
-        same = same.where(Document.message_id == message_id if message_id is not None else Document.message_id.is_(None),
-                          Document.uploaded_by_id == uploaded_by_id if uploaded_by_id is not None
-                          else Document.uploaded_by_id.is_(None))
-    original = session.exec(same.order_by(Document.id)).first()
+    key = (sha256, _place(request_id, message_id, uploaded_by_id))
+    originals = _originals(session, {key})
+    original = originals.get(key)
     if original is not None and skip_existing and original.message_id is None and message_id is None:
         return None
-    key = blobs.put(data)
-    document = Document(request_id=request_id, message_id=message_id, filename=(filename or "file")[:500],
-                        uploaded_by_id=uploaded_by_id,
-                        content_type=sniff_type(data, filename), sha256=sha256, size=len(data), blob_key=key,
-                        duplicate_of_id=original.id if original is not None else None,
-                        state=ExtractionState.queued, created_at=now, updated_at=now)
-    session.add(document)
-    session.flush()
-    return StoredDocument(document, original is not None)
+    kept = keep_bytes(blobs, data, filename, request_id=request_id, message_id=message_id,
+                      uploaded_by_id=uploaded_by_id, sha256=sha256)
+    [stored] = add_documents(session, [kept], now, originals)
+    return stored

@@ -4,6 +4,9 @@ An email goes through a chain of small steps (preflight, dedupe, parse, store ra
 message and documents, tell the request), each of which may stop it with a reason. Where emails
 come from (uploads, `foia import`, mbox files, zips, IMAP) is foia.mail.inputs' job; the chain runs
 one way: inputs -> ingest -> parse -> match -> documents -> search.
+
+Emails read together (an mbox's next messages) form an EmailBatch: parsed up front, looked up in the
+database once for all, written together; any other email is a batch of its own.
 """
 from __future__ import annotations
 
@@ -19,8 +22,8 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import User
 from foia.agencies.models import Agency
-from foia.documents.intake import ZipRefused, store_document, unpack_zip
-from foia.mail.match import match_request
+from foia.documents.intake import NewDocument, ZipRefused, add_documents, keep_bytes, unpack_zip
+from foia.mail.match import BatchKnowledge, match_request, requests_by_reply_token
 from foia.mail.models import Direction, Message, MessageKind
 from foia.mail.parse import parse_message
 from foia.mail.parsed import Attachment, ParsedMessage, UnreadableMessage
@@ -29,7 +32,7 @@ from foia.ports import BlobStore
 from foia.requests.access import MAILBOX_SCOPE, intake_scope, match_candidates_clause, workable_request_ids
 from foia.requests.models import FoiaRequest
 from foia.requests.timeline import add_event
-from foia.search.changes import record_change
+from foia.search.changes import record_changes
 from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
 from foia.text.sniff import is_zip
@@ -78,6 +81,8 @@ class Intake:
     uncommitted: int = 0
     batch_size: int = 1
     batch_started: float = 0.0
+    #: The emails read ahead together that ingest_email takes from (an mbox's next messages), if any.
+    batch: EmailBatch | None = None
 
     @property
     def scope(self) -> str:
@@ -112,13 +117,6 @@ def _preflight(raw: bytes) -> None:
         raise Skip(f"larger than {MAX_INPUT_BYTES // 1024 ** 2} MB")
 
 
-def _dedupe(intake: Intake, raw_sha256: str) -> None:
-    """The same bytes already in this intake's own copy (or on a request its user works on)."""
-    same = intake.same_copy_clause(Message.request_id, Message.intake_scope)
-    if intake.session.exec(select(Message.id).where(Message.raw_sha256 == raw_sha256, same)).first() is not None:
-        raise Skip("already imported", duplicate=True)
-
-
 _BOUNDARY = re.compile(rb'boundary\s*=\s*"?([^";\s]+)"?', re.IGNORECASE)
 
 
@@ -132,16 +130,14 @@ def _body_bytes(raw: bytes) -> bytes:
     return body
 
 
-def _same_message_id(intake: Intake, parsed: ParsedMessage, raw: bytes) -> None:
+def _same_message_id(intake: Intake, batch: EmailBatch, parsed: ParsedMessage, raw: bytes) -> None:
     """A message with this Message-ID is a duplicate when it says the same (relays add only headers);
     a different mail that reuses the Message-ID is kept as well, without it. Only this intake's own copy
     (and the requests its user works on) is compared: nobody learns of mail they cannot see."""
-    session, blobs = intake.session, intake.blobs
+    blobs = intake.blobs
     if not parsed.message_id:
         return
-    known = session.exec(select(Message).where(Message.message_id == parsed.message_id,
-                                               intake.same_copy_clause(Message.request_id, Message.intake_scope))
-                         .order_by(Message.id)).first()
+    known = batch.first_with_message_id(parsed.message_id)
     if known is None:
         return
     same = known.direction == Direction.outbound
@@ -152,8 +148,9 @@ def _same_message_id(intake: Intake, parsed: ParsedMessage, raw: bytes) -> None:
             same = known.body_text.strip() == storable(parsed.text).strip()
     if same:
         raise Skip("already imported", duplicate=True)
-    parsed.warnings.append(f"Message #{known.id} has the same Message-ID <{parsed.message_id}> but says something "
-                           "else; both are kept.")
+    which = f"Message #{known.id}" if known.id is not None else "A message taken in earlier in this import"
+    parsed.warnings.append(f"{which} has the same Message-ID <{parsed.message_id}> but says something else; "
+                           "both are kept.")
     if known.intake_scope == intake.scope:
         parsed.message_id = None
 
@@ -174,8 +171,8 @@ def _parse(raw: bytes) -> ParsedMessage:
     return parsed
 
 
-def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha256: str,
-                   request: FoiaRequest | None, reason: str) -> Message:
+def _new_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha256: str,
+                 request: FoiaRequest | None, reason: str) -> Message:
     message = Message(
         request_id=request.id if request else None, direction=Direction.inbound, kind=parsed.kind,
         message_id=storable(parsed.message_id)[:998] or None, in_reply_to=storable(parsed.in_reply_to),
@@ -189,9 +186,6 @@ def _store_message(intake: Intake, parsed: ParsedMessage, raw_key: str, raw_sha2
         created_at=intake.now, updated_at=intake.now)
     if request is not None and message.kind not in (MessageKind.bounce, MessageKind.auto_reply):
         note_suggestion(message, request)  # before the insert: one statement, not an insert and an update
-    intake.session.add(message)
-    intake.session.flush()
-    record_change(intake.session, "message", message.id, intake.now)
     return message
 
 
@@ -212,19 +206,16 @@ def _attachment_files(message: Message, filename: str, data: bytes) -> Iterator[
         yield filename, data
 
 
-def _store_attachments(intake: Intake, message: Message, attachments: list[Attachment]) -> int:
-    stored = 0
+def _attachment_documents(intake: Intake, message: Message, attachments: list[Attachment]) -> list[NewDocument]:
+    """The message's files with their bytes kept, ready to become Documents (a zip's members one at a time)."""
+    files = []
     for attachment in attachments:
         filename = safe_filename(attachment.filename)
         for name, data in _attachment_files(message, filename, attachment.data):
-            if not data:
-                continue
-            store_document(intake.session, intake.blobs, data=data, filename=name,
-                           request_id=message.request_id, message_id=message.id, now=intake.now,
-                           uploaded_by_id=intake.uploader_id)
-            stored += 1
-            intake.summary.documents += 1  # a file the request already had is linked to it, still listed here
-    return stored
+            if data:  # a file the request already had is linked to it, still counted
+                files.append(keep_bytes(intake.blobs, data, name, request_id=message.request_id,
+                                        message_id=message.id, uploaded_by_id=intake.uploader_id))
+    return files
 
 
 def _mark_agency_failing(intake: Intake, parsed: ParsedMessage, request: FoiaRequest | None) -> Agency | None:
@@ -263,15 +254,150 @@ def _tell_request(intake: Intake, message: Message, parsed: ParsedMessage, reque
               detail={"message_id": message.id, "kind": message.kind.value, "match_reason": message.match_reason})
 
 
+@dataclass
+class _Read:
+    """One email of a batch as read ahead: its bytes and their hash, then why it is refused, or its parse
+    (none for bytes already imported: they are not parsed at all), or why it could not be parsed."""
+
+    raw: bytes
+    sha256: str
+    refused: Skip | None = None
+    parsed: ParsedMessage | None = None
+    unreadable: Exception | None = None
+
+
+@dataclass
+class _Staged:
+    """A message taken in and not written yet, with what its writing needs."""
+
+    message: Message
+    parsed: ParsedMessage
+    request: FoiaRequest | None
+    #: What the caller needs to take it in again alone, if the batch cannot be written together.
+    source: object = None
+
+
+class EmailBatch:
+    """Emails read ahead together (an mbox's next messages), taken in with few round trips to the database.
+
+    Each email is parsed once, up front; what the database holds of them all is asked in three queries
+    (raw hashes, Message-IDs, reply tokens) instead of three per email. Each message taken in waits in
+    `staged` and `write` inserts them together: one INSERT per table for messages, their documents,
+    events and search changes. The lookups see the staged messages as if written, so the batch's own duplicates are found.
+    A message that fails is dropped alone (`drop`): nothing of it was written.
+    """
+
+    def __init__(self, intake: Intake, raws: list[bytes]):
+        self.intake = intake
+        session, same = intake.session, intake.same_copy_clause(Message.request_id, Message.intake_scope)
+        self._reads = {id(raw): _Read(raw, hashlib.sha256(raw).hexdigest()) for raw in raws}
+        hashes = [read.sha256 for read in self._reads.values()]
+        self._known_raw = set(session.exec(select(Message.raw_sha256).where(Message.raw_sha256.in_(hashes), same))
+                              if hashes else ())
+        for read in self._reads.values():
+            try:
+                _preflight(read.raw)
+            except Skip as refused:
+                read.refused = refused
+                continue
+            if read.sha256 not in self._known_raw:
+                try:
+                    read.parsed = _parse(read.raw)
+                except Exception as error:  # noqa: BLE001 - raised again when this email is taken in
+                    read.unreadable = error
+        parsed = [read.parsed for read in self._reads.values() if read.parsed is not None]
+        message_ids = {p.message_id for p in parsed if p.message_id}
+        self._known_ids: dict[str, Message] = {}
+        if message_ids:
+            for known in session.exec(select(Message).where(Message.message_id.in_(message_ids), same)
+                                      .order_by(Message.id)):
+                self._known_ids.setdefault(known.message_id, known)
+        tokens = {} if intake.request is not None else requests_by_reply_token(
+            session, parsed, match_candidates_clause(intake.actor, intake.source))
+        self.knowledge = BatchKnowledge(requests_by_token=tokens)
+        self._taken_raw: set[str] = set()
+        self._current: list[_Staged] = []
+        self.staged: list[_Staged] = []
+
+    def read(self, raw: bytes) -> _Read | None:
+        """These very bytes as read ahead, or None when they are not in the batch."""
+        read = self._reads.get(id(raw))
+        return read if read is not None and read.raw is raw else None
+
+    def dedupe(self, read: _Read) -> None:
+        """The same bytes already in this intake's own copy (or on a request its user works on), or in the batch."""
+        if read.sha256 in self._known_raw or read.sha256 in self._taken_raw:
+            raise Skip("already imported", duplicate=True)
+
+    def first_with_message_id(self, message_id: str) -> Message | None:
+        """The oldest message of this intake's copy with this Message-ID, written or taken in by the batch."""
+        return self._known_ids.get(message_id) or self.knowledge.unwritten.get(message_id)
+
+    def stage(self, staged: _Staged) -> None:
+        self._current.append(staged)
+
+    def accept(self, source: object = None) -> None:
+        """What the last input staged is taken in: it is written with the batch."""
+        for staged in self._current:
+            staged.source = source
+            self._taken_raw.add(staged.message.raw_sha256)
+            if staged.message.message_id:
+                self.knowledge.unwritten.setdefault(staged.message.message_id, staged.message)
+        self.staged += self._current
+        self._current = []
+
+    def drop(self) -> None:
+        """The last input failed: what it staged is forgotten."""
+        self._current = []
+
+    def write(self) -> None:
+        """Insert the staged messages, then their files, what each tells its request and their search changes
+        (one statement each); the summary counts them once all is flushed."""
+        staged, self.staged = self.staged, []
+        if not staged:
+            return
+        intake, session = self.intake, self.intake.session
+        session.add_all([item.message for item in staged])
+        session.flush()
+        files = [_attachment_documents(intake, item.message, item.parsed.attachments) for item in staged]
+        add_documents(session, [file for group in files for file in group], intake.now)
+        documents = [len(group) for group in files]
+        for item, count in zip(staged, documents):
+            agency = (_mark_agency_failing(intake, item.parsed, item.request)
+                      if item.message.kind == MessageKind.bounce else None)
+            if item.request is not None:
+                _tell_request(intake, item.message, item.parsed, item.request, count, agency)
+        record_changes(session.connection(), [("message", item.message.id, "upsert") for item in staged], intake.now)
+        session.flush()
+        summary = intake.summary
+        for item, count in zip(staged, documents):
+            summary.messages += 1
+            summary.documents += count
+            summary.unmatched += item.request is None
+            summary.message_ids.append(item.message.id)
+            summary.place(item.parsed.subject or "(no subject)", "message", item.message.id, item.request)
+
+
 def ingest_email(intake: Intake, raw: bytes) -> Message | None:
-    """Keep, parse and match one email; None when it was already there (counted as a duplicate)."""
+    """Keep, parse and match one email; None when it was already there (counted as a duplicate).
+
+    An email of intake.batch waits there to be written with the batch (its id comes then); any other is
+    a batch of its own, written before this returns."""
     session = intake.session
-    raw_sha256 = hashlib.sha256(raw).hexdigest()
+    batch = intake.batch
+    read = batch.read(raw) if batch is not None else None
+    alone = read is None
+    if alone:
+        batch = EmailBatch(intake, [raw])
+        read = batch.read(raw)
     try:
-        _preflight(raw)
-        _dedupe(intake, raw_sha256)
-        parsed = _parse(raw)
-        _same_message_id(intake, parsed, raw)
+        if read.refused:
+            raise read.refused
+        batch.dedupe(read)
+        if read.unreadable:
+            raise read.unreadable
+        parsed = read.parsed
+        _same_message_id(intake, batch, parsed, raw)
     except Skip as skip:
         if skip.duplicate:
             intake.summary.duplicates += 1
@@ -281,22 +407,20 @@ def ingest_email(intake: Intake, raw: bytes) -> Message | None:
     if intake.request is not None:
         request, reason = intake.request, f"{intake.source} to {intake.request.tracking_code}"
     else:
-        request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source))
+        request, reason = match_request(session, parsed, match_candidates_clause(intake.actor, intake.source),
+                                        batch.knowledge)
+    message = _new_message(intake, parsed, raw_key, read.sha256, request, reason)
+    batch.stage(_Staged(message, parsed, request))
+    if not alone:
+        return message
+    batch.accept()
     nested = session.in_nested_transaction()  # in ingest_item's savepoint, which undoes what fails
     try:
         with nullcontext() if nested else session.begin_nested():
-            message = _store_message(intake, parsed, raw_key, raw_sha256, request, reason)
+            batch.write()
     except sa.exc.IntegrityError:  # the same mail arrived at the same moment through another way in
         if nested:
             raise Skip("already imported", duplicate=True) from None
         intake.summary.duplicates += 1
         return None
-    documents = _store_attachments(intake, message, parsed.attachments)
-    agency = _mark_agency_failing(intake, parsed, request) if message.kind == MessageKind.bounce else None
-    if request is not None:
-        _tell_request(intake, message, parsed, request, documents, agency)
-    intake.summary.messages += 1
-    intake.summary.unmatched += request is None
-    intake.summary.message_ids.append(message.id)
-    intake.summary.place(parsed.subject or "(no subject)", "message", message.id, request)
     return message

@@ -17,7 +17,7 @@ from typing import BinaryIO, Callable, Iterable, Iterator
 
 from foia.documents.intake import ZipRefused, store_document, unpack_zip
 from foia.errors import DomainError
-from foia.mail.ingest import MAX_INPUT_BYTES, ImportSummary, Intake, Skip, ingest_email
+from foia.mail.ingest import MAX_INPUT_BYTES, EmailBatch, ImportSummary, Intake, Skip, ingest_email
 from foia.requests.timeline import add_event
 from foia.text.clean import storable
 from foia.text.filenames import safe_filename, safe_path
@@ -27,6 +27,9 @@ from foia.text.sniff import OLE_MAGIC, is_zip, looks_like_email, looks_like_mbox
 #: An mbox import commits every BATCH_SIZE messages, or after BATCH_SECONDS (other writers wait meanwhile).
 BATCH_SIZE = 100
 BATCH_SECONDS = 1.0
+#: An mbox's messages are read ahead (parsed and looked up together, foia.mail.ingest.EmailBatch) by up to
+#: BATCH_SIZE messages or READ_AHEAD_BYTES of them, whichever comes first: memory holds that much mail.
+READ_AHEAD_BYTES = 8 * 1024 * 1024
 
 
 class BatchNotSaved(DomainError):
@@ -35,9 +38,30 @@ class BatchNotSaved(DomainError):
     status_code = 503
 
 
+def _write_batch(intake: Intake) -> None:
+    """Write the messages the email batch took in, together; if they cannot be written together (one of
+    them arrived meanwhile through another way in, or cannot be stored), take each in again alone, in its
+    own savepoint, so that one fails as that message."""
+    batch = intake.batch
+    if batch is None or not batch.staged:
+        return
+    again = [item.source for item in batch.staged]
+    try:
+        with intake.session.begin_nested():
+            batch.write()
+    except Exception:  # noqa: BLE001 - what failed shows again below, on the message it belongs to
+        intake.batch = None
+        try:
+            for label, name, raw in again:
+                ingest_item(intake, label, lambda raw=raw: ingest_email(intake, raw), raw=raw, name=name, counted=True)
+        finally:
+            intake.batch = batch
+
+
 def _commit(intake: Intake) -> None:
     """Make the blobs durable, then commit the rows that name them. A batch the database refuses stops
     the import (its messages must not be counted as taken in); one input alone fails as that input."""
+    _write_batch(intake)
     intake.blobs.sync()
     try:
         intake.session.commit()
@@ -53,7 +77,7 @@ def _commit(intake: Intake) -> None:
 
 
 def _taken(intake: Intake) -> None:
-    """One input is in (in its savepoint): commit now, or with the batch it belongs to."""
+    """One input is in: commit now, or with the batch it belongs to."""
     if intake.uncommitted == 0:
         intake.batch_started = time.monotonic()
     intake.uncommitted += 1
@@ -107,17 +131,35 @@ def _error(intake: Intake, label: str, reason: str) -> None:
     intake.summary.errors.append({"path": storable(label), "reason": " ".join(storable(reason).split())[:500]})
 
 
+@contextmanager
+def _undone_alone(intake: Intake, source: tuple) -> Iterator[None]:
+    """What one input does is undone alone if it fails: its savepoint; in an email batch, where nothing of
+    it is written yet, what it staged is dropped (and what it took in is kept with `source`, to take it in
+    again alone if need be)."""
+    if intake.batch is None:
+        with intake.session.begin_nested():
+            yield
+        return
+    try:
+        yield
+    except BaseException:
+        intake.batch.drop()
+        raise
+    intake.batch.accept(source)
+
+
 def ingest_item(intake: Intake, label: str, action: Callable[[], object], raw: bytes | None = None,
-                name: str = "") -> None:
+                name: str = "", counted: bool = False) -> None:
     """Run one input's chain in its own transaction; a failure becomes an `errors` entry.
 
     With raw, bytes that cannot be taken in as what they claim to be are still kept as a Document,
-    and the entry says which.
+    and the entry says which. `counted`: the input is in the open batch's count already.
     """
     try:
-        with intake.session.begin_nested():
+        with _undone_alone(intake, (label, name, raw)):
             action()
-        _taken(intake)
+        if not counted:
+            _taken(intake)
         return
     except BatchNotSaved:
         raise
@@ -276,18 +318,39 @@ def ingest_mbox_bytes(intake: Intake, data: bytes, label: str) -> None:
     ingest_mbox(intake, iter_mbox(io.BytesIO(data)), label)
 
 
+def _read_ahead(messages: Iterable[bytes]) -> Iterator[list[tuple[int, bytes, bool]]]:
+    """An mbox's messages by groups of BATCH_SIZE or READ_AHEAD_BYTES: (number, bytes, whether an email)."""
+    group: list[tuple[int, bytes, bool]] = []
+    size = 0
+    for number, raw in enumerate(messages, 1):
+        group.append((number, raw, might_be_email(raw) or looks_like_email(raw)))
+        size += len(raw)
+        if len(group) >= BATCH_SIZE or size >= READ_AHEAD_BYTES:
+            yield group
+            group, size = [], 0
+    if group:
+        yield group
+
+
 def ingest_mbox(intake: Intake, messages: Iterable[bytes], label: str) -> None:
     """Every message of an mbox, committed by batches; a piece that is no email is kept as a file with an
-    `errors` entry."""
+    `errors` entry. Messages are read ahead in groups, each an EmailBatch written when it ends."""
     count = 0
     with _batched(intake):
-        for number, raw in enumerate(messages, 1):
-            count = number
-            item = f"{label}#{number}"
-            if might_be_email(raw) or looks_like_email(raw):
-                ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
-            else:
-                _error_keeping(intake, item, "not an email (no mail headers)", f"{Path(label).name}-{number}.txt", raw)
+        for group in _read_ahead(messages):
+            intake.batch = EmailBatch(intake, [raw for _, raw, is_email in group if is_email])
+            try:
+                for number, raw, is_email in group:
+                    count = number
+                    item = f"{label}#{number}"
+                    if is_email:
+                        ingest_raw_email(intake, item, raw, f"{Path(label).name}-{number}.eml")
+                    else:
+                        _error_keeping(intake, item, "not an email (no mail headers)",
+                                       f"{Path(label).name}-{number}.txt", raw)
+                _write_batch(intake)
+            finally:
+                intake.batch = None
     if not count:
         _error(intake, label, "the mbox holds no messages")
 

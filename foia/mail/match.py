@@ -7,6 +7,8 @@ another's request.
 from __future__ import annotations
 
 import re
+from dataclasses import dataclass, field
+from typing import Iterable
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -26,6 +28,16 @@ FREEMAIL_DOMAINS = {"gmail.com", "googlemail.com", "yahoo.com", "hotmail.com", "
 ANY_REQUEST = sa.true()
 
 
+@dataclass
+class BatchKnowledge:
+    """What the rules know of a batch of emails read together (foia.mail.ingest.EmailBatch): the candidate
+    requests their reply tokens name, asked once for the batch, and the batch's messages taken in but not
+    written yet, by Message-ID (a reply to one of them belongs to its request, as if it were written)."""
+
+    requests_by_token: dict[str, FoiaRequest] = field(default_factory=dict)
+    unwritten: dict[str, Message] = field(default_factory=dict)
+
+
 def _reply_tokens(addresses: list[str]) -> list[str]:
     tokens = []
     for address in addresses:
@@ -35,20 +47,38 @@ def _reply_tokens(addresses: list[str]) -> list[str]:
     return [t for t in tokens if t]
 
 
-def by_reply_token(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
+def _token_addresses(parsed: ParsedMessage) -> list[str]:
+    return parsed.recipient_addresses + parsed.returned_addresses
+
+
+def requests_by_reply_token(session: Session, messages: Iterable[ParsedMessage],
+                            candidates=ANY_REQUEST) -> dict[str, FoiaRequest]:
+    """The candidate requests whose reply token a recipient's plus-address names, by token: one query for
+    any number of messages."""
+    tokens = {token for parsed in messages for token in _reply_tokens(_token_addresses(parsed))}
+    if not tokens:
+        return {}
+    found = session.exec(select(FoiaRequest).where(FoiaRequest.reply_token.in_(tokens), candidates))
+    return {request.reply_token: request for request in found}
+
+
+def by_reply_token(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST,
+                   batch: BatchKnowledge | None = None):
     """The request whose reply token is in a recipient's plus-address."""
-    addresses = parsed.recipient_addresses + parsed.returned_addresses
+    addresses = _token_addresses(parsed)
     tokens = _reply_tokens(addresses)
     if not tokens:
         return None, ""
-    request = session.exec(select(FoiaRequest).where(FoiaRequest.reply_token.in_(tokens), candidates)).first()
-    if request is None:
+    known = batch.requests_by_token if batch else requests_by_reply_token(session, [parsed], candidates)
+    named = [known[token] for token in tokens if token in known]
+    if not named:
         return None, ""
+    request = min(named, key=lambda found: found.id)
     address = next(a for a in addresses if "+" + request.reply_token in a.split("@")[0])
     return request, f"reply address {address}"
 
 
-def by_thread(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
+def by_thread(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST, batch: BatchKnowledge | None = None):
     """The request of a known message this one answers (In-Reply-To, References, a bounce's original)."""
     ids = parsed.related_ids
     if not ids:
@@ -56,6 +86,10 @@ def by_thread(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
     rows = session.exec(select(Message).where(Message.message_id.in_(ids), Message.request_id.in_(
         select(FoiaRequest.id).where(candidates)))).all()
     by_id = {row.message_id: row for row in rows}
+    unwritten = batch.unwritten if batch else {}
+    for message_id in ids:  # matched among the candidates (a forced request skips matching)
+        if message_id not in by_id and getattr(unwritten.get(message_id), "request_id", None) is not None:
+            by_id[message_id] = unwritten[message_id]
     for message_id in ids:
         if message_id in by_id:
             header = "In-Reply-To" if message_id == parsed.in_reply_to else (
@@ -74,7 +108,7 @@ def _subject_tokens(subject: str) -> list[str]:
     return sorted(tokens)
 
 
-def by_subject(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
+def by_subject(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST, batch: BatchKnowledge | None = None):
     """The request whose tracking code, or agency tracking number, the subject names."""
     for code in TRACKING_CODE.findall(parsed.subject):
         request = session.exec(select(FoiaRequest).where(FoiaRequest.tracking_code == code.upper(), candidates)).first()
@@ -103,7 +137,7 @@ def agencies_of_sender(session: Session, address: str) -> list[Agency]:
     return list(session.exec(select(Agency).where(sa.func.lower(Agency.foia_email).like(f"%@{domain}"))).all())
 
 
-def by_sender(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
+def by_sender(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST, batch: BatchKnowledge | None = None):
     """The one open request to the sender's agency, when there is exactly one."""
     agencies = agencies_of_sender(session, parsed.from_address)
     if not agencies:
@@ -120,10 +154,12 @@ def by_sender(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST):
 RULES = (by_reply_token, by_thread, by_subject, by_sender)
 
 
-def match_request(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST) -> tuple[FoiaRequest | None, str]:
-    """(request, why) by the first rule that finds one among the candidates, else (None, "") for the holding pen."""
+def match_request(session: Session, parsed: ParsedMessage, candidates=ANY_REQUEST,
+                  batch: BatchKnowledge | None = None) -> tuple[FoiaRequest | None, str]:
+    """(request, why) by the first rule that finds one among the candidates, else (None, "") for the holding pen;
+    with `batch`, what a batch of emails read together knows already (the rules that read requests only ignore it)."""
     for rule in RULES:
-        request, reason = rule(session, parsed, candidates)
+        request, reason = rule(session, parsed, candidates, batch)
         if request is not None:
             return request, reason
     return None, ""

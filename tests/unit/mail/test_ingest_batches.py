@@ -18,9 +18,10 @@ from sqlmodel import select
 from foia import db
 from foia.documents.models import Document
 from foia.mail import inputs
-from foia.mail.ingest import Intake
+from foia.mail.ingest import Intake, ingest_email
 from foia.mail.inputs import BatchNotSaved, ingest_bytes, iter_mbox
 from foia.mail.models import Message
+from foia.requests.models import RequestEvent
 
 FROM_LINE = b"From clerk@city.example.gov Mon Mar  2 10:00:00 2026\n"
 
@@ -145,3 +146,61 @@ def test_a_batch_the_database_refuses_stops_the_import_and_the_same_import_again
     session.commit()
     assert (again.summary.messages, again.summary.duplicates, again.summary.errors) == (150, 0, [])
     assert len(set(session.exec(select(Message.message_id)).all())) == 150
+
+
+def test_an_mbox_reply_to_an_earlier_message_of_the_same_batch_goes_to_its_request(session, runtime, make):
+    request = make.request()
+    first = (b"From: Clerk <clerk@city.example.gov>\nTo: desk+%s@paper.example\nSubject: Acknowledgement\n"
+             b"Message-ID: <first@city.example.gov>\nDate: Mon, 2 Mar 2026 10:00:00 -0500\n\nReceived.\n"
+             % request.reply_token.encode())
+    reply = (b"From: Clerk <clerk@city.example.gov>\nTo: desk@paper.example\nSubject: Records\n"
+             b"Message-ID: <second@city.example.gov>\nIn-Reply-To: <first@city.example.gov>\n"
+             b"Date: Mon, 2 Mar 2026 11:00:00 -0500\n\nHere they are.\n")
+    intake = Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now())
+    ingest_bytes(intake, "replies.mbox", FROM_LINE + first + b"\n" + FROM_LINE + reply + b"\n" + FROM_LINE + first)
+    session.commit()
+    assert (intake.summary.messages, intake.summary.duplicates, intake.summary.unmatched) == (2, 1, 0)
+    second = session.exec(select(Message).where(Message.message_id == "second@city.example.gov")).one()
+    assert second.request_id == request.id and second.match_reason == "In-Reply-To <first@city.example.gov>"
+
+
+def test_a_message_that_arrived_meanwhile_another_way_is_a_duplicate_and_the_rest_of_its_batch_is_taken_in(
+        session, runtime, monkeypatch):
+    third = mail(3)
+
+    class ArrivingMeanwhile(inputs.EmailBatch):
+        def __init__(self, intake, raws):
+            super().__init__(intake, raws)  # the batch has looked: the third is not there yet
+            if any(raw == third for raw in raws):
+                ingest_email(Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now()), third)
+
+    monkeypatch.setattr(inputs, "EmailBatch", ArrivingMeanwhile)
+    intake = Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now())
+    ingest_bytes(intake, "replies.mbox", mbox(12))
+    session.commit()
+    assert (intake.summary.messages, intake.summary.duplicates, intake.summary.errors) == (11, 1, [])
+    ids = session.exec(select(Message.message_id)).all()
+    assert sorted(ids) == sorted(f"batch-{n}@city.example.gov" for n in range(1, 13))
+
+
+def test_a_message_that_cannot_be_written_with_its_batch_fails_alone(session, runtime, make, monkeypatch):
+    from foia.mail import ingest
+
+    real = ingest._tell_request
+
+    def failing_for_the_seventh(intake, message, *args):
+        if message.subject == "Release 7":
+            raise RuntimeError("cannot tell the request")
+        return real(intake, message, *args)
+
+    monkeypatch.setattr(ingest, "_tell_request", failing_for_the_seventh)
+    request = make.request()
+    intake = Intake(session=session, blobs=runtime.blobs, now=runtime.clock.now(), request=request)
+    ingest_bytes(intake, "replies.mbox", mbox(12))
+    session.commit()
+    assert (intake.summary.messages, intake.summary.documents) == (11, 4)  # the csv files of the 3rd, 6th, 9th, 12th
+    [error] = intake.summary.errors
+    assert "cannot tell the request" in error["reason"] and "kept as a file" in error["reason"]
+    ids = session.exec(select(Message.message_id).where(Message.request_id == request.id)).all()
+    assert sorted(ids) == sorted(f"batch-{n}@city.example.gov" for n in range(1, 13) if n != 7)
+    assert len(session.exec(select(RequestEvent).where(RequestEvent.request_id == request.id)).all()) == 11
