@@ -88,3 +88,20 @@ def test_a_database_command_loads_neither_the_web_pages_nor_alembic(tmp_path):
     loaded = modules_after(tmp_path, "documents")
     assert "foia.documents.commands" in loaded and "sqlalchemy" in loaded
     assert not {"alembic", "foia.web", "foia.requests.web", "flask_login", "flask_wtf", "foia.serve"} & loaded
+
+
+@pytest.fixture(scope="module")
+def upgraded_folder(tmp_path_factory) -> Path:
+    """A folder whose ./instance holds an empty database at the newest revision."""
+    folder = tmp_path_factory.mktemp("upgraded")
+    result = foia(folder, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("args", [["documents"], ["documents", "--json"], ["text", "1"]])
+def test_the_document_listings_read_without_the_orm(upgraded_folder, args):
+    """`foia documents` and `foia text` read Core tables (foia.documents.tables): no SQLModel, pydantic or models."""
+    loaded = modules_after(upgraded_folder, *args)
+    assert "foia.documents.listing" in loaded and "sqlalchemy" in loaded
+    assert not {"sqlmodel", "pydantic", "sqlalchemy.orm", "foia.models", "foia.documents.models"} & loaded
