@@ -104,4 +104,11 @@ def test_the_document_listings_read_without_the_orm(upgraded_folder, args):
     """`foia documents` and `foia text` read Core tables (foia.documents.tables): no SQLModel, pydantic or models."""
     loaded = modules_after(upgraded_folder, *args)
     assert "foia.documents.listing" in loaded and "sqlalchemy" in loaded
-    assert not {"sqlmodel", "pydantic", "sqlalchemy.orm", "foia.models", "foia.documents.models"} & loaded
+    assert not {"sqlmodel", "pydantic", "sqlalchemy.orm", "foia.models", "foia.documents.models", "limits"} & loaded
+
+
+def test_a_command_loads_the_checkers_it_does_not_use_only_when_it_uses_them(upgraded_folder):
+    """Listing agencies checks no password, address or date, and the default login limits need no parsing."""
+    loaded = modules_after(upgraded_folder, "agencies", "list")
+    assert "foia.agencies.services" in loaded
+    assert not {"zxcvbn", "email_validator", "holidays", "limits"} & loaded
