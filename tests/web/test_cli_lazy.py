@@ -74,6 +74,12 @@ def test_help_imports_no_command_and_no_database_layer(tmp_path):
     assert not {"sqlalchemy", "sqlmodel", "foia.serve", "foia.deadlines.commands", "foia.models"} & loaded
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS) + ["agencies import", "agencies list", "db upgrade"])
+def test_asking_a_command_for_help_loads_no_database_layer(tmp_path, name):
+    loaded = modules_after(tmp_path, *name.split(), "--help")
+    assert not {"sqlalchemy", "sqlmodel", "foia.models"} & loaded
+
+
 def test_deadline_builds_no_app_and_loads_no_database_layer(tmp_path):
     result = foia(tmp_path, "deadline", "--jurisdiction", "wa", "--received", "2026-03-02", "--json")
     assert result.returncode == 0, result.stderr
