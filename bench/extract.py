@@ -193,7 +193,7 @@ def run_app(paths: list[Path], lanes: int) -> tuple[float, float, int, dict[Path
     from foia import create_app, migrations
     from foia.documents.models import Document
     from foia.documents.queue import run_until_empty
-    from foia.documents.services import document_text
+    from foia.documents.listing import document_text
 
     with tempfile.TemporaryDirectory() as instance:
         app = create_app({"INSTANCE_PATH": instance, "SECRET_KEY": "bench", "SCHEDULER_ENABLED": False,
@@ -215,8 +215,8 @@ def run_app(paths: list[Path], lanes: int) -> tuple[float, float, int, dict[Path
         summary = run_until_empty(runtime, lanes=lanes)
         elapsed = time.perf_counter() - started
         cpu = cpu_seconds() - cpu
-        with runtime.session() as session:
-            texts = {path: document_text(session, ids[path]) for path in paths}
+        with runtime.engine.connect() as connection:
+            texts = {path: document_text(connection, ids[path]) for path in paths}
         runtime.engine.dispose()
     return elapsed, cpu, summary.pages, texts
 

@@ -14,12 +14,12 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     With `create_instance` false (the command line) nothing is written: the instance folder and its
     secret key are made by the commands that create state (`foia db upgrade`, `foia run`, `foia serve`).
     With `pages` false (the `foia` command) the app carries only the config and the runtime, which is
-    all a command needs; `add_pages` adds the rest before `foia run` or `foia serve` serves it.
+    all a command needs; `add_pages` adds the rest before `foia run` or `foia serve` serves it. The
+    table classes are loaded by the first session (foia.db.new_session) or by `add_pages`.
     """
     from flask import Flask
 
     from foia import config as config_module
-    from foia import models  # noqa: F401  (registers every table)
     from foia.rendering import template_folder
     from foia.runtime import build_runtime, keep_private
 
@@ -63,6 +63,7 @@ def add_pages(app: Flask) -> None:
     from flask_login import LoginManager
     from flask_wtf.csrf import CSRFProtect
 
+    from foia import models  # noqa: F401  (registers every table)
     from foia.accounts import throttle
     from foia.accounts.services import LOGIN_LIFETIME
     from foia.cli import register_commands

@@ -1,13 +1,21 @@
-"""Engine and sessions; SQLite gets WAL, foreign keys and a busy timeout."""
+"""Engine and sessions; SQLite gets WAL, foreign keys and a busy timeout.
+
+Importing it loads SQLAlchemy Core only: SQLModel, pydantic and the table classes come with the
+first session (`new_session`), so a command that reads through Core (`foia documents`) never pays for them.
+"""
 from __future__ import annotations
 
 from contextlib import contextmanager
 from datetime import UTC, datetime
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
 from sqlalchemy import event
-from sqlmodel import Session, SQLModel
 
+if TYPE_CHECKING:
+    from sqlmodel import Session
+
+#: Constraint names, for the models' metadata (foia.model_base) and the Core tables (foia.documents.tables).
 NAMING_CONVENTION = {
     "ix": "ix_%(column_0_label)s",
     "uq": "uq_%(table_name)s_%(column_0_N_name)s",
@@ -15,7 +23,6 @@ NAMING_CONVENTION = {
     "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
     "pk": "pk_%(table_name)s",
 }
-SQLModel.metadata.naming_convention = NAMING_CONVENTION
 
 
 class UTCDateTime(sa.types.TypeDecorator):
@@ -97,7 +104,11 @@ def new_session(engine: sa.engine.Engine, *, immediate: bool = False) -> Session
     SQLite refuses at once (no busy wait) a transaction that read and then wants to write after
     another process wrote; `immediate` sessions take the write lock at BEGIN and wait their turn.
     Use them for anything that reads and then writes while other processes may write.
+    Every table is registered by then (foia.models), whichever domain opened the session.
     """
+    from sqlmodel import Session
+
+    from foia import models  # noqa: F401
     bind = engine.execution_options(**{IMMEDIATE: True}) if immediate and is_sqlite(engine) else engine
     return Session(bind, expire_on_commit=False)
 

@@ -4,12 +4,15 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import sqlalchemy as sa
-from sqlmodel import Session
 
 from foia import db
 from foia.ports import BlobStore, Clock, Mailer, SystemClock
+
+if TYPE_CHECKING:
+    from sqlmodel import Session
 
 
 @dataclass

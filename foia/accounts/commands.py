@@ -1,7 +1,6 @@
 """`foia create-user`."""
 import click
 
-from foia.accounts import services
 from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
 
 
@@ -15,6 +14,8 @@ from foia.cli_support import command_errors, current_runtime, needs_database, wi
 @needs_database
 def create_user(email: str, admin: bool, password: str | None, display_name: str):
     """Create a user who can log in."""
+    from foia.accounts import services
+
     if password is None:
         password = click.prompt("Password", hide_input=True, confirmation_prompt=True)
     runtime = current_runtime()

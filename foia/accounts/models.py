@@ -3,9 +3,10 @@ from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from foia.db import UTCDateTime, utcnow
+from foia.model_base import SQLModel
 
 
 class User(SQLModel, table=True):

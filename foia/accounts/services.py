@@ -10,9 +10,7 @@ from datetime import timedelta
 import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, select
-from zxcvbn import zxcvbn
 
 from foia.accounts.models import LoginSession, Team, TeamInvitation, TeamMembership, User
 from foia.errors import NotAllowed, NotFound, ValidationError
@@ -29,6 +27,8 @@ _hasher = PasswordHasher()
 
 def normalise_email(email: str) -> str:
     """Validate an address and return it lower-cased; raise ValidationError otherwise."""
+    from email_validator import EmailNotValidError, validate_email  # here: most commands never check an address
+
     try:
         return validate_email(email.strip(), check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:
@@ -44,6 +44,8 @@ def check_password_strength(password: str, hints: tuple[str, ...] = (), field: s
     if len(password) < MIN_PASSWORD_LENGTH:
         message = f"Use at least {MIN_PASSWORD_LENGTH} characters."
         raise ValidationError(message, {field: message})
+    from zxcvbn import zxcvbn  # here: its dictionaries cost a command 0.03 s to load
+
     verdict = zxcvbn(password[:_SCORED_CHARS], user_inputs=[h for h in hints if h])
     if verdict["score"] < MIN_PASSWORD_SCORE:
         feedback = verdict.get("feedback") or {}

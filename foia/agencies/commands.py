@@ -5,7 +5,6 @@ from pathlib import Path
 
 import click
 
-from foia.agencies import services
 from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 from foia.errors import ValidationError
 
@@ -33,6 +32,8 @@ def _read_text(path: Path) -> str:
 def import_agencies(file: Path, as_json: bool):
     """Create or update agencies from a CSV file (columns: name, jurisdiction, abbreviation,
     foia_email, portal_url, address, phone, notes)."""
+    from foia.agencies import services
+
     text = _read_text(file)
     runtime = current_runtime()
     with runtime.session() as session:
@@ -58,6 +59,8 @@ def import_agencies(file: Path, as_json: bool):
 @needs_database
 def list_agencies(jurisdiction: str | None, as_json: bool):
     """Every agency in the directory."""
+    from foia.agencies import services
+
     with current_runtime().session() as session:
         page = services.search_agencies(session, jurisdiction=jurisdiction, per_page=1_000_000)
         rows = [{"id": agency.id, "name": agency.name, "jurisdiction": j.slug, "abbreviation": agency.abbreviation,

@@ -9,7 +9,6 @@ from datetime import date, datetime
 from urllib.parse import urlsplit
 
 import sqlalchemy as sa
-from email_validator import EmailNotValidError, validate_email
 from sqlmodel import Session, func, select
 
 from foia.accounts.models import User
@@ -42,6 +41,8 @@ def normalise_email(address: str) -> str:
     address = (address or "").strip()
     if not address:
         return ""
+    from email_validator import EmailNotValidError, validate_email  # here: most commands never check an address
+
     try:
         return validate_email(address, check_deliverability=False).normalized.lower()
     except EmailNotValidError as error:

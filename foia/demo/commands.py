@@ -6,13 +6,13 @@ from time import monotonic, sleep
 import click
 
 from foia.cli_support import command_errors, current_runtime, needs_database, with_appcontext
-from foia.demo import release as demo_release
-from foia.demo.story import DEMO_EMAIL, load_demo
-from foia.documents.queue import run_until_empty
 
 
 def _read_release(runtime, message_id: int, patience: float = 60) -> int | None:
     """Extract the release and count its pages, waiting for a running server's worker that claimed it first."""
+    from foia.demo import release as demo_release
+    from foia.documents.queue import run_until_empty
+
     run_until_empty(runtime)
     deadline = monotonic() + patience
     while True:
@@ -32,6 +32,8 @@ def _read_release(runtime, message_id: int, patience: float = 60) -> int | None:
 @needs_database
 def demo(password: str | None):
     """Load the Rekognition demo: a user, four agencies and their requests (safe to run twice)."""
+    from foia.demo.story import DEMO_EMAIL, load_demo
+
     runtime = current_runtime()
     with runtime.session() as session:
         result = load_demo(session, password, follow_up_days=runtime.config["FOLLOW_UP_DAYS"], blobs=runtime.blobs)

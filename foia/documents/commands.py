@@ -34,11 +34,10 @@ def extract(as_json: bool):
 @needs_database
 def documents(as_json: bool):
     """List every document with its page count and extraction state."""
-    from foia.documents.services import all_documents
+    from foia.documents.listing import document_summaries
 
-    with current_runtime().session() as session:
-        rows = [{"id": d.id, "filename": d.filename, "sha256": d.sha256, "pages": d.page_count or 0,
-                 "state": d.state.value} for d in all_documents(session)]
+    with current_runtime().engine.connect() as connection:
+        rows = document_summaries(connection)
     if as_json:
         echo_json(rows)
         return
@@ -55,9 +54,9 @@ def documents(as_json: bool):
 @needs_database
 def text(document_id: str):
     """Print a document's extracted text, pages separated by form feeds."""
-    from foia.documents.services import document_text
+    from foia.documents.listing import document_text
 
     if not document_id.isdigit():
         raise click.ClickException(f"No document with id {document_id!r}: ids are whole numbers (see `foia documents`).")
-    with current_runtime().session() as session:
-        click.echo(document_text(session, int(document_id)))
+    with current_runtime().engine.connect() as connection:
+        click.echo(document_text(connection, int(document_id)))

@@ -4,9 +4,10 @@ from datetime import datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from foia.db import UTCDateTime, enum_type, utcnow
+from foia.model_base import SQLModel
 
 
 class ExtractionState(str, enum.Enum):

@@ -185,17 +185,3 @@ def retry_extraction(session: Session, actor: User | None, document_id: int, now
     session.flush()
     return document
 
-
-# --- Used by the CLI (which acts with full access) and the extraction queue. ------------------
-
-def all_documents(session: Session) -> list[Document]:
-    """Every document, oldest first."""
-    return list(session.exec(select(Document).order_by(Document.id)))
-
-
-def document_text(session: Session, document_id: int) -> str:
-    """The document's text, pages separated by form feeds."""
-    document = session.get(Document, document_id)
-    if document is None:
-        raise NotFound(f"No document with id {document_id}.")
-    return "\f".join(page.text for page in document_pages(session, document))

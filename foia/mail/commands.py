@@ -4,7 +4,6 @@ from __future__ import annotations
 import sys
 
 import click
-from sqlmodel import select
 
 from foia.cli_support import command_errors, current_runtime, echo_json, needs_database, with_appcontext
 
@@ -18,6 +17,7 @@ from foia.cli_support import command_errors, current_runtime, echo_json, needs_d
 @needs_database
 def import_mail(paths, request_code, as_json):
     """Import emails (.eml, .mbox, .msg) and files (.pdf, .docx, .zip, folders, ...)."""
+    from sqlmodel import select
     from tqdm import tqdm
 
     from foia.mail.ingest import Intake

@@ -4,9 +4,10 @@ from datetime import date, datetime
 from typing import Optional
 
 import sqlalchemy as sa
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from foia.db import UTCDateTime, enum_type, utcnow
+from foia.model_base import SQLModel
 from foia.requests.status import (AGENCY_DATES, CLOSING_STATUSES, DUE_DATE_LABELS,  # noqa: F401 (their home)
                                   OPEN_STATUSES, OTHER_DATE_LABELS, RUNNING_DATES, STATUS_LABELS, TRANSITIONS,
                                   Status, due_date_label, running_dates)

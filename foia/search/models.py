@@ -4,9 +4,10 @@ from typing import Optional
 
 import sqlalchemy as sa
 from sqlalchemy.dialects.postgresql import TSVECTOR
-from sqlmodel import Field, SQLModel
+from sqlmodel import Field
 
 from foia.db import UTCDateTime, utcnow
+from foia.model_base import SQLModel
 
 
 class SearchChange(SQLModel, table=True):

@@ -74,6 +74,12 @@ def test_help_imports_no_command_and_no_database_layer(tmp_path):
     assert not {"sqlalchemy", "sqlmodel", "foia.serve", "foia.deadlines.commands", "foia.models"} & loaded
 
 
+@pytest.mark.parametrize("name", sorted(COMMANDS) + ["agencies import", "agencies list", "db upgrade"])
+def test_asking_a_command_for_help_loads_no_database_layer(tmp_path, name):
+    loaded = modules_after(tmp_path, *name.split(), "--help")
+    assert not {"sqlalchemy", "sqlmodel", "foia.models"} & loaded
+
+
 def test_deadline_builds_no_app_and_loads_no_database_layer(tmp_path):
     result = foia(tmp_path, "deadline", "--jurisdiction", "wa", "--received", "2026-03-02", "--json")
     assert result.returncode == 0, result.stderr
@@ -88,3 +94,27 @@ def test_a_database_command_loads_neither_the_web_pages_nor_alembic(tmp_path):
     loaded = modules_after(tmp_path, "documents")
     assert "foia.documents.commands" in loaded and "sqlalchemy" in loaded
     assert not {"alembic", "foia.web", "foia.requests.web", "flask_login", "flask_wtf", "foia.serve"} & loaded
+
+
+@pytest.fixture(scope="module")
+def upgraded_folder(tmp_path_factory) -> Path:
+    """A folder whose ./instance holds an empty database at the newest revision."""
+    folder = tmp_path_factory.mktemp("upgraded")
+    result = foia(folder, "db", "upgrade")
+    assert result.returncode == 0, result.stderr
+    return folder
+
+
+@pytest.mark.parametrize("args", [["documents"], ["documents", "--json"], ["text", "1"]])
+def test_the_document_listings_read_without_the_orm(upgraded_folder, args):
+    """`foia documents` and `foia text` read Core tables (foia.documents.tables): no SQLModel, pydantic or models."""
+    loaded = modules_after(upgraded_folder, *args)
+    assert "foia.documents.listing" in loaded and "sqlalchemy" in loaded
+    assert not {"sqlmodel", "pydantic", "sqlalchemy.orm", "foia.models", "foia.documents.models", "limits"} & loaded
+
+
+def test_a_command_loads_the_checkers_it_does_not_use_only_when_it_uses_them(upgraded_folder):
+    """Listing agencies checks no password, address or date, and the default login limits need no parsing."""
+    loaded = modules_after(upgraded_folder, "agencies", "list")
+    assert "foia.agencies.services" in loaded
+    assert not {"zxcvbn", "email_validator", "holidays", "limits"} & loaded

@@ -27,11 +27,21 @@ def test_environment_overrides_instance_config_file(tmp_path, monkeypatch):
     ("FOIA_EXTRACT_LANES", "many", "FOIA_EXTRACT_LANES must be a whole number"),
     ("FOIA_EXTRACT_MEMORY_MB", "0", "FOIA_EXTRACT_MEMORY_MB must be 1 or more"),
     ("FOIA_EXTRACT_TIME_LIMIT", "-5", "FOIA_EXTRACT_TIME_LIMIT must be more than 0"),
+    ("FOIA_LOGIN_LIMIT", "five a day", "FOIA_LOGIN_LIMIT must read like '5 per 15 minutes'"),
+    ("FOIA_LOGIN_LIMIT_PER_ADDRESS", "lots", "FOIA_LOGIN_LIMIT_PER_ADDRESS must read like"),
 ])
 def test_bad_values_are_refused_with_a_clear_message(tmp_path, monkeypatch, key, value, message):
     monkeypatch.setenv(key, value)
     with pytest.raises(config.ConfigError, match=message):
         config.load(tmp_path)
+
+
+def test_the_default_login_limits_are_ones_the_throttle_reads():
+    """config.load checks only login limits that differ from the defaults (to spare every command `limits`)."""
+    from limits import parse_many
+
+    for key in ("LOGIN_LIMIT", "LOGIN_LIMIT_PER_ADDRESS"):
+        assert parse_many(config.DEFAULTS[key])
 
 
 def test_extraction_and_ocr_settings_reach_the_worker_from_the_environment(tmp_path, monkeypatch):

@@ -132,6 +132,33 @@ def test_cli_extract_documents_and_text(runner, session, runtime):
         assert len(result.output.strip().splitlines()) == 1
 
 
+def test_cli_lists_every_document_as_the_models_hold_it(runner, make, session, runtime):
+    """`foia documents` reads Core tables (foia.documents.tables), not the models: it must print what they hold,
+    for every document (private, held, in anyone's request), as it printed when it read through the ORM."""
+    from sqlmodel import select
+
+    from foia.documents.models import Document
+
+    theirs = make.request()
+    add_document(session, runtime, text_pdf(["a"]), "private.pdf", request=theirs).is_private = True
+    add_document(session, runtime, text_pdf(["b"]), "held in the pen.pdf")
+    done = add_document(session, runtime, text_pdf(["c", "d"]), "done.pdf", request=make.request())
+    done.state, done.page_count = ExtractionState.done, 2
+    session.commit()
+
+    models = list(session.exec(select(Document).order_by(Document.id)))
+    assert runner.invoke(args=["documents"]).output == "".join(
+        f"{d.id:>6}  {d.state.value:<11}  {d.page_count or 0:>5} p.  {d.filename}\n" for d in models)
+    assert json.loads(runner.invoke(args=["documents", "--json"]).output) == [
+        {"id": d.id, "filename": d.filename, "sha256": d.sha256, "pages": d.page_count or 0, "state": d.state.value}
+        for d in models]
+
+
+def test_cli_lists_no_documents_in_one_line(runner):
+    result = runner.invoke(args=["documents"])
+    assert (result.exit_code, result.output) == (0, "No documents yet.\n")
+
+
 def test_cli_says_once_that_tesseract_is_missing(runner, session, runtime):
     from tests.unit.documents.pdfs import scanned_pdf
 
