@@ -391,10 +391,9 @@ def calculate(law: Law, received: date, *, determination: date | None = None, ap
         entries.append(extended)
     appeal = stage_deadline(law, calendar, "appeal", facts) or waiting(law.stage("appeal"))
     entries.append(appeal)
-    decided = stage_deadline(law, calendar, "appeal_decided", facts)
-    if decided is None and law.stage("appeal_decided") is not None:
-        decided = waiting(law.stage("appeal_decided"))
-    if decided is not None and (decided.due is not None or law.stage("appeal_decided") is not None):
+    decided = None
+    if law.stage("appeal_decided") is not None:
+        decided = stage_deadline(law, calendar, "appeal_decided", facts) or waiting(law.stage("appeal_decided"))
         entries.append(decided)
     if "sue_due" not in by_kind and law.stage("sue") is not None:
         sue = stage_deadline(law, calendar, "sue", facts) or waiting(law.stage("sue"))
