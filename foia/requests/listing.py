@@ -4,6 +4,7 @@ filters and sorting. Whether a request is overdue and what "due" means now are a
 from __future__ import annotations
 
 import re
+from collections import namedtuple
 from dataclasses import dataclass
 from functools import cached_property
 from datetime import date, datetime
@@ -21,7 +22,8 @@ from foia.errors import NotFound
 from foia.pagination import ListPage, clamp
 from foia.ports import local_date
 from foia.requests import access
-from foia.requests.models import AGENCY_DATES, RUNNING_DATES, FoiaRequest, RequestBatch, Status, running_dates
+from foia.requests.models import (AGENCY_DATES, DUE_DATE_LABELS, RUNNING_DATES, FoiaRequest, RequestBatch, Status,
+                                  running_dates)
 
 #: Later than any due date: stands in for a missing one when the soonest is taken in SQL.
 _NO_DATE = date(9999, 12, 31)
@@ -100,29 +102,13 @@ class JurisdictionChoice(NamedTuple):
     slug: str
 
 
-class RequestLine(NamedTuple):
-    """What a list or the dashboard shows of a request, and what its due dates are worked out from (current_due,
-    deadlines.rules.due_items): bare columns, read without the letter and notes an ORM row would carry."""
-
-    id: int
-    title: str
-    tracking_code: str
-    status: Status
-    created_at: datetime
-    appealed_on: date | None
-    response_due_is_follow_up: bool
-    paused_on: date | None
-    paused_remaining_days: int | None
-    remind_note: str
-    deadline_explanation: list
-    ack_due: date | None
-    response_due: date | None
-    produce_due: date | None
-    estimated_completion: date | None
-    appeal_due: date | None
-    appeal_decision_due: date | None
-    sue_due: date | None
-    remind_on: date | None
+#: What a list or the dashboard reads of a request besides its due dates, which follow in DUE_DATE_LABELS' order
+#: (deadlines.rules.due_items reads each of them): a date added there is read here too.
+LINE_FIELDS = ("id", "title", "tracking_code", "status", "created_at", "appealed_on", "response_due_is_follow_up",
+               "paused_on", "paused_remaining_days", "remind_note", "deadline_explanation")
+#: A request as its line shows it, and what its due dates are worked out from (current_due,
+#: deadlines.rules.due_items): bare columns, read without the letter and notes an ORM row would carry.
+RequestLine = namedtuple("RequestLine", LINE_FIELDS + tuple(DUE_DATE_LABELS))
 
 
 class JurisdictionLine(NamedTuple):
