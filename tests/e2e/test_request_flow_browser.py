@@ -89,3 +89,28 @@ def test_deadline_calculator_explains_each_skipped_day(page):
     # The statute's own sentence and the rule behind each skipped day are on the page.
     expect(result).to_contain_text("determine within 20 days (excepting Saturdays, Sundays, and legal public holidays)")
     expect(result).to_contain_text("5 U.S.C. § 6103(a), (b)(1)")
+
+
+def test_pennsylvania_appeal_decided_gives_the_last_day_to_go_to_court(page, make, clock):
+    clock.at = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    owner = make.user("reporter@example.org", display_name="Rita Reporter")
+    request = make.request(owner=owner, agency=make.agency(jurisdiction="pa"), title="Rekognition in Pittsburgh")
+    log_in(page, "reporter@example.org")
+    page.goto(f"/requests/{request.id}")
+    page.get_by_label("Date filed").fill("2026-10-01")
+    page.get_by_role("button", name="Mark as submitted").click()
+    expect(page.locator(".badge.status-submitted").first).to_be_visible()
+
+    for status, on in (("Rejected", "2026-10-08"), ("Under appeal", "2026-10-22"), ("Rejected", "2026-11-06")):
+        page.get_by_label("New status").select_option(label=status)
+        page.get_by_label("Date it happened").fill(on)
+        page.get_by_role("button", name="Change status").click()
+        if status == "Rejected":  # a closing status is confirmed first
+            page.get_by_role("button", name=f"Yes, mark it “{status}”").click()
+        expect(page.locator(".badge").first).to_have_text(status)
+
+    # The OOR's decision mailed Fri Nov 6: 30 days end on Sun Dec 6, so the petition is due Mon Dec 7 (65 P.S. 67.1302).
+    deadlines = page.locator("section", has=page.get_by_role("heading", name="Deadlines"))
+    expect(deadlines).to_contain_text("Last day to go to court")
+    expect(deadlines).to_contain_text("Dec 7, 2026")
+    expect(deadlines).to_contain_text("when the appeal was decided")
