@@ -465,6 +465,10 @@ def due_items(request, today: date) -> list[dict]:
             "text": request.remind_note if name == "remind_on" else entry.get("text", ""),
             "skipped": entry.get("skipped", []),
             "basis": entry.get("basis", "requester" if name == "remind_on" else "statutory"),
+            "citation": entry.get("citation", ""),
+            "source_url": entry.get("source_url", ""),
+            # None: the stage's words were not read in the statute; False: kept before stages carried that date.
+            "checked": entry.get("checked", False),
             "follow_up": follow_up,
             "running": is_running,
             "overdue": bool(is_running and name in AGENCY_DATES and day is not None and day < today),

@@ -306,6 +306,30 @@ def test_pennsylvanias_time_to_go_to_court_counts_from_the_appeal_decision(clien
     page = text(client.get(f"/requests/{request.id}"))
     assert "Last day to go to court" in page and "Dec 7, 2026" in page
     assert "30 calendar days to go to court" in page and "when the appeal was decided" in page
+    court = page[page.index('data-kind="sue_due"'):]
+    court = court[:court.index("</li>")]
+    assert "65 P.S. §§ 67.1301(a), 67.1302(a)" in court and ", read Dec 1, 2026" in court  # the source, and when read
+    assert "Not yet read in the statute" not in court
+
+
+def test_a_date_whose_statute_text_was_not_read_says_so_beside_the_date(client, make, owner, clock):
+    clock.at = datetime(2026, 12, 1, 15, 0, tzinfo=UTC)
+    client.login(owner.email)  # a session from the fixture's earlier clock has expired
+    request = make.request(owner=owner, agency=make.agency(jurisdiction="il"))
+    client.post_form(f"/requests/{request.id}/submit", {"submit-submitted_on": "2026-10-01", "submit-method": "email"})
+    for status, on in (("rejected", "2026-10-08"), ("appealing", "2026-10-22")):
+        response = client.post_form(f"/requests/{request.id}/status", {"status-status": status, "status-on": on,
+                                                                          "confirmed": "yes"})
+        assert response.status_code == 302, re.findall(r'class="error"[^>]*>([^<]*)', text(response))
+    page = text(client.get(f"/requests/{request.id}"))
+    # Illinois' 60 days for the Attorney General's opinion (5 ILCS 140/9.5(f)) were entered without reading the
+    # statute's words: the date is shown (Oct 22 + 60 = Mon Dec 21), with the warning beside it.
+    decision = page[page.index('data-kind="appeal_decision_due"'):]
+    decision = decision[:decision.index("</li>")]
+    assert "Dec 21, 2026" in decision
+    assert "Not yet read in the statute's words" in decision and "5 ILCS 140/9.5(f)" in decision
+    appeal = page[page.index('data-kind="appeal_due"'):]
+    assert "Not yet read in the statute" not in appeal[:appeal.index("</li>")]  # § 9.5(a) was read
 
 
 def test_a_law_that_sets_no_date_to_go_to_court_says_so_on_the_request_page(client, make, owner, clock):
