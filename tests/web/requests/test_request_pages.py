@@ -328,6 +328,7 @@ def test_a_date_whose_statute_text_was_not_read_says_so_beside_the_date(client, 
     decision = decision[:decision.index("</li>")]
     assert "Dec 21, 2026" in decision
     assert "Not yet read in the statute's words" in decision and "5 ILCS 140/9.5(f)" in decision
+    assert re.search(r'Counted under <a href="/jurisdictions/il">[^<]+</a> <span class="badge warn"[^>]*>Unverified', page)
     appeal = page[page.index('data-kind="appeal_due"'):]
     assert "Not yet read in the statute" not in appeal[:appeal.index("</li>")]  # § 9.5(a) was read
 
@@ -340,3 +341,4 @@ def test_a_law_that_sets_no_date_to_go_to_court_says_so_on_the_request_page(clie
     page = text(client.get(f"/requests/{request.id}"))
     assert "May go to court from" in page
     assert "No waiting period" in page and "within a year" in page  # RSMo 610.027: the limit in words, no date
+    assert re.search(r'Counted under <a href="/jurisdictions/mo">[^<]+</a></p>', page)  # verified: no badge
