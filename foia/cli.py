@@ -41,6 +41,8 @@ COMMANDS = {
                        "Create and send the reminders that are due, each exactly once, then deliver the outbox."),
     "serve": ("foia.serve:serve", "Serve the web app only (scale-out: run as many as you like)."),
     "text": ("foia.documents.commands:text", "Print a document's extracted text, pages separated by form feeds."),
+    "unlock-login": ("foia.accounts.commands:unlock_login",
+                     "Let an account log in again now, after too many failed logins."),
     "worker": ("foia.serve:worker", "Extract text from queued documents until stopped."),
 }
 #: Commands an extension adds to the web app (Flask-Limiter's), found by loading the app with its pages.

@@ -44,6 +44,11 @@ class DatabaseStorage(Storage):
     def base_exceptions(self):
         return sa.exc.SQLAlchemyError
 
+    @property
+    def storage(self) -> str:
+        """Where the counters live, as `foia limiter config` shows it (the URL without its password)."""
+        return f"the throttle_counter table of {self.engine.url.render_as_string(hide_password=True)}"
+
     def incr(self, key: str, expiry: int, amount: int = 1) -> int:
         """Add to the counter, starting a new window when the last one ended (one atomic upsert)."""
         from foia.db import UTCDateTime, write_connection
@@ -98,8 +103,33 @@ class DatabaseStorage(Storage):
             connection.execute(sa.delete(ThrottleCounter.__table__).where(ThrottleCounter.__table__.c.key == key))
 
 
+#: Flask-Limiter's prefix of every counter's key, and the scopes of the login page's two limits.
+KEY_PREFIX = "foia"
+ACCOUNT_SCOPE, ADDRESS_SCOPE = "login-account", "login-address"
+
+
+def account_key(email: str) -> str:
+    return "login-account:" + email.strip().lower()[:254]
+
+
 def _account_key() -> str:
-    return "login-account:" + (request.form.get("email") or "").strip().lower()[:254]
+    return account_key(request.form.get("email") or "")
+
+
+def lift_lockout(settings: dict, engine, email: str, address: str | None = None) -> None:
+    """Forget the failed logins counted against an account (and, if given, a client address), as if their
+    windows had ended: `foia unlock-login`. The keys are the ones Flask-Limiter writes for POST /login."""
+    from limits import parse_many
+    from limits.storage import storage_from_string
+
+    storage = (storage_from_string(settings["REDIS_URL"]) if settings.get("REDIS_URL")
+               else DatabaseStorage(engine=engine))
+    counted = [(settings["LOGIN_LIMIT"], account_key(email), ACCOUNT_SCOPE)]
+    if address:
+        counted.append((settings["LOGIN_LIMIT_PER_ADDRESS"], address, ADDRESS_SCOPE))
+    for limits, key, scope in counted:
+        for item in parse_many(limits):
+            storage.clear(item.key_for(KEY_PREFIX, key, f"accounts.login:{scope}"))
 
 
 def _failed(response) -> bool:
@@ -114,13 +144,24 @@ def install(app: Flask, settings: dict, engine) -> Limiter:
     else:
         storage_uri, options = f"{DB_SCHEME}://", {"engine": engine}
     limiter = Limiter(get_remote_address, app=app, storage_uri=storage_uri, storage_options=options,
-                      strategy="fixed-window", key_prefix="foia", headers_enabled=False)
+                      strategy="fixed-window", key_prefix=KEY_PREFIX, headers_enabled=False)
     view = app.view_functions["accounts.login"]
     view = limiter.limit(settings["LOGIN_LIMIT_PER_ADDRESS"], methods=["POST"], deduct_when=_failed,
-                         scope="login-address")(view)
+                         scope=ADDRESS_SCOPE)(view)
     view = limiter.limit(settings["LOGIN_LIMIT"], methods=["POST"], key_func=_account_key, deduct_when=_failed,
-                         scope="login-account")(view)
+                         scope=ACCOUNT_SCOPE)(view)
     app.view_functions["accounts.login"] = view
+
+    @app.after_request
+    def end_the_login_transaction(response):
+        """On SQLite a form's session holds the write lock until teardown; the failure is counted before that,
+        in the throttle's own connection, by an after-request hook registered earlier (so run later): end the
+        session first, or the count waits on its own request (a logged-in user failing a login)."""
+        if request.endpoint == "accounts.login":
+            from foia.web.context import close_session
+
+            close_session()
+        return response
     app.view_functions["accounts.register"] = limiter.limit(REGISTRATION_LIMIT, methods=["POST"],
                                                             scope="register-address")(app.view_functions["accounts.register"])
 

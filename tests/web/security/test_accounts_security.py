@@ -88,6 +88,37 @@ def test_fifteen_wrong_passwords_then_the_right_one_is_refused(client, make):
     assert re.search(r"Try again in \d+ minutes?", right.get_data(as_text=True))
 
 
+def test_an_operator_lets_a_locked_out_account_log_in_again(client, make, runner):
+    user, other = make.user(), make.user("bystander@example.org")
+    failed_logins(client, user.email, 5)
+    failed_logins(client, other.email, 5)
+    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 429
+    result = runner.invoke(args=["unlock-login", user.email.upper()])
+    assert result.exit_code == 0 and f"Failed logins forgotten for {user.email}" in result.output
+    assert client.post_form("/login", {"email": other.email, "password": PASSWORD}).status_code == 429  # only that one
+    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+
+
+def test_a_logged_in_user_who_mistypes_another_accounts_password_is_told_so(client, make):
+    """The failure is counted in the throttle's own connection while the request's form session is open: on
+    SQLite that count once waited on the request's own write lock and failed with "database is locked"."""
+    user, other = make.user(), make.user("second@example.org")
+    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+    answers = failed_logins(client, other.email, 6)
+    assert [a.status_code for a in answers] == [200] * 5 + [429]
+    assert "Wrong email address or password." in answers[0].get_data(as_text=True)
+    assert client.get("/account").status_code == 200  # still logged in as the first
+
+
+def test_an_operator_can_also_forget_a_client_addresss_failed_logins(client, make, runner):
+    user = make.user()
+    for n in range(20):
+        client.post_form("/login", {"email": f"guess{n}@example.org", "password": "nope"})
+    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 429
+    assert runner.invoke(args=["unlock-login", user.email, "--address", "127.0.0.1"]).exit_code == 0
+    assert client.post_form("/login", {"email": user.email, "password": PASSWORD}).status_code == 302
+
+
 def test_the_throttle_says_the_same_whether_or_not_the_account_exists(client, make):
     user = make.user()
     known = failed_logins(client, user.email, 6)[-1].get_data(as_text=True)
