@@ -14,7 +14,6 @@ import shutil
 import socket
 import tempfile
 import threading
-import time
 import uuid
 from concurrent.futures import ThreadPoolExecutor
 from contextlib import ExitStack, contextmanager
@@ -256,10 +255,10 @@ class Lane:
         self.on_extracted = on_extracted
         self._unsaved: list[tuple[int, Extraction]] = []
         self._unsaved_pages = 0
-        #: A lane refreshes its claims when they are this old (seconds), so reading a claimed batch of slow files
-        #: cannot outlast the claim timeout and have them taken for a dead worker's.
-        self.refresh_after = _claim_timeout(runtime).total_seconds() / 3
-        self._refreshed_at = time.monotonic()
+        #: A lane refreshes its claims when they are this old, so reading a claimed batch of slow files cannot
+        #: outlast the claim timeout and have them taken for a dead worker's.
+        self.refresh_after = _claim_timeout(runtime) / 3
+        self._refreshed_at = runtime.clock.now()
         #: The queue came back empty: what is read from now on is stored at once, so the run does not end
         #: with a batch to store after the child has finished.
         self._drained = False
@@ -270,7 +269,7 @@ class Lane:
             if not rows:
                 self._drained = True
                 return
-            self._refreshed_at = time.monotonic()
+            self._refreshed_at = self.runtime.clock.now()
             for document in _claimed_documents(self.runtime, rows):
                 folder = self.folder / str(document.id)
                 yield document, {"path": document.path or self.folder / "missing", "filename": document.filename,
@@ -278,8 +277,8 @@ class Lane:
 
     def keep_alive(self) -> None:
         """Refresh this lane's claims during a long extraction (OCR, slow files)."""
-        heartbeat(self.runtime.engine, None, self.worker, self.runtime.clock.now())
-        self._refreshed_at = time.monotonic()
+        self._refreshed_at = self.runtime.clock.now()
+        heartbeat(self.runtime.engine, None, self.worker, self._refreshed_at)
 
     def run(self, stop: threading.Event | None = None) -> int:
         """Extract until the queue is empty (or stop is set); how many documents were extracted."""
@@ -302,7 +301,7 @@ class Lane:
                 self._unsaved_pages += len(extraction.pages)
                 self.on_extracted(extraction)
                 count += 1
-                if time.monotonic() - self._refreshed_at > self.refresh_after:
+                if self.runtime.clock.now() - self._refreshed_at > self.refresh_after:
                     self.keep_alive()
                 if len(self._unsaved) >= STORE_BATCH or self._unsaved_pages >= STORE_BATCH_PAGES \
                         or extraction.ocr_pages or self._drained:
