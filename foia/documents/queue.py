@@ -7,7 +7,6 @@ and still "extracting") goes back to the queue; after MAX_ATTEMPTS such deaths t
 """
 from __future__ import annotations
 
-import gc
 import logging
 import os
 import shutil
@@ -341,18 +340,6 @@ def _prepare(runtime) -> None:
         requeue_waiting_for_ocr(runtime.engine, now)
 
 
-@contextmanager
-def _startup_objects_left_alone():
-    """Leave the objects that exist when a run starts (the app, its tables, SQLAlchemy's caches: about 160,000)
-    out of the cycle collector's full passes until the run ends. A full pass walks every one of them; in a fresh
-    `foia extract` one falls during the run and costs the parent 0.1 s, a third of its work on 1,600 pages."""
-    gc.freeze()
-    try:
-        yield
-    finally:
-        gc.unfreeze()
-
-
 def run_until_empty(runtime, lanes: int | None = None) -> Summary:
     """Extract queued documents until none is left, one lane per core; the summary of what was done."""
     summary = Summary()
@@ -364,7 +351,6 @@ def run_until_empty(runtime, lanes: int | None = None) -> Summary:
 
     count = _lanes(runtime, lanes)
     with ExitStack() as stack:
-        stack.enter_context(_startup_objects_left_alone())
         # The reader children start first: they import PDFium while dead claims are released.
         ready = [stack.enter_context(_lane(runtime, counted, count, start_reader=True)) for _ in range(count)]
         _prepare(runtime)
