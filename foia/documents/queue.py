@@ -254,8 +254,8 @@ class Lane:
         self.on_extracted = on_extracted
         self._unsaved: list[tuple[int, Extraction]] = []
         self._unsaved_pages = 0
-        #: A lane refreshes its claims when they are this old, so reading a claimed batch of slow files cannot
-        #: outlast the claim timeout and have them taken for a dead worker's.
+        #: A lane refreshes all its claims when the last refresh (or the run's start) is this old, so reading
+        #: claimed batches of slow files cannot outlast the claim timeout and have them taken for a dead worker's.
         self.refresh_after = _claim_timeout(runtime) / 3
         self._refreshed_at = runtime.clock.now()
         #: The queue came back empty: what is read from now on is stored at once, so the run does not end
@@ -268,7 +268,6 @@ class Lane:
             if not rows:
                 self._drained = True
                 return
-            self._refreshed_at = self.runtime.clock.now()
             for document in _claimed_documents(self.runtime, rows):
                 folder = self.folder / str(document.id)
                 yield document, {"path": document.path or self.folder / "missing", "filename": document.filename,
@@ -283,6 +282,7 @@ class Lane:
         """Extract until the queue is empty (or stop is set); how many documents were extracted."""
         count = 0
         self._drained = False
+        self._refreshed_at = self.runtime.clock.now()  # no claim of this run is older
         try:
             for document, reading in self.reader.read_many(self._queued(stop)):
                 folder = self.folder / str(document.id)
