@@ -39,10 +39,11 @@ DEAD_WORKER_REASON = ("Extraction was interrupted {n} times (the worker stopped 
                       "so it was given up. The file may be damaged or hostile.")
 #: Scanned pages rendered and OCR'd per round; the claim is refreshed after each round.
 OCR_BATCH_PER_CORE = 2
-#: Documents a lane claims at once (small, so lanes and workers share the end of the queue).
-CLAIM_BATCH = 8
-#: A lane stores its results after this many documents or pages, in one transaction.
-STORE_BATCH = 16
+#: Documents a lane claims at once (small, so lanes and workers share the end of the queue; near its end each
+#: lane claims its share). Each claim is a write transaction: 16 rather than 8 halves them.
+CLAIM_BATCH = 16
+#: A lane stores its results after this many documents or pages, in one transaction (the child reads on meanwhile).
+STORE_BATCH = 32
 STORE_BATCH_PAGES = 1000
 
 
@@ -253,11 +254,19 @@ class Lane:
         self.on_extracted = on_extracted
         self._unsaved: list[tuple[int, Extraction]] = []
         self._unsaved_pages = 0
+        #: A lane refreshes all its claims when the last refresh (or the run's start) is this old, so reading
+        #: claimed batches of slow files cannot outlast the claim timeout and have them taken for a dead worker's.
+        self.refresh_after = _claim_timeout(runtime) / 3
+        self._refreshed_at = runtime.clock.now()
+        #: The queue came back empty: what is read from now on is stored at once, so the run does not end
+        #: with a batch to store after the child has finished.
+        self._drained = False
 
     def _queued(self, stop: threading.Event | None):
         while stop is None or not stop.is_set():
             rows = claim_batch(self.runtime.engine, self.runtime.clock.now(), self.worker, CLAIM_BATCH, self.lanes)
             if not rows:
+                self._drained = True
                 return
             for document in _claimed_documents(self.runtime, rows):
                 folder = self.folder / str(document.id)
@@ -265,12 +274,15 @@ class Lane:
                                  "content_type": document.content_type, "folder": folder}
 
     def keep_alive(self) -> None:
-        """Refresh this lane's claims during a long extraction (OCR)."""
-        heartbeat(self.runtime.engine, None, self.worker, self.runtime.clock.now())
+        """Refresh this lane's claims during a long extraction (OCR, slow files)."""
+        self._refreshed_at = self.runtime.clock.now()
+        heartbeat(self.runtime.engine, None, self.worker, self._refreshed_at)
 
     def run(self, stop: threading.Event | None = None) -> int:
         """Extract until the queue is empty (or stop is set); how many documents were extracted."""
         count = 0
+        self._drained = False
+        self._refreshed_at = self.runtime.clock.now()  # no claim of this run is older
         try:
             for document, reading in self.reader.read_many(self._queued(stop)):
                 folder = self.folder / str(document.id)
@@ -288,8 +300,10 @@ class Lane:
                 self._unsaved_pages += len(extraction.pages)
                 self.on_extracted(extraction)
                 count += 1
+                if self.runtime.clock.now() - self._refreshed_at > self.refresh_after:
+                    self.keep_alive()
                 if len(self._unsaved) >= STORE_BATCH or self._unsaved_pages >= STORE_BATCH_PAGES \
-                        or extraction.ocr_pages:
+                        or extraction.ocr_pages or self._drained:
                     self.save()
         finally:
             self.save()

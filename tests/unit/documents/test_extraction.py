@@ -339,3 +339,30 @@ def test_the_background_worker_extracts_documents_as_they_arrive(session, runtim
         thread.join(timeout=30)
     assert document.state == ExtractionState.done
     assert not thread.is_alive()
+
+
+def test_a_lane_reading_slow_files_keeps_its_claims(session, runtime, clock, tmp_path):
+    """Files that each take minutes to read, one after another, must not outlast the lane's claim: another
+    worker's janitor would take them for a dead worker's, and they would be read again (or failed as
+    "interrupted" after three such deaths)."""
+    from datetime import timedelta
+
+    from foia.documents.queue import Lane, release_dead_claims
+    from foia.documents.reader import Reader
+
+    runtime.config["EXTRACT_CLAIM_TIMEOUT"] = 300
+    documents = [add_document(session, runtime, text_pdf([f"page of document {n}"]), f"d{n}.pdf") for n in range(6)]
+    released = []
+
+    def two_minutes_each(_extraction):  # and meanwhile another worker's janitor looks for dead claims
+        clock.at += timedelta(minutes=2)
+        released.append(release_dead_claims(runtime.engine, clock.now(), timedelta(seconds=300)))
+
+    with Reader() as reader, Reader() as renderer:
+        assert Lane(runtime, reader, renderer, tmp_path, on_extracted=two_minutes_each).run() == 6
+
+    session.commit()
+    assert released == [0] * 6
+    for document in documents:
+        session.refresh(document)
+        assert (document.state, document.attempts, document.page_count) == (ExtractionState.done, 1, 1)
