@@ -29,7 +29,7 @@ from sqlmodel import Session, select
 from foia.accounts.models import User
 from foia.agencies.models import Agency, Jurisdiction
 from foia.mail.models import DeliveryState, Direction, Message, MessageKind, OutboxMessage
-from foia.mail.reading import NEWEST_UNREAD_FIRST, unread_replies
+from foia.mail.reading import NEWEST_UNREAD_FIRST, NewReply, ReplyRequest, unread_replies
 from foia.ports import local_date
 from foia.requests import access, listing
 from foia.requests.models import DUE_DATE_LABELS, FoiaRequest, Status, running_dates
@@ -120,7 +120,7 @@ class Dashboard:
     did not go out."""
 
     workload: Workload
-    new_replies: list[tuple[Message, FoiaRequest]]
+    new_replies: list[tuple[NewReply, ReplyRequest]]
     failed_emails: list[tuple[Message, FoiaRequest, OutboxMessage | None]]
 
 
