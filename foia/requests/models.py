@@ -166,7 +166,8 @@ class WorkloadVersion(SQLModel, table=True):
     SQLite raises it on each row written, PostgreSQL once per transaction at its commit (a deferred trigger: the
     row is locked only while the writer commits, so writers do not queue behind each other nor deadlock on it).
     A migration that rebuilds one of these tables on SQLite (batch mode) drops its triggers: it must create them
-    again (tests/web/requests/test_dashboard_kept.py fails otherwise)."""
+    again (tests/web/requests/test_dashboard_kept.py fails otherwise). Restoring a backup takes the number back:
+    restart the web processes after a restore, so they forget what they kept."""
 
     __tablename__ = "workload_version"
 

@@ -304,6 +304,7 @@ class KeptWorkloads:
         self._lock = threading.Lock()
 
     def workload(self, session: Session, actor: User, now: datetime, shown_month: date, today: date) -> Workload:
+        """The actor's workload with the month shown: the kept one while still right, else worked out and kept."""
         version = workload_version(session)
         if version is None:  # the version row is missing: nothing to trust
             return _workload(session, actor, now, shown_month, today)
