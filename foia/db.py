@@ -89,6 +89,7 @@ def make_engine(url: str) -> sa.engine.Engine:
         def _sqlite_begin(connection):
             immediate = connection.get_execution_options().get(IMMEDIATE)
             connection.exec_driver_sql("BEGIN IMMEDIATE" if immediate else "BEGIN")
+            connection.info[_CHANGES_AT_BEGIN] = connection.connection.driver_connection.total_changes
 
         return engine
     return sa.create_engine(url, pool_pre_ping=True)
@@ -96,6 +97,14 @@ def make_engine(url: str) -> sa.engine.Engine:
 
 #: Execution option: on SQLite, begin transactions with BEGIN IMMEDIATE (take the write lock first).
 IMMEDIATE = "foia_sqlite_immediate"
+_CHANGES_AT_BEGIN = "foia.changes_at_begin"
+
+
+def transaction_wrote(connection: sa.engine.Connection) -> bool:
+    """Whether the connection's transaction has written anything yet (through the ORM, Core or plain SQL)."""
+    if is_sqlite(connection.engine):
+        return connection.connection.driver_connection.total_changes != connection.info.get(_CHANGES_AT_BEGIN)
+    return connection.exec_driver_sql("SELECT txid_current_if_assigned()").scalar() is not None
 
 
 def new_session(engine: sa.engine.Engine, *, immediate: bool = False) -> Session:

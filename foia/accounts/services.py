@@ -14,6 +14,7 @@ from sqlmodel import Session, select
 
 from foia.accounts.models import LoginSession, Team, TeamInvitation, TeamMembership, User
 from foia.errors import NotAllowed, NotFound, ValidationError
+from foia.requests import workload_version
 
 MIN_PASSWORD_LENGTH = 8
 #: zxcvbn's score (0-4) a password needs: 3 is "safely unguessable" (about 10^8 guesses and more).
@@ -249,12 +250,15 @@ def user_of_identity(session: Session, identity: str, now: datetime) -> User | N
     user_id, _, token = (identity or "").partition(":")
     if not user_id.isdigit() or len(user_id) > 12 or not token:
         return None
-    # With its user in the same statement: every page asks this first.
-    found = session.exec(select(LoginSession, User).join(User, User.id == LoginSession.user_id)
+    # With its user and the workload version in the same statement: every page asks this first, and a page that
+    # keeps what it worked out (the dashboard) checks it against that version.
+    found = session.exec(select(LoginSession, User, workload_version.version_column())
+                         .join(User, User.id == LoginSession.user_id)
                          .where(LoginSession.token_hash == _token_hash(token))).first()
     if found is None:
         return None
-    login, user = found
+    login, user, version = found
+    workload_version.remember(session, version)
     if login.user_id != int(user_id) or login.created_at < now - LOGIN_LIFETIME:
         return None
     return user if user.is_active else None

@@ -6,6 +6,7 @@ takes it off everyone's list of new replies.
 from __future__ import annotations
 
 from datetime import datetime
+from typing import NamedTuple
 
 import sqlalchemy as sa
 from sqlmodel import Session, select
@@ -35,10 +36,32 @@ def mark_read(session: Session, message: Message, now: datetime) -> bool:
     return bool(changed)
 
 
-def unread_replies(session: Session, actor: User, limit: int = 50) -> list[tuple[Message, FoiaRequest]]:
+class NewReply(NamedTuple):
+    """What a list of new replies shows of one: bare columns, without the body an ORM row would carry."""
+
+    id: int
+    subject: str
+    from_name: str
+    from_address: str
+    sent_at: datetime | None
+    received_at: datetime
+    suggested_status: str | None
+
+
+class ReplyRequest(NamedTuple):
+    """The request a new reply is on, as its line names it."""
+
+    id: int
+    title: str
+    tracking_code: str
+
+
+def unread_replies(session: Session, actor: User, limit: int = 50) -> list[tuple[NewReply, ReplyRequest]]:
     """Agencies' replies on requests the actor works on that nobody has opened yet, newest first."""
-    rows = session.exec(select(Message, FoiaRequest).join(FoiaRequest, FoiaRequest.id == Message.request_id)
+    reply = [getattr(Message, name) for name in NewReply._fields]
+    request = [getattr(FoiaRequest, name) for name in ReplyRequest._fields]
+    rows = session.exec(select(*reply, *request).join(FoiaRequest, FoiaRequest.id == Message.request_id)
                         .where(Message.direction == Direction.inbound, Message.kind == NEWS_KIND,
                                Message.read_at.is_(None), workable_clause(actor))
                         .order_by(*NEWEST_UNREAD_FIRST).limit(limit))
-    return [(message, request) for message, request in rows]
+    return [(NewReply(*row[:len(reply)]), ReplyRequest(*row[len(reply):])) for row in rows]

@@ -150,3 +150,26 @@ class RequestEvent(SQLModel, table=True):
     to_status: Optional[Status] = Field(default=None, sa_type=enum_type(Status))
     #: Extra facts (changed fields, message id, ...).
     detail: dict = Field(default_factory=dict, sa_type=sa.JSON)
+
+
+#: The tables whose every write raises WorkloadVersion (by the triggers of migration 0011): the requests, who works
+#: on them (team membership) and the agency and jurisdiction names and time zones their lines show.
+WORKLOAD_TABLES = ("foia_request", "team_membership", "agency", "jurisdiction")
+
+
+class WorkloadVersion(SQLModel, table=True):
+    """One row (id 1) whose number the database itself raises in every transaction that writes one of
+    WORKLOAD_TABLES, whatever wrote it (the ORM, a Core statement of an import or a job, the command line, another
+    host): triggers, committed with the write. Two reads of the same number saw the same requests, teams, agencies
+    and jurisdictions, so what was worked out from them (the dashboard: foia.web.dashboard) may be kept under it.
+
+    SQLite raises it on each row written, PostgreSQL once per transaction at its commit (a deferred trigger: the
+    row is locked only while the writer commits, so writers do not queue behind each other nor deadlock on it).
+    A migration that rebuilds one of these tables on SQLite (batch mode) drops its triggers: it must create them
+    again (tests/web/requests/test_dashboard_kept.py fails otherwise). Restoring a backup takes the number back:
+    restart the web processes after a restore, so they forget what they kept."""
+
+    __tablename__ = "workload_version"
+
+    id: int = Field(primary_key=True)
+    version: int = Field(sa_type=sa.BigInteger)

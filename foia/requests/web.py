@@ -3,7 +3,7 @@ from __future__ import annotations
 
 from decimal import Decimal
 
-from flask import Blueprint, Response, flash, redirect, render_template, request, url_for
+from flask import Blueprint, Response, current_app, flash, redirect, render_template, request, url_for
 from flask_login import login_required
 from wtforms.fields.choices import SelectChoice
 
@@ -49,9 +49,22 @@ def _team_choices(form, user) -> None:
 @bp.get("/dashboard")
 @login_required
 def dashboard():
-    board = board_service.build(db_session(), actor(), now(), request.args.get("month"))
-    return render_template("requests/dashboard.html", board=board, statuses=list(Status),
-                           look_ahead=board_service.LOOK_AHEAD_DAYS, list_limit=board_service.LIST_LIMIT)
+    board = board_service.build(db_session(), actor(), now(), request.args.get("month"),
+                                kept=current_app.extensions["foia.dashboards"])
+    return render_template("requests/dashboard.html", board=board, drawn=_drawn(board.workload),
+                           list_limit=board_service.LIST_LIMIT)
+
+
+def _drawn(workload: board_service.Workload) -> dict:
+    """The parts of the dashboard drawn from the workload alone, drawn once for each workload kept between views."""
+    drawn = workload.drawn.get(request.script_root)
+    if drawn is None:
+        parts = current_app.jinja_env.get_template("requests/_workload.html").module
+        statuses = list(Status)
+        drawn = {"counts": parts.counts(workload, statuses), "dates": parts.dates(workload, board_service.LOOK_AHEAD_DAYS),
+                 "on_you": parts.on_you(workload, statuses), "calendar": parts.calendar(workload)}
+        workload.drawn[request.script_root] = drawn
+    return drawn
 
 
 def _filters_from_args() -> listing.RequestFilters:

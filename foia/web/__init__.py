@@ -22,7 +22,7 @@ def register(app: Flask) -> None:
     from foia.requests.web import bp as requests_bp
     from foia.search.web import bp as search_bp
     from foia.system.web import bp as system_bp
-    from foia.web import errors, filters, input, security
+    from foia.web import dashboard, errors, filters, input, security
     from foia.web.context import close_session
     from foia.web.views import bp as base_bp
 
@@ -31,6 +31,7 @@ def register(app: Flask) -> None:
                       search_bp, system_bp):
         app.register_blueprint(blueprint)
     app.teardown_appcontext(close_session)
+    app.extensions["foia.dashboards"] = dashboard.KeptWorkloads()  # per app: never shared with another database
     errors.register(app)
     input.register(app)
     filters.register(app)

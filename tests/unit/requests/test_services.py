@@ -314,7 +314,7 @@ def test_dashboard_counts_and_attention(session, make, owner):
                  response_due=date(2026, 2, 1))
     make.request(owner=owner, agency=agency, title="Unsent")
     make.request(agency=agency, title="Not mine", status=Status.submitted, response_due=date(2026, 2, 1))
-    board = dashboard.build(session, owner, NOW)
+    board = dashboard.build(session, owner, NOW).workload
     assert board.counts[Status.submitted] == 2 and board.counts[Status.draft] == 1 and board.total == 8
     assert [view.request.title for view, _ in board.overdue] == ["Late"]
     assert board.overdue[0][0].due_phrase == "10 days overdue"
@@ -326,9 +326,9 @@ def test_dashboard_counts_and_attention(session, make, owner):
     march = {day.day.day: [d.view.request.title for d in day.due] for week in board.calendar.weeks for day in week
              if day.in_month and day.due}
     assert march == {5: ["Soon"], 10: ["Denied"], 16: ["In two weeks"]}
-    april = dashboard.build(session, owner, NOW, month="2026-04")
+    april = dashboard.build(session, owner, NOW, month="2026-04").workload
     assert april.calendar.count == 1 and april.calendar.previous == date(2026, 3, 1)
-    assert dashboard.build(session, owner, NOW, month="9999-99").calendar.month == date(2026, 3, 1)
+    assert dashboard.build(session, owner, NOW, month="9999-99").workload.calendar.month == date(2026, 3, 1)
 
 
 def test_overdue_uses_the_jurisdictions_own_today(session, make, owner):
