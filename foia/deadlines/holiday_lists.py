@@ -71,6 +71,7 @@ def _from_package(country: str, subdiv: str | None, years: range) -> dict[int, H
     return {year: tuple(found) for year, found in lists.items()}
 
 
+@functools.cache
 def _package_version() -> str | None:
     from importlib.metadata import PackageNotFoundError, version
 

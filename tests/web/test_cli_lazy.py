@@ -128,3 +128,13 @@ def test_counting_days_reads_the_holiday_lists_kept_in_the_instance_not_the_holi
     assert (upgraded_folder / "instance" / "holiday-lists").is_dir()
     loaded = modules_after(upgraded_folder, *args)
     assert "foia.deadlines.laws" in loaded and "holidays" not in loaded
+
+
+def test_the_demo_run_again_finds_its_release_without_loading_the_mail_pipeline(tmp_path):
+    for args in (["db", "upgrade"], ["demo", "--password", "a long demo password"]):
+        assert foia(tmp_path, *args).returncode == 0
+    again = foia(tmp_path, "demo")
+    assert again.returncode == 0 and "already loaded; nothing changed" in again.stdout
+    loaded = modules_after(tmp_path, "demo")
+    assert "foia.demo.release" in loaded
+    assert not {"foia.mail.ingest", "foia.mail.parse", "charset_normalizer"} & loaded
