@@ -20,12 +20,14 @@ def create_app(config: dict | None = None, clock=None, *, create_instance: bool 
     from flask import Flask
 
     from foia import config as config_module
+    from foia.deadlines import holiday_lists
     from foia.rendering import template_folder
     from foia.runtime import build_runtime, keep_private
 
     instance = Path((config or {}).get("INSTANCE_PATH") or config_module.instance_path())
     settings = config_module.load(instance, config)
     keep_private(instance, create=create_instance)
+    holiday_lists.keep_in_instance(instance)
     app = Flask(__name__, instance_path=str(instance), instance_relative_config=True,
                 template_folder=str(template_folder()), static_folder="static")
     app.config.update(settings)

@@ -16,6 +16,7 @@ import functools
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
 
+from foia.deadlines import holiday_lists
 from foia.deadlines.laws import HolidayRules, get_law
 from foia.ports import local_date
 
@@ -112,11 +113,8 @@ class HolidayCalendar:
 
     def _listed(self, year: int) -> list[tuple[date, str, str]]:
         """(day, name, rule) of each holiday in `year` before weekend observance."""
-        import holidays as holidays_package  # here: 0.05 s to import, and many commands never count a day
-
         rules = self.rules
-        table = holidays_package.country_holidays(rules.country, subdiv=rules.subdiv, years=year, observed=False)
-        found = [(day, name, self._rule_words()) for day in sorted(table) for name in table.get_list(day)
+        found = [(day, name, self._rule_words()) for day, name in holiday_lists.listed(rules.country, rules.subdiv, year)
                  if name not in rules.remove]
         for added in rules.add:
             day = added.on(year)

@@ -30,6 +30,17 @@ def _follow_up_days() -> int:
     return config.load(config.instance_path())["FOLLOW_UP_DAYS"]
 
 
+def _keep_holiday_lists() -> None:
+    """Read and keep the holidays package's lists in the instance folder, as the app does (it has set it)."""
+    from flask import has_app_context
+
+    from foia import config
+    from foia.deadlines import holiday_lists
+
+    if not has_app_context():
+        holiday_lists.keep_in_instance(config.instance_path())
+
+
 #: The dates printed, in order: the JSON key and its name in the label table beside Status.
 PRINTED = (("ack_due", "ack_due"), ("response_due", "response_due"), ("follow_up_on", "follow_up"),
            ("produce_due", "produce_due"), ("extended_due", "extended_due"), ("appeal_due", "appeal_due"),
@@ -52,6 +63,7 @@ def deadline(slug: str, received: str, determination: str | None, appeal_filed: 
     from foia.deadlines.laws import get_law
     from foia.requests.status import due_date_label
 
+    _keep_holiday_lists()
     received_on = _parse_date(received, "--received")
     decided_on = _parse_date(determination, "--determination") if determination else None
     appealed_on = _parse_date(appeal_filed, "--appeal-filed") if appeal_filed else None

@@ -18,6 +18,7 @@ from datetime import date
 from importlib import resources
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from foia.deadlines import holiday_lists
 from foia.errors import NotFound, ValidationError
 
 LEVELS = ("federal", "state", "local")
@@ -55,8 +56,6 @@ _FIXED = re.compile(r"^(\d\d)-(\d\d)$")
 _NTH = re.compile(r"^(1st|2nd|3rd|4th|5th|last) (\w+) of (\w+)$")
 _AFTER = re.compile(r"^(\w+) after (1st|2nd|3rd|4th|5th|last) (\w+) of (\w+)$")
 _RELATIVE = re.compile(r"^(thanksgiving|easter)([+-]\d+)?$")
-#: The years a file's holiday names are checked against (a name the package never lists is a typo).
-NAME_CHECK_YEARS = range(2015, 2036)
 
 
 class LawDataError(ValidationError):
@@ -235,15 +234,6 @@ def rule_date(rule: str, year: int) -> date | None:
                      "\"last monday of may\", \"thanksgiving+1\", \"easter-2\")")
 
 
-@functools.cache
-def package_names(country: str, subdiv: str | None) -> frozenset[str]:
-    """Every holiday name the `holidays` package lists for a calendar over the years names are checked in."""
-    import holidays as holidays_package  # here, not at import: reading which files exist needs none of it
-
-    table = holidays_package.country_holidays(country, subdiv=subdiv, years=NAME_CHECK_YEARS, observed=False)
-    return frozenset(name for day in table for name in table.get_list(day))
-
-
 # Reading and checking ---------------------------------------------------------------------------
 
 class _Reader:
@@ -355,7 +345,7 @@ class _Reader:
         country = self.text(raw, "country", where) or "US"
         subdiv = self.text(raw, "subdiv", where) or None
         try:
-            names = package_names(country, subdiv)
+            names = holiday_lists.names(country, subdiv)
         except NotImplementedError:
             raise self.fail(f"{where}subdiv",
                             f"names no calendar of the holidays package: {country}/{subdiv}") from None

@@ -118,3 +118,23 @@ def test_a_command_loads_the_checkers_it_does_not_use_only_when_it_uses_them(upg
     loaded = modules_after(upgraded_folder, "agencies", "list")
     assert "foia.agencies.services" in loaded
     assert not {"zxcvbn", "email_validator", "holidays", "limits"} & loaded
+
+
+@pytest.mark.parametrize("args", [["deadline", "--jurisdiction", "wa", "--received", "2026-12-24"],
+                                  ["send-reminders", "--dry-run"]])
+def test_counting_days_reads_the_holiday_lists_kept_in_the_instance_not_the_holidays_package(upgraded_folder, args):
+    """`foia db upgrade` read every law, which kept each one's list of holidays in the instance folder: a command
+    that counts days then never imports the holidays package (0.15 s, a fifth of `send-reminders`)."""
+    assert (upgraded_folder / "instance" / "holiday-lists").is_dir()
+    loaded = modules_after(upgraded_folder, *args)
+    assert "foia.deadlines.laws" in loaded and "holidays" not in loaded
+
+
+def test_the_demo_run_again_finds_its_release_without_loading_the_mail_pipeline(tmp_path):
+    for args in (["db", "upgrade"], ["demo", "--password", "a long demo password"]):
+        assert foia(tmp_path, *args).returncode == 0
+    again = foia(tmp_path, "demo")
+    assert again.returncode == 0 and "already loaded; nothing changed" in again.stdout
+    loaded = modules_after(tmp_path, "demo")
+    assert "foia.demo.release" in loaded
+    assert not {"foia.mail.ingest", "foia.mail.parse", "charset_normalizer"} & loaded
