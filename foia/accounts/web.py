@@ -31,7 +31,7 @@ def login():
         session = db_session()
         user = services.authenticate(session, form.email.data, form.password.data, now())
         if user is None:
-            session.rollback()  # let the throttle count this failure in its own transaction
+            session.rollback()  # nothing was written: give SQLite's write lock back before the page is drawn
             form.password.errors.append("Wrong email address or password.")
         else:
             session.commit()
